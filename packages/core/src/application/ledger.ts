@@ -1,0 +1,213 @@
+import { produce } from "immer";
+import { type MemberCommand, validateCommand } from "../commands.js";
+import { type DecideContext, type Decision, decide, decideReferral, decideSweep } from "../decide.js";
+import {
+  type ProposedEvent,
+  SCHEMA_VERSION,
+  type StoredEvent,
+  eventIdFor,
+  genesisHash,
+  hashEvent,
+  memberStreamId,
+  programStreamId,
+} from "../envelope.js";
+import { ConcurrencyError, type Rejection, VafaError, reject } from "../errors.js";
+import { applyMemberEvent, foldMemberEvents } from "../evolve.js";
+import { jsonEquals } from "../idempotency.js";
+import { type Program, programSchema } from "../program.js";
+import { parseTime, toIso } from "../primitives.js";
+import type { MemberState } from "../state.js";
+import type { EventStore } from "../store.js";
+import type { CommandOutcome, Ledger, LedgerOptions } from "./types.js";
+
+const DEFAULT_MAX_ATTEMPTS = 10;
+const CACHE_LIMIT = 50_000;
+
+/**
+ * The application layer: load a member stream, decide, append with the
+ * expected revision, decide again on conflict (spec 5.9). It knows only the
+ * event-store port.
+ */
+export const createLedger = (options: LedgerOptions): Ledger => {
+  const parsed = programSchema.safeParse(options.program);
+  if (!parsed.success)
+    throw new VafaError("PROGRAM_INVALID", `program: ${parsed.error.issues[0]?.message ?? "invalid"}`, "fix the program file");
+  // Keep the program exactly as given (ProgramPublished copies it).
+  const program = options.program;
+  const { store } = options;
+  const maxAttempts = options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
+  const firstTier = program.tiers.levels[0]?.id as string;
+  const cache = new Map<string, MemberState>();
+
+  const remember = (state: MemberState) => {
+    cache.delete(state.streamId);
+    if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value as string);
+    cache.set(state.streamId, state);
+  };
+
+  /** The member's state, caught up with the store. */
+  const load = async (streamId: string): Promise<MemberState> => {
+    const cached = cache.get(streamId);
+    const fresh = await store.readStream(streamId, { fromRevision: (cached?.revision ?? -1) + 1 });
+    if (!cached) {
+      const state = foldMemberEvents(streamId, firstTier, fresh);
+      remember(state);
+      return state;
+    }
+    if (fresh.length === 0) return cached;
+    const state = produce(cached, (d) => {
+      for (const e of fresh) applyMemberEvent(d as MemberState, e);
+    });
+    remember(state);
+    return state;
+  };
+
+  const append = async (state: MemberState, events: ProposedEvent[]): Promise<StoredEvent[]> => {
+    if (events.length === 0) return [];
+    await store.appendToStream(state.streamId, events, {
+      expectedRevision: state.revision < 0 ? "no_stream" : state.revision,
+    });
+    return events.map((e) => ({ ...e, recordedAt: "", position: 0n }));
+  };
+
+  /** Decide and append, deciding again on fresh state after a conflict. */
+  const run = async (
+    streamId: string,
+    decideOn: (state: MemberState) => Decision | Promise<Decision>,
+  ): Promise<{ decision: Decision; state: MemberState }> => {
+    for (let attempt = 1; ; attempt++) {
+      const state = await load(streamId);
+      const decision = await decideOn(state);
+      if (!decision.ok || decision.events.length === 0) return { decision, state };
+      try {
+        const expectedRevision = state.revision < 0 ? "no_stream" : state.revision;
+        await store.appendToStream(streamId, decision.events, { expectedRevision });
+        remember(decision.state);
+        return { decision, state: decision.state };
+      } catch (error) {
+        cache.delete(streamId);
+        if (!(error instanceof ConcurrencyError)) throw error;
+        if (attempt >= maxAttempts)
+          return {
+            decision: {
+              ok: false,
+              rejection: reject("CONCURRENCY", `${streamId}: changed by others ${attempt} times; try the command again`),
+            },
+            state,
+          };
+      }
+    }
+  };
+
+  const ctx: DecideContext = { program };
+
+  /** The referral reaction (spec 5.2), exactly once: the referrer's state records each referee paid. */
+  const ensureReferral = async (referee: MemberState): Promise<ProposedEvent[]> => {
+    const referredBy = referee.joined?.referredBy;
+    if (referredBy === undefined || program.earn.referralBonus <= 0) return [];
+    const first = [...referee.purchases.values()].sort((a, b) => a.at - b.at)[0];
+    if (!first) return [];
+    const { decision } = await run(memberStreamId(referredBy), (referrer) =>
+      decideReferral(referrer, referee.joined?.memberId as string, first.at, `purchase:${first.purchaseId}`, program),
+    );
+    return decision.ok ? decision.events : [];
+  };
+
+  const stored = (events: ProposedEvent[]): StoredEvent[] =>
+    events.map((e) => ({ ...e, recordedAt: e.occurredAt, position: 0n }));
+
+  const executeMember = async (command: MemberCommand): Promise<CommandOutcome> => {
+    const streamId = memberStreamId(command.memberId);
+    const referredBy = command.type === "join" ? command.referredBy : undefined;
+    const referrerExists =
+      referredBy !== undefined && referredBy !== command.memberId
+        ? (await load(memberStreamId(referredBy))).joined !== null
+        : false;
+    const { decision, state } = await run(streamId, (s) => decide(s, command, { ...ctx, referrerExists }));
+    if (!decision.ok) return { status: "rejected", rejection: decision.rejection };
+    const events = [...decision.events];
+    if (command.type === "purchase" && state.purchases.size > 0) {
+      const isFirst = [...state.purchases.values()].every((p) => p.at >= (parseTime(command.at) as number));
+      if (isFirst) events.push(...(await ensureReferral(state)));
+    }
+    return { status: "accepted", events: stored(events), replay: decision.replay };
+  };
+
+  const sweep = async (at: string): Promise<CommandOutcome> => {
+    const events: ProposedEvent[] = [];
+    for (const streamId of await store.listStreams("member-")) {
+      const { decision } = await run(streamId, (s) => decideSweep(s, at, program));
+      if (decision.ok) events.push(...decision.events);
+    }
+    return { status: "accepted", events: stored(events), replay: false };
+  };
+
+  const publishProgram = async (at: string): Promise<{ published: boolean; events: StoredEvent[] }> => {
+    const atMs = parseTime(at);
+    if (atMs === undefined) throw new VafaError("VALIDATION", `at: ${at} is not a valid time`, "pass an ISO time");
+    const streamId = programStreamId(program.programId);
+    for (let attempt = 1; ; attempt++) {
+      const existing = await store.readStream(streamId);
+      const same = existing.find(
+        (e) => e.type === "ProgramPublished" && (e.data as { program: Program }).program.version === program.version,
+      );
+      if (same) {
+        if (!jsonEquals((same.data as { program: Program }).program, program))
+          throw new VafaError(
+            "PROGRAM_INVALID",
+            `program ${program.programId} version ${program.version} was already published with other content`,
+            "publish the change under a new version number",
+          );
+        return { published: false, events: [] };
+      }
+      const last = existing[existing.length - 1];
+      const revision = (last?.revision ?? -1) + 1;
+      const commandId = `publish:${program.programId}:${program.version}`;
+      const eventId = eventIdFor(streamId, commandId, 0);
+      const occurredAt = toIso(atMs);
+      const data = { program };
+      const prevHash = last?.metadata.hash ?? genesisHash(streamId);
+      const hash = hashEvent(prevHash, { streamId, revision, eventId, type: "ProgramPublished", occurredAt, data });
+      const event: ProposedEvent = {
+        streamId,
+        revision,
+        eventId,
+        type: "ProgramPublished",
+        occurredAt,
+        data,
+        metadata: {
+          schemaVersion: SCHEMA_VERSION,
+          programId: program.programId,
+          programVersion: program.version,
+          commandId,
+          correlationId: commandId,
+          prevHash,
+          hash,
+        },
+      };
+      try {
+        await store.appendToStream(streamId, [event], { expectedRevision: last ? last.revision : "no_stream" });
+        return { published: true, events: stored([event]) };
+      } catch (error) {
+        if (!(error instanceof ConcurrencyError) || attempt >= maxAttempts) throw error;
+      }
+    }
+  };
+
+  const execute = async (input: unknown): Promise<CommandOutcome> => {
+    const validated = validateCommand(input);
+    if (!validated.ok) return { status: "rejected", rejection: validated.rejection };
+    const { command } = validated;
+    const currency = "currency" in command ? command.currency : undefined;
+    if (currency !== undefined && currency !== program.currency)
+      return rejected(
+        reject("CURRENCY_MISMATCH", `currency: ${currency} is not the program currency ${program.currency}`),
+      );
+    if (command.type === "sweep") return sweep(command.at);
+    return executeMember(command);
+  };
+
+  return { program, publishProgram, execute, loadMember: (memberId: string) => load(memberStreamId(memberId)) };
+};
+
+const rejected = (rejection: Rejection): CommandOutcome => ({ status: "rejected", rejection });

@@ -1,0 +1,31 @@
+import type { StoredEvent } from "../envelope.js";
+import type { Rejection } from "../errors.js";
+import type { Program } from "../program.js";
+import type { MemberState } from "../state.js";
+import type { EventStore } from "../store.js";
+
+/** What happened to one command. `events` are the events this call appended (empty for a no-op replay). */
+export type CommandOutcome =
+  | { status: "accepted"; events: StoredEvent[]; replay: boolean }
+  | { status: "rejected"; rejection: Rejection };
+
+export interface LedgerOptions {
+  store: EventStore;
+  /** The program commands are decided under; published on first use if its version is new. */
+  program: Program;
+  /** Attempts of decide+append on expected-revision conflicts before `CONCURRENCY` (default 10). */
+  maxAttempts?: number;
+}
+
+export interface Ledger {
+  readonly program: Program;
+  /**
+   * Publishes `program` (spec 5.10) if its version is not in the program stream yet.
+   * `at` dates the `ProgramPublished` event.
+   */
+  publishProgram(at: string): Promise<{ published: boolean; events: StoredEvent[] }>;
+  /** Validates and decides one command (a parsed JSON value of spec 5) and appends its events. */
+  execute(command: unknown): Promise<CommandOutcome>;
+  /** The member's state as the ledger decides on it (caught up with the store). */
+  loadMember(memberId: string): Promise<MemberState>;
+}

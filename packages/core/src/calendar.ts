@@ -1,0 +1,53 @@
+import { UTCDate } from "@date-fns/utc";
+import * as greg from "date-fns";
+import * as jal from "date-fns-jalali";
+import { DAY_MS, floorDays } from "./primitives.js";
+
+// Calendar arithmetic on UTC instants (spec 1): every date is a UTCDate, so the
+// process time zone never matters.
+
+export type CalendarName = "gregorian" | "jalali";
+
+type Fns = Pick<typeof greg, "getYear" | "getMonth" | "getDate" | "setYear" | "startOfYear" | "set" | "getDaysInMonth">;
+const fns: Record<CalendarName, Fns> = { gregorian: greg, jalali: jal };
+
+/** The year of an instant in the calendar. */
+export const calendarYear = (calendar: CalendarName, ms: number): number => fns[calendar].getYear(new UTCDate(ms));
+
+/** 00:00 UTC of the first day of `year` in the calendar (1 January / 1 Farvardin). */
+export const startOfCalendarYear = (calendar: CalendarName, year: number): number => {
+  const f = fns[calendar];
+  // Mid-year anchor: any day inside the target year works.
+  const anchor = f.setYear(f.startOfYear(new UTCDate(Date.UTC(2000, 5, 15))), year);
+  return f.startOfYear(anchor).getTime();
+};
+
+/** A Gregorian `YYYY-MM-DD` as {year, monthIndex, day} in the calendar. */
+export const dateInCalendar = (
+  calendar: CalendarName,
+  gregorianDate: string,
+): { year: number; monthIndex: number; day: number } => {
+  const [y, m, d] = gregorianDate.split("-").map(Number) as [number, number, number];
+  const at = new UTCDate(0);
+  at.setUTCFullYear(y, m - 1, d);
+  const f = fns[calendar];
+  return { year: f.getYear(at), monthIndex: f.getMonth(at), day: f.getDate(at) };
+};
+
+/**
+ * Start of the day of the birthday in `year` of the calendar; a day the month
+ * lacks that year (29 Feb, 30 Esfand) falls on the month's last day (spec 5.6).
+ */
+export const birthdayInYear = (
+  calendar: CalendarName,
+  birth: { monthIndex: number; day: number },
+  year: number,
+): number => {
+  const f = fns[calendar];
+  const monthStart = f.set(new UTCDate(startOfCalendarYear(calendar, year)), { month: birth.monthIndex, date: 1 });
+  const day = Math.min(birth.day, f.getDaysInMonth(monthStart));
+  return monthStart.getTime() + (day - 1) * DAY_MS;
+};
+
+/** 00:00 UTC of the day of an instant. */
+export const startOfUtcDay = (ms: number): number => floorDays(ms) * DAY_MS;

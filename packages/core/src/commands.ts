@@ -1,0 +1,181 @@
+import { z } from "zod";
+import { type Rejection, reject } from "./errors.js";
+import { Dec } from "./money.js";
+import {
+  currencySchema,
+  idSchema,
+  moneySchema,
+  parseDate,
+  parseTime,
+  safeCount,
+  timeInputSchema,
+} from "./primitives.js";
+
+// Commands of spec section 5, validated in the order of step 1:
+// JSON, then type, then unknown fields, then each field.
+
+const nonEmpty = z.string().min(1, "must be a non-empty string");
+const positiveMoney = moneySchema.refine((s) => new Dec(s).gt(0), "must be greater than 0");
+const birthDateSchema = z
+  .string()
+  .refine((s) => parseDate(s) !== undefined, "must be a valid date YYYY-MM-DD");
+const attributesSchema = z.record(z.union([z.string(), z.number().finite()]), {
+  invalid_type_error: "must be an object of strings or numbers",
+});
+const itemsSchema = z.array(
+  z
+    .object({
+      sku: nonEmpty,
+      quantity: z.number().int("must be an integer").min(1, "must be >= 1"),
+      unitPrice: moneySchema,
+    })
+    .strict(),
+);
+const base = { memberId: idSchema, at: timeInputSchema };
+
+const shapes = {
+  join: {
+    type: z.literal("join"),
+    ...base,
+    kind: z.enum(["person", "organization"]),
+    birthDate: birthDateSchema.optional(),
+    referredBy: idSchema.optional(),
+    attributes: attributesSchema.optional(),
+  },
+  purchase: {
+    type: z.literal("purchase"),
+    ...base,
+    purchaseId: idSchema,
+    amount: positiveMoney,
+    currency: currencySchema.optional(),
+    channel: nonEmpty.optional(),
+    items: itemsSchema.optional(),
+  },
+  refund: {
+    type: z.literal("refund"),
+    ...base,
+    purchaseId: idSchema,
+    refundId: idSchema,
+    amount: positiveMoney,
+    currency: currencySchema.optional(),
+  },
+  redeem: {
+    type: z.literal("redeem"),
+    ...base,
+    redemptionId: idSchema,
+    points: safeCount.pipe(z.number().min(1, "must be >= 1")),
+    rewardId: idSchema.optional(),
+  },
+  "reverse-redemption": { type: z.literal("reverse-redemption"), ...base, redemptionId: idSchema },
+  adjust: {
+    type: z.literal("adjust"),
+    ...base,
+    adjustmentId: idSchema,
+    points: safeCount.refine((n) => n !== 0, "must not be 0"),
+    reason: nonEmpty,
+    actor: nonEmpty,
+  },
+  feedback: {
+    type: z.literal("feedback"),
+    ...base,
+    feedbackId: idSchema,
+    score: z.number().int("must be an integer").min(0, "must be 0..10").max(10, "must be 0..10"),
+    comment: nonEmpty.optional(),
+  },
+  sweep: { type: z.literal("sweep"), at: timeInputSchema },
+} as const;
+
+export const commandSchemas = {
+  join: z.object(shapes.join).strict(),
+  purchase: z.object(shapes.purchase).strict(),
+  refund: z.object(shapes.refund).strict(),
+  redeem: z.object(shapes.redeem).strict(),
+  "reverse-redemption": z.object(shapes["reverse-redemption"]).strict(),
+  adjust: z.object(shapes.adjust).strict(),
+  feedback: z.object(shapes.feedback).strict(),
+  sweep: z.object(shapes.sweep).strict(),
+};
+
+export type CommandType = keyof typeof commandSchemas;
+export const COMMAND_TYPES = Object.keys(commandSchemas) as CommandType[];
+
+export type JoinCommand = z.infer<typeof commandSchemas.join>;
+export type PurchaseCommand = z.infer<(typeof commandSchemas)["purchase"]>;
+export type RefundCommand = z.infer<(typeof commandSchemas)["refund"]>;
+export type RedeemCommand = z.infer<(typeof commandSchemas)["redeem"]>;
+export type ReverseRedemptionCommand = z.infer<(typeof commandSchemas)["reverse-redemption"]>;
+export type AdjustCommand = z.infer<(typeof commandSchemas)["adjust"]>;
+export type FeedbackCommand = z.infer<(typeof commandSchemas)["feedback"]>;
+export type SweepCommand = z.infer<(typeof commandSchemas)["sweep"]>;
+export type MemberCommand =
+  | JoinCommand
+  | PurchaseCommand
+  | RefundCommand
+  | RedeemCommand
+  | ReverseRedemptionCommand
+  | AdjustCommand
+  | FeedbackCommand;
+export type Command = MemberCommand | SweepCommand;
+
+export type ValidatedCommand = { ok: true; command: Command; atMs: number } | { ok: false; rejection: Rejection };
+
+const isPlainObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === "object" && v !== null && !Array.isArray(v);
+
+const fieldPath = (path: readonly (string | number)[]): string =>
+  path.reduce<string>((acc, p) => (typeof p === "number" ? `${acc}[${p}]` : acc ? `${acc}.${p}` : p), "");
+
+/**
+ * Step 1 of spec 5: validates a parsed JSON value as a command. The command
+ * keeps its values exactly as given (amount strings, attributes, items).
+ */
+export const validateCommand = (input: unknown): ValidatedCommand => {
+  if (!isPlainObject(input)) return { ok: false, rejection: reject("VALIDATION", "command: must be a JSON object") };
+  const type = input.type;
+  if (typeof type !== "string" || !Object.hasOwn(commandSchemas, type))
+    return {
+      ok: false,
+      rejection: reject("VALIDATION", `type: must be one of ${COMMAND_TYPES.join(", ")}`),
+    };
+  const shape = shapes[type as CommandType] as Record<string, z.ZodTypeAny>;
+  const unknown = Object.keys(input).filter((k) => !Object.hasOwn(shape, k));
+  if (unknown.length > 0)
+    return { ok: false, rejection: reject("VALIDATION", `${unknown[0]}: unknown field for a ${type} command`) };
+  // Field by field in the order of the schema, so the first failing field is named.
+  for (const [key, schema] of Object.entries(shape)) {
+    const result = schema.safeParse(input[key]);
+    if (!result.success) {
+      const issue = result.error.issues[0];
+      const path = fieldPath([key, ...(issue?.path ?? [])]);
+      const message =
+        input[key] === undefined ? "is required" : input[key] === null ? "must not be null" : (issue?.message ?? "is invalid");
+      return { ok: false, rejection: reject("VALIDATION", `${path}: ${message}`) };
+    }
+  }
+  const command = input as Command;
+  return { ok: true, command, atMs: parseTime(command.at) as number };
+};
+
+/** The command's own id (spec 5.9 idempotency key) and its commandId (spec 2). */
+export const ownIdOf = (command: MemberCommand): string => {
+  switch (command.type) {
+    case "join":
+      return command.memberId;
+    case "purchase":
+      return command.purchaseId;
+    case "refund":
+      return command.refundId;
+    case "redeem":
+    case "reverse-redemption":
+      return command.redemptionId;
+    case "adjust":
+      return command.adjustmentId;
+    case "feedback":
+      return command.feedbackId;
+  }
+};
+
+export const commandIdOf = (command: Command): string =>
+  command.type === "sweep"
+    ? `sweep:${new Date(parseTime(command.at) as number).toISOString()}`
+    : `${command.type}:${ownIdOf(command)}`;

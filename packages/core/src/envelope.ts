@@ -1,0 +1,104 @@
+import { createHash } from "node:crypto";
+import canonicalize from "canonicalize";
+import { v5 as uuidv5 } from "uuid";
+import type { EventDataMap, EventType } from "./events.js";
+
+/** The URL namespace of RFC 4122; event ids are UUID v5 in it (spec 2). */
+export const EVENT_ID_NAMESPACE = "6ba7b811-9dad-11d1-80b4-00c04fd430c8";
+export const SCHEMA_VERSION = 1;
+
+export interface EventMetadata {
+  schemaVersion: number;
+  programId: string;
+  programVersion: number;
+  commandId: string;
+  correlationId: string;
+  actor?: string;
+  prevHash: string;
+  hash: string;
+}
+
+/** An event ready to append: everything but the store's `recordedAt` and global position. */
+export interface ProposedEvent<T extends EventType = EventType> {
+  streamId: string;
+  revision: number;
+  eventId: string;
+  type: T;
+  occurredAt: string;
+  data: EventDataMap[T];
+  metadata: EventMetadata;
+}
+
+/** An event as a store returns it (spec 2 envelope) plus its global position in the log. */
+export interface StoredEvent<T extends EventType = EventType> extends ProposedEvent<T> {
+  recordedAt: string;
+  /** Position in the store's global order; increasing, not necessarily gapless. */
+  position: bigint;
+}
+
+/** The envelope as exported (spec 2 key order), without the store position. */
+export type EventEnvelope = Omit<StoredEvent, "position">;
+
+export const memberStreamId = (memberId: string): string => `member-${memberId}`;
+export const programStreamId = (programId: string): string => `program-${programId}`;
+
+export const eventIdFor = (streamId: string, commandId: string, index: number): string =>
+  uuidv5(`${streamId}|${commandId}|${index}`, EVENT_ID_NAMESPACE);
+
+export const sha256Hex = (text: string): string => createHash("sha256").update(text, "utf8").digest("hex");
+
+/** RFC 8785 canonical JSON. */
+export const jcs = (value: unknown): string => {
+  const text = canonicalize(value);
+  if (text === undefined) throw new TypeError("value cannot be canonicalized");
+  return text;
+};
+
+export const genesisHash = (streamId: string): string => sha256Hex(`vafa/v1\n${streamId}`);
+
+export interface HashedBody {
+  streamId: string;
+  revision: number;
+  eventId: string;
+  type: string;
+  occurredAt: string;
+  data: unknown;
+}
+
+/** `sha256hex(prevHash + "\n" + JCS(body))` (spec 2). */
+export const hashEvent = (prevHash: string, body: HashedBody): string =>
+  sha256Hex(
+    `${prevHash}\n${jcs({
+      streamId: body.streamId,
+      revision: body.revision,
+      eventId: body.eventId,
+      type: body.type,
+      occurredAt: body.occurredAt,
+      data: body.data,
+    })}`,
+  );
+
+/** Writes an envelope with keys in the order of spec 2 (as `vafa export` does). */
+export const toEnvelope = (e: StoredEvent | EventEnvelope): EventEnvelope => {
+  const m = e.metadata;
+  const metadata: EventMetadata = {
+    schemaVersion: m.schemaVersion,
+    programId: m.programId,
+    programVersion: m.programVersion,
+    commandId: m.commandId,
+    correlationId: m.correlationId,
+    ...(m.actor !== undefined ? { actor: m.actor } : {}),
+    prevHash: m.prevHash,
+    hash: m.hash,
+  };
+  return {
+    streamId: e.streamId,
+    revision: e.revision,
+    eventId: e.eventId,
+    type: e.type,
+    occurredAt: e.occurredAt,
+    recordedAt: e.recordedAt,
+    data: e.data,
+    metadata,
+  } as EventEnvelope;
+};

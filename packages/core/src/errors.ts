@@ -1,0 +1,69 @@
+/** Stable rejection codes of the ledger (spec 5.8). */
+export const REJECTION_CODES = [
+  "VALIDATION",
+  "UNKNOWN_MEMBER",
+  "MEMBER_EXISTS",
+  "OUT_OF_ORDER",
+  "CURRENCY_MISMATCH",
+  "INSUFFICIENT_POINTS",
+  "BELOW_MIN_REDEMPTION",
+  "UNKNOWN_PURCHASE",
+  "REFUND_EXCEEDS_PURCHASE",
+  "UNKNOWN_REDEMPTION",
+  "ALREADY_REVERSED",
+  "IDEMPOTENCY_CONFLICT",
+  "REFERRER_NOT_FOUND",
+  "SELF_REFERRAL",
+  "CONCURRENCY",
+] as const;
+
+export type RejectionCode = (typeof REJECTION_CODES)[number];
+
+/** A command the ledger refused: nothing was appended. */
+export interface Rejection {
+  readonly code: RejectionCode;
+  /** For a person: names the field and what to do. */
+  readonly message: string;
+}
+
+export const reject = (code: RejectionCode, message: string): Rejection => ({ code, message });
+
+/** Codes of errors that are not command rejections (programming or infrastructure faults). */
+export type VafaErrorCode =
+  | RejectionCode
+  | "STORE_UNAVAILABLE"
+  | "STORE_CORRUPT"
+  | "PROGRAM_INVALID"
+  | "PROGRAM_NOT_PUBLISHED"
+  | "INVARIANT";
+
+/** Typed error with a stable code; `hint` says what to do next. */
+export class VafaError extends Error {
+  override readonly name = "VafaError";
+  constructor(
+    readonly code: VafaErrorCode,
+    message: string,
+    readonly hint?: string,
+    options?: { cause?: unknown },
+  ) {
+    super(hint ? `${message} (${hint})` : message, options);
+  }
+}
+
+/** Raised by a store when the expected revision does not match (spec 5.9). */
+export class ConcurrencyError extends VafaError {
+  constructor(
+    readonly streamId: string,
+    readonly expectedRevision: ExpectedRevision,
+    readonly actualRevision: number | "no_stream",
+  ) {
+    super(
+      "CONCURRENCY",
+      `stream ${streamId}: expected revision ${String(expectedRevision)}, found ${String(actualRevision)}`,
+      "load the stream again and decide the command on fresh state",
+    );
+  }
+}
+
+/** `no_stream`: the stream must not exist; `any`: no check; a number: the last revision. */
+export type ExpectedRevision = number | "no_stream" | "any";

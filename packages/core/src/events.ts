@@ -1,0 +1,135 @@
+import { z } from "zod";
+import { idSchema, isoTimeOutSchema, moneySchema, plainDecimalSchema } from "./primitives.js";
+import { programSchema } from "./program.js";
+
+// Event data of spec section 4. Keys are declared in the table's order, which is
+// also the order events are written in (the golden vectors compare byte for byte).
+
+const points = z.number().int().positive().refine(Number.isSafeInteger, "must be a safe integer");
+const count = z.number().int().nonnegative().refine(Number.isSafeInteger, "must be a safe integer");
+const allocations = z.array(z.object({ lotId: z.string().uuid(), points }).strict());
+const attributes = z.record(z.union([z.string(), z.number().finite()]));
+const items = z.array(
+  z.object({ sku: z.string().min(1), quantity: z.number().int().min(1), unitPrice: moneySchema }).strict(),
+);
+
+export const memberJoinedData = z
+  .object({
+    memberId: idSchema,
+    kind: z.enum(["person", "organization"]),
+    birthDate: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional(),
+    referredBy: idSchema.optional(),
+    attributes: attributes.optional(),
+  })
+  .strict();
+
+export const purchaseRecordedData = z
+  .object({ purchaseId: idSchema, amount: moneySchema, channel: z.string().min(1).optional(), items: items.optional() })
+  .strict();
+
+export const purchaseRefundedData = z
+  .object({ purchaseId: idSchema, refundId: idSchema, amount: moneySchema })
+  .strict();
+
+export const earnReasons = ["purchase", "signup", "birthday", "referral", "adjustment"] as const;
+export type EarnReason = (typeof earnReasons)[number];
+
+export const pointsEarnedData = z
+  .object({
+    lotId: z.string().uuid(),
+    points,
+    reason: z.enum(earnReasons),
+    purchaseId: idSchema.optional(),
+    refereeId: idSchema.optional(),
+    birthdayYear: z.number().int().optional(),
+    adjustmentId: idSchema.optional(),
+    actor: z.string().min(1).optional(),
+    note: z.string().min(1).optional(),
+    availableAt: isoTimeOutSchema,
+    expiresAt: isoTimeOutSchema.nullable(),
+    debtRepaid: count,
+  })
+  .strict();
+
+export const pointsRedeemedData = z
+  .object({ redemptionId: idSchema, points, rewardId: idSchema.optional(), allocations })
+  .strict();
+
+export const redemptionReversedData = z
+  .object({ redemptionId: idSchema, points, debtRepaid: count, allocations })
+  .strict();
+
+export const pointsClawedBackData = z
+  .object({ purchaseId: idSchema, refundId: idSchema, points, allocations, debtIncurred: count })
+  .strict();
+
+export const pointsDebitedData = z
+  .object({ adjustmentId: idSchema, points, reason: z.string().min(1), actor: z.string().min(1), allocations })
+  .strict();
+
+export const pointsExpiredData = z.object({ lotId: z.string().uuid(), points }).strict();
+
+export const tierChangedData = z
+  .object({ from: idSchema, to: idSchema, direction: z.enum(["up", "down"]), metric: plainDecimalSchema })
+  .strict();
+
+export const feedbackSubmittedData = z
+  .object({ feedbackId: idSchema, score: z.number().int().min(0).max(10), comment: z.string().min(1).optional() })
+  .strict();
+
+export const programPublishedData = z.object({ program: programSchema }).strict();
+
+export const eventDataSchemas = {
+  MemberJoined: memberJoinedData,
+  PurchaseRecorded: purchaseRecordedData,
+  PurchaseRefunded: purchaseRefundedData,
+  PointsEarned: pointsEarnedData,
+  PointsRedeemed: pointsRedeemedData,
+  RedemptionReversed: redemptionReversedData,
+  PointsClawedBack: pointsClawedBackData,
+  PointsDebited: pointsDebitedData,
+  PointsExpired: pointsExpiredData,
+  TierChanged: tierChangedData,
+  FeedbackSubmitted: feedbackSubmittedData,
+  ProgramPublished: programPublishedData,
+} as const;
+
+export type EventType = keyof typeof eventDataSchemas;
+export const EVENT_TYPES = Object.keys(eventDataSchemas) as EventType[];
+export const MEMBER_EVENT_TYPES: readonly EventType[] = EVENT_TYPES.filter((t) => t !== "ProgramPublished");
+
+export type MemberJoined = z.infer<typeof memberJoinedData>;
+export type PurchaseRecorded = z.infer<typeof purchaseRecordedData>;
+export type PurchaseRefunded = z.infer<typeof purchaseRefundedData>;
+export type PointsEarned = z.infer<typeof pointsEarnedData>;
+export type PointsRedeemed = z.infer<typeof pointsRedeemedData>;
+export type RedemptionReversed = z.infer<typeof redemptionReversedData>;
+export type PointsClawedBack = z.infer<typeof pointsClawedBackData>;
+export type PointsDebited = z.infer<typeof pointsDebitedData>;
+export type PointsExpired = z.infer<typeof pointsExpiredData>;
+export type TierChanged = z.infer<typeof tierChangedData>;
+export type FeedbackSubmitted = z.infer<typeof feedbackSubmittedData>;
+export type ProgramPublished = z.infer<typeof programPublishedData>;
+export type Allocation = { lotId: string; points: number };
+
+export interface EventDataMap {
+  MemberJoined: MemberJoined;
+  PurchaseRecorded: PurchaseRecorded;
+  PurchaseRefunded: PurchaseRefunded;
+  PointsEarned: PointsEarned;
+  PointsRedeemed: PointsRedeemed;
+  RedemptionReversed: RedemptionReversed;
+  PointsClawedBack: PointsClawedBack;
+  PointsDebited: PointsDebited;
+  PointsExpired: PointsExpired;
+  TierChanged: TierChanged;
+  FeedbackSubmitted: FeedbackSubmitted;
+  ProgramPublished: ProgramPublished;
+}
+
+/** A domain event: type plus data, with the time it happened (ISO, UTC, ms). */
+export type LedgerEvent = {
+  [K in EventType]: { type: K; occurredAt: string; data: EventDataMap[K] };
+}[EventType];
+
+export type MemberEvent = Exclude<LedgerEvent, { type: "ProgramPublished" }>;

@@ -1,0 +1,92 @@
+import type { JoinCommand, MemberCommand } from "./commands.js";
+import { Dec } from "./money.js";
+import { parseTime } from "./primitives.js";
+import type { MemberState } from "./state.js";
+
+// Idempotency of spec 5.9: the same key with the same content is a no-op.
+// Content is rebuilt from the state the events left, so it survives a reload.
+
+/** Deep equality of parsed JSON values. */
+export const jsonEquals = (a: unknown, b: unknown): boolean => {
+  if (a === b) return true;
+  if (typeof a !== "object" || typeof b !== "object" || a === null || b === null) return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((x, i) => jsonEquals(x, b[i]));
+  const ka = Object.keys(a);
+  const kb = Object.keys(b);
+  return (
+    ka.length === kb.length &&
+    ka.every((k) => Object.hasOwn(b, k) && jsonEquals((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]))
+  );
+};
+
+const sameMoney = (a: string, b: string): boolean => new Dec(a).eq(b);
+
+/** items compare as JSON, with `unitPrice` as a number. */
+const sameItems = (a: unknown, b: unknown): boolean => {
+  if (a === undefined || b === undefined) return a === b;
+  if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
+  return a.every((x: { unitPrice: string }, i) => {
+    const y = b[i] as { unitPrice: string };
+    return sameMoney(x.unitPrice, y.unitPrice) && jsonEquals({ ...x, unitPrice: 0 }, { ...y, unitPrice: 0 });
+  });
+};
+
+const at = (c: { at: string }): number => parseTime(c.at) as number;
+
+/** Whether a join repeats the stored one (spec 5 step 2). */
+const sameJoin = (s: MemberState, c: JoinCommand): boolean => {
+  const j = s.joined;
+  return (
+    j !== null &&
+    at(c) === s.joinedAt &&
+    c.kind === j.kind &&
+    c.birthDate === j.birthDate &&
+    c.referredBy === j.referredBy &&
+    jsonEquals(c.attributes, j.attributes)
+  );
+};
+
+/**
+ * `true`: the same command was accepted before (a no-op replay); `false`: the
+ * key was used with other content; `undefined`: the key is new.
+ * `currency` is not compared: step 1 already requires it to be the program's.
+ */
+export function sameCommandContent(s: MemberState, c: JoinCommand): boolean;
+export function sameCommandContent(s: MemberState, c: MemberCommand): boolean | undefined;
+export function sameCommandContent(s: MemberState, c: MemberCommand): boolean | undefined {
+  switch (c.type) {
+    case "join":
+      return sameJoin(s, c);
+    case "purchase": {
+      const p = s.purchases.get(c.purchaseId);
+      if (!p) return undefined;
+      return p.at === at(c) && sameMoney(p.amount, c.amount) && p.channel === c.channel && sameItems(p.items, c.items);
+    }
+    case "refund": {
+      const r = s.refunds.get(c.refundId);
+      if (!r) return undefined;
+      return r.at === at(c) && r.purchaseId === c.purchaseId && sameMoney(r.amount, c.amount);
+    }
+    case "redeem": {
+      const r = s.redemptions.get(c.redemptionId);
+      if (!r) return undefined;
+      return r.at === at(c) && r.points === c.points && r.rewardId === c.rewardId;
+    }
+    case "reverse-redemption": {
+      const r = s.redemptions.get(c.redemptionId);
+      if (r?.reversedAt === undefined) return undefined;
+      return r.reversedAt === at(c);
+    }
+    case "adjust": {
+      const a = s.adjustments.get(c.adjustmentId);
+      if (!a) return undefined;
+      return a.at === at(c) && a.points === c.points && a.reason === c.reason && a.actor === c.actor;
+    }
+    case "feedback": {
+      const f = s.feedback.get(c.feedbackId);
+      if (!f) return undefined;
+      return f.at === at(c) && f.score === c.score && f.comment === c.comment;
+    }
+  }
+}

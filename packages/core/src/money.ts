@@ -1,0 +1,23 @@
+import { Decimal } from "decimal.js";
+
+/** Exact decimal arithmetic for money and multipliers (spec 1): 64 significant digits, no floats. */
+export const Dec = Decimal.clone({ precision: 64, rounding: Decimal.ROUND_HALF_UP, toExpNeg: -100, toExpPos: 100 });
+export type Dec = Decimal;
+
+export type Rounding = "floor" | "half-up" | "ceil";
+
+/** Rounds an exact value once to an integer (half-up is half away from zero). */
+export const roundTo = (value: Decimal, rounding: Rounding): Decimal => {
+  if (rounding === "floor") return value.floor();
+  if (rounding === "ceil") return value.ceil();
+  return value.toDecimalPlaces(0, Decimal.ROUND_HALF_UP);
+};
+
+/** Writes money as a plain decimal without trailing zeros or exponent ("1250", "3.3", "0"). */
+export const formatMoney = (value: Decimal | string): string => {
+  const d = typeof value === "string" ? new Dec(value) : value;
+  return d.isZero() ? "0" : d.toFixed();
+};
+
+/** Two money strings are equal as numbers ("50.00" equals "50"). */
+export const moneyEquals = (a: string, b: string): boolean => new Dec(a).eq(b);

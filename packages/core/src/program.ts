@@ -1,0 +1,81 @@
+import { Decimal } from "decimal.js";
+import { z } from "zod";
+import { currencySchema, decimalSchema, idSchema, parseTime, safeCount, timeInputSchema } from "./primitives.js";
+
+// The program of spec section 3.
+
+const positiveDecimal = decimalSchema.refine((s) => new Decimal(s).gt(0), "must be greater than 0");
+
+const campaignSchema = z
+  .object({
+    id: idSchema,
+    from: timeInputSchema,
+    to: timeInputSchema,
+    multiplier: positiveDecimal,
+    tiers: z.array(idSchema).optional(),
+  })
+  .strict()
+  .refine((c) => (parseTime(c.from) ?? 0) < (parseTime(c.to) ?? 0), { message: "from must be before to", path: ["to"] });
+
+const expirySchema = z.discriminatedUnion("policy", [
+  z.object({ policy: z.literal("never") }).strict(),
+  z.object({ policy: z.literal("rolling"), days: safeCount.pipe(z.number().min(1)) }).strict(),
+  z.object({ policy: z.literal("calendar"), years: safeCount.pipe(z.number().min(1)) }).strict(),
+]);
+
+const levelSchema = z.object({ id: idSchema, threshold: decimalSchema, multiplier: positiveDecimal }).strict();
+
+const nonNegative = safeCount.pipe(z.number().min(0, "must be >= 0"));
+const atLeastOne = safeCount.pipe(z.number().min(1, "must be >= 1"));
+
+export const programSchema = z
+  .object({
+    programId: idSchema,
+    version: atLeastOne,
+    currency: currencySchema,
+    calendar: z.enum(["gregorian", "jalali"]),
+    earn: z
+      .object({
+        pointsPerUnit: decimalSchema,
+        rounding: z.enum(["floor", "half-up", "ceil"]),
+        pendingDays: nonNegative,
+        signupBonus: nonNegative,
+        birthdayBonus: nonNegative,
+        referralBonus: nonNegative,
+        campaigns: z.array(campaignSchema).optional(),
+      })
+      .strict(),
+    expiry: expirySchema,
+    tiers: z
+      .object({
+        metric: z.enum(["spend", "points"]),
+        windowDays: atLeastOne,
+        retentionDays: nonNegative,
+        levels: z.array(levelSchema).min(1),
+      })
+      .strict(),
+    redemption: z.object({ minPoints: atLeastOne, pointValue: decimalSchema }).strict(),
+    rfm: z.object({ windowDays: atLeastOne }).strict(),
+  })
+  .strict()
+  .superRefine((p, ctx) => {
+    const levels = p.tiers.levels;
+    const ids = new Set(levels.map((l) => l.id));
+    if (ids.size !== levels.length) ctx.addIssue({ code: "custom", path: ["tiers", "levels"], message: "level ids must be unique" });
+    if (levels[0] && !new Decimal(levels[0].threshold).isZero())
+      ctx.addIssue({ code: "custom", path: ["tiers", "levels", 0, "threshold"], message: "the first level's threshold must be 0" });
+    for (let i = 1; i < levels.length; i++) {
+      const prev = levels[i - 1];
+      const cur = levels[i];
+      if (prev && cur && !new Decimal(cur.threshold).gt(prev.threshold))
+        ctx.addIssue({ code: "custom", path: ["tiers", "levels", i, "threshold"], message: "thresholds must strictly increase" });
+    }
+    (p.earn.campaigns ?? []).forEach((c, i) => {
+      for (const t of c.tiers ?? [])
+        if (!ids.has(t)) ctx.addIssue({ code: "custom", path: ["earn", "campaigns", i, "tiers"], message: `unknown level ${t}` });
+    });
+  });
+
+export type Program = z.infer<typeof programSchema>;
+export type TierLevel = Program["tiers"]["levels"][number];
+export type Campaign = NonNullable<Program["earn"]["campaigns"]>[number];

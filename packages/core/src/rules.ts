@@ -1,0 +1,111 @@
+import type { Campaign, Program, TierLevel } from "./program.js";
+import { birthdayInYear, calendarYear, dateInCalendar, startOfCalendarYear, startOfUtcDay } from "./calendar.js";
+import { Dec, formatMoney, roundTo } from "./money.js";
+import { DAY_MS, parseTime } from "./primitives.js";
+import type { MemberState, Purchase } from "./state.js";
+
+// The arithmetic of the program (spec 3, 5.2, 5.6, 5.7), shared by the decider and the audit.
+
+/** When a lot earned at `earnedAt` expires under the program's policy (spec 3), or null. */
+export const expiresAtFor = (program: Program, earnedAt: number): number | null => {
+  const policy = program.expiry;
+  if (policy.policy === "never") return null;
+  if (policy.policy === "rolling") return earnedAt + policy.days * DAY_MS;
+  return startOfCalendarYear(program.calendar, calendarYear(program.calendar, earnedAt) + policy.years);
+};
+
+/** When a lot becomes available: purchases wait `pendingDays` (section 4). */
+export const availableAtFor = (program: Program, reason: string, earnedAt: number): number =>
+  reason === "purchase" ? earnedAt + program.earn.pendingDays * DAY_MS : earnedAt;
+
+export const levelOf = (program: Program, tierId: string): TierLevel | undefined =>
+  program.tiers.levels.find((l) => l.id === tierId);
+
+/** Campaigns in force for a purchase at `at` by a member in `tier` (spec 3). */
+export const campaignsFor = (program: Program, at: number, tier: string): Campaign[] =>
+  (program.earn.campaigns ?? []).filter(
+    (c) =>
+      (parseTime(c.from) as number) <= at &&
+      at < (parseTime(c.to) as number) &&
+      (c.tiers === undefined || c.tiers.includes(tier)),
+  );
+
+/**
+ * Points a purchase earns (spec 5.2): round once of
+ * amount * pointsPerUnit * tierMultiplier * product(campaign multipliers).
+ * A tier the program no longer has counts with multiplier 1.
+ */
+export const purchasePoints = (program: Program, amount: string, at: number, tier: string): Dec => {
+  let value = new Dec(amount).times(program.earn.pointsPerUnit).times(levelOf(program, tier)?.multiplier ?? "1");
+  for (const c of campaignsFor(program, at, tier)) value = value.times(c.multiplier);
+  return roundTo(value, program.earn.rounding);
+};
+
+/** floor(amount * pointsPerUnit): what the `points` tier metric counts. */
+export const basePoints = (program: Program, amount: string): Dec =>
+  new Dec(amount).times(program.earn.pointsPerUnit).floor();
+
+/** Net amount of a purchase counting refunds up to `t` (refunds count at their own time). */
+export const netAmountAt = (p: Pick<Purchase, "amount" | "refunds">, t: number): Dec => {
+  let net = new Dec(p.amount);
+  for (const r of p.refunds) if (r.at <= t) net = net.minus(r.amount);
+  return net;
+};
+
+/** metric(t) of spec 5.7 over the purchases with `at` in (t - windowDays, t]. */
+export const tierMetric = (program: Program, purchases: Iterable<Purchase>, t: number): Dec => {
+  const from = t - program.tiers.windowDays * DAY_MS;
+  let sum = new Dec(0);
+  for (const p of purchases) {
+    if (p.at <= from || p.at > t) continue;
+    const net = netAmountAt(p, t);
+    sum =
+      program.tiers.metric === "spend"
+        ? sum.plus(net)
+        : sum.plus(basePoints(program, p.amount).times(net).div(p.amount).floor());
+  }
+  return sum;
+};
+
+/** The highest level whose threshold is at most `metric`. */
+export const targetLevel = (program: Program, metric: Dec): TierLevel => {
+  let target = program.tiers.levels[0] as TierLevel;
+  for (const l of program.tiers.levels) if (metric.gte(l.threshold)) target = l;
+  return target;
+};
+
+export interface TierMove {
+  from: string;
+  to: string;
+  direction: "up" | "down";
+  metric: string;
+}
+
+/** Tier evaluation of spec 5.7 at `t`, or null when the tier stays. */
+export const evaluateTier = (program: Program, state: MemberState, t: number): TierMove | null => {
+  const metric = tierMetric(program, state.purchases.values(), t);
+  const target = targetLevel(program, metric);
+  const levels = program.tiers.levels;
+  const current = levels.findIndex((l) => l.id === state.tier);
+  const wanted = levels.indexOf(target);
+  if (wanted > current) return { from: state.tier, to: target.id, direction: "up", metric: formatMoney(metric) };
+  if (wanted < current && t >= state.tierSince + program.tiers.retentionDays * DAY_MS)
+    return { from: state.tier, to: target.id, direction: "down", metric: formatMoney(metric) };
+  return null;
+};
+
+/** Birthdays due at `now` and not paid yet (spec 5.6): [{year, at}] in time order. */
+export const dueBirthdays = (program: Program, state: MemberState, now: number): { year: number; at: number }[] => {
+  const birthDate = state.joined?.birthDate;
+  if (program.earn.birthdayBonus <= 0 || birthDate === undefined) return [];
+  const cal = program.calendar;
+  const birth = dateInCalendar(cal, birthDate);
+  const joinDay = startOfUtcDay(state.joinedAt);
+  const due: { year: number; at: number }[] = [];
+  for (let year = Math.max(birth.year, calendarYear(cal, joinDay)); ; year++) {
+    const b = birthdayInYear(cal, birth, year);
+    if (b > now) break;
+    if (b >= joinDay && !state.birthdaysPaid.has(year)) due.push({ year, at: Math.max(b, state.joinedAt) });
+  }
+  return due;
+};

@@ -1,0 +1,115 @@
+import type { Allocation, MemberJoined } from "./events.js";
+
+// The state of one member stream, derived only from its events (spec 4, 5).
+// Times are UTC milliseconds; money stays in the strings the events carry.
+
+export interface Lot {
+  lotId: string;
+  points: number;
+  remaining: number;
+  earnedAt: number;
+  availableAt: number;
+  /** `null`: never expires. */
+  expiresAt: number | null;
+  /** Stream revision of the PointsEarned event: the FIFO tie-break. */
+  revision: number;
+  reason: string;
+  purchaseId?: string;
+}
+
+export interface Purchase {
+  purchaseId: string;
+  amount: string;
+  at: number;
+  channel?: string;
+  items?: unknown;
+  /** Sum of refunds so far (money string). */
+  refunded: string;
+  refunds: { refundId: string; amount: string; at: number }[];
+  /** Points of the purchase lot (0 when it earned none). */
+  earned: number;
+  lotId?: string;
+  /** Points clawed back by its refunds so far. */
+  clawed: number;
+}
+
+export interface Redemption {
+  redemptionId: string;
+  points: number;
+  rewardId?: string;
+  at: number;
+  allocations: Allocation[];
+  reversedAt?: number;
+}
+
+export interface Adjustment {
+  adjustmentId: string;
+  points: number;
+  reason: string;
+  actor: string;
+  at: number;
+}
+
+export interface MemberState {
+  streamId: string;
+  /** Last revision; -1 when the stream is empty. */
+  revision: number;
+  lastHash: string | null;
+  /** occurredAt of the last event; -Infinity when none. */
+  lastEventAt: number;
+  joined: MemberJoined | null;
+  joinedAt: number;
+  /** Lots in creation order. */
+  lots: Lot[];
+  debt: number;
+  purchases: Map<string, Purchase>;
+  /** refundId -> purchaseId. */
+  refunds: Map<string, { purchaseId: string; amount: string; at: number }>;
+  redemptions: Map<string, Redemption>;
+  adjustments: Map<string, Adjustment>;
+  feedback: Map<string, { score: number; comment?: string; at: number }>;
+  tier: string;
+  tierSince: number;
+  birthdaysPaid: Set<number>;
+  referralsPaid: Set<string>;
+  /** Events appended per commandId: the next event-id index. */
+  commandCounts: Map<string, number>;
+}
+
+export const initialMemberState = (streamId: string, firstTier: string): MemberState => ({
+  streamId,
+  revision: -1,
+  lastHash: null,
+  lastEventAt: Number.NEGATIVE_INFINITY,
+  joined: null,
+  joinedAt: 0,
+  lots: [],
+  debt: 0,
+  purchases: new Map(),
+  refunds: new Map(),
+  redemptions: new Map(),
+  adjustments: new Map(),
+  feedback: new Map(),
+  tier: firstTier,
+  tierSince: 0,
+  birthdaysPaid: new Set(),
+  referralsPaid: new Set(),
+  commandCounts: new Map(),
+});
+
+/** FIFO order of spec 5.4: expiresAt ascending (never last), then creation order. */
+export const fifoCompare = (a: Lot, b: Lot): number => {
+  const ea = a.expiresAt ?? Number.POSITIVE_INFINITY;
+  const eb = b.expiresAt ?? Number.POSITIVE_INFINITY;
+  return ea !== eb ? ea - eb : a.revision - b.revision;
+};
+
+export const isExpired = (lot: Lot, now: number): boolean => lot.expiresAt !== null && lot.expiresAt <= now;
+export const isPending = (lot: Lot, now: number): boolean => now < lot.availableAt;
+
+/** Sum of available lots at `now` (spec 5.4). */
+export const availablePoints = (state: MemberState, now: number): number =>
+  state.lots.reduce((sum, l) => (!isExpired(l, now) && !isPending(l, now) ? sum + l.remaining : sum), 0);
+
+export const pendingPoints = (state: MemberState, now: number): number =>
+  state.lots.reduce((sum, l) => (!isExpired(l, now) && isPending(l, now) ? sum + l.remaining : sum), 0);

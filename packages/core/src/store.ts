@@ -1,0 +1,65 @@
+import type { ExpectedRevision } from "./errors.js";
+import type { ProposedEvent, StoredEvent } from "./envelope.js";
+
+export interface AppendResult {
+  /** Revision of the last event of the stream after the append. */
+  nextExpectedRevision: number;
+  /** Global position of the last event appended (or of the existing one on a deduplicated retry). */
+  position: bigint;
+}
+
+export interface ReadAllOptions {
+  /** Exclusive: events with a position strictly greater are returned. */
+  after?: bigint;
+  /** Events per round trip (adapters may cap it). */
+  batchSize?: number;
+}
+
+export interface Subscription {
+  /** Stops delivery; resolves when no handler call is running. */
+  stop(): Promise<void>;
+}
+
+export interface SubscribeOptions {
+  /** Exclusive start position; omitted means from the beginning. */
+  after?: bigint;
+  /** Called once per event, in global order, one at a time (awaited). */
+  onEvent(event: StoredEvent): Promise<void> | void;
+  onError?(error: unknown): void;
+}
+
+/**
+ * The event-store port (spec 2). Every adapter (memory, PostgreSQL/PGlite,
+ * EventStoreDB) implements it and passes the same contract suite.
+ *
+ * Invariants:
+ * - revisions are 0-based and gapless per stream;
+ * - `appendToStream` is atomic: all events or none;
+ * - it checks `expectedRevision` and throws `ConcurrencyError` on mismatch;
+ * - a retried append whose event ids are all already stored at the same
+ *   revisions succeeds without storing anything (dedupe by event id);
+ * - an event id stored in any stream is never stored twice;
+ * - `readAll` and subscriptions deliver in one global order.
+ */
+export interface EventStore {
+  appendToStream(
+    streamId: string,
+    events: readonly ProposedEvent[],
+    options: { expectedRevision: ExpectedRevision },
+  ): Promise<AppendResult>;
+  /** Events of one stream in revision order; `[]` when it does not exist. */
+  readStream(streamId: string, options?: { fromRevision?: number }): Promise<StoredEvent[]>;
+  /** All events in global order. */
+  readAll(options?: ReadAllOptions): AsyncIterable<StoredEvent>;
+  /** Ids of the streams whose id starts with `prefix`, sorted by UTF-16 code units. */
+  listStreams(prefix: string): Promise<string[]>;
+  /** Delivers stored events after `after` and then each new one, in global order. */
+  subscribe(options: SubscribeOptions): Subscription;
+  close(): Promise<void>;
+}
+
+/** Where a projection stores how far it has read (spec 6 incremental use). */
+export interface CheckpointStore {
+  load(name: string): Promise<bigint | undefined>;
+  save(name: string, position: bigint): Promise<void>;
+}

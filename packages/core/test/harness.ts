@@ -1,0 +1,122 @@
+import { createMemoryStore } from "@vafa/adapters/memory";
+import {
+  type CommandOutcome,
+  createLedger,
+  type EventStore,
+  foldMemberEvents,
+  type Program,
+  availablePoints,
+  pendingPoints,
+  parseTime,
+} from "../src/index.js";
+
+/** A small GBP program; tests override what they exercise. */
+export const baseProgram = (): Program => ({
+  programId: "test",
+  version: 1,
+  currency: "GBP",
+  calendar: "gregorian",
+  earn: { pointsPerUnit: "1", rounding: "floor", pendingDays: 0, signupBonus: 0, birthdayBonus: 0, referralBonus: 0 },
+  expiry: { policy: "never" },
+  tiers: {
+    metric: "spend",
+    windowDays: 365,
+    retentionDays: 0,
+    levels: [
+      { id: "bronze", threshold: "0", multiplier: "1" },
+      { id: "silver", threshold: "500", multiplier: "1.5" },
+    ],
+  },
+  redemption: { minPoints: 1, pointValue: "0.01" },
+  rfm: { windowDays: 365 },
+});
+
+type DeepPartial<T> = { [K in keyof T]?: T[K] extends object ? DeepPartial<T[K]> : T[K] };
+
+export const program = (patch: DeepPartial<Program> = {}): Program => {
+  const p = baseProgram();
+  return {
+    ...p,
+    ...patch,
+    earn: { ...p.earn, ...patch.earn },
+    tiers: { ...p.tiers, ...patch.tiers },
+    redemption: { ...p.redemption, ...patch.redemption },
+    expiry: (patch.expiry as Program["expiry"]) ?? p.expiry,
+  } as Program;
+};
+
+export const club = (prog: Program = baseProgram(), store: EventStore = createMemoryStore()) => {
+  const ledger = createLedger({ store, program: prog });
+  const run = (command: Record<string, unknown>): Promise<CommandOutcome> => ledger.execute(command);
+  /** Runs commands and fails loudly on the first rejection. */
+  const ok = async (...commands: Record<string, unknown>[]) => {
+    const events = [];
+    for (const c of commands) {
+      const outcome = await run(c);
+      if (outcome.status !== "accepted")
+        throw new Error(`${JSON.stringify(c)} rejected: ${outcome.rejection.code} ${outcome.rejection.message}`);
+      events.push(...outcome.events);
+    }
+    return events;
+  };
+  const code = async (command: Record<string, unknown>) => {
+    const outcome = await run(command);
+    return outcome.status === "rejected" ? outcome.rejection.code : "ACCEPTED";
+  };
+  const stream = (memberId: string) => store.readStream(`member-${memberId}`);
+  const state = async (memberId: string) =>
+    foldMemberEvents(`member-${memberId}`, prog.tiers.levels[0]?.id ?? "", await stream(memberId));
+  const balance = async (memberId: string, at: string) => {
+    const s = await state(memberId);
+    const now = parseTime(at) as number;
+    return { available: availablePoints(s, now), pending: pendingPoints(s, now), debt: s.debt, tier: s.tier };
+  };
+  const types = async (memberId: string) => (await stream(memberId)).map((e) => e.type);
+  return { ledger, store, run, ok, code, stream, state, balance, types };
+};
+
+export const join = (memberId: string, at: string, extra: Record<string, unknown> = {}) => ({
+  type: "join",
+  memberId,
+  at,
+  kind: "person",
+  ...extra,
+});
+export const purchase = (memberId: string, at: string, purchaseId: string, amount: string, extra = {}) => ({
+  type: "purchase",
+  memberId,
+  at,
+  purchaseId,
+  amount,
+  ...extra,
+});
+export const refund = (memberId: string, at: string, purchaseId: string, refundId: string, amount: string) => ({
+  type: "refund",
+  memberId,
+  at,
+  purchaseId,
+  refundId,
+  amount,
+});
+export const redeem = (memberId: string, at: string, redemptionId: string, points: number) => ({
+  type: "redeem",
+  memberId,
+  at,
+  redemptionId,
+  points,
+});
+export const reverse = (memberId: string, at: string, redemptionId: string) => ({
+  type: "reverse-redemption",
+  memberId,
+  at,
+  redemptionId,
+});
+export const adjust = (memberId: string, at: string, adjustmentId: string, points: number) => ({
+  type: "adjust",
+  memberId,
+  at,
+  adjustmentId,
+  points,
+  reason: "test",
+  actor: "ops@test",
+});

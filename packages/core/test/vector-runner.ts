@@ -1,0 +1,48 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { createMemoryStore } from "../../adapters/src/memory/index.js";
+import { createLedger, parseTime, type Program, type StoredEvent } from "../src/index.js";
+
+// Runs a golden vector folder the way `vafa import` does (spec 8) on the memory store.
+
+export const vectorsRoot = join(import.meta.dirname, "../../../fixtures/vectors");
+
+export const runVector = async (name: string) => {
+  const dir = join(vectorsRoot, name);
+  const program = JSON.parse(readFileSync(join(dir, "program.json"), "utf8")) as Program;
+  const lines = readFileSync(join(dir, "commands.ndjson"), "utf8").split("\n");
+  if (lines[lines.length - 1] === "") lines.pop();
+  const store = createMemoryStore();
+  const ledger = createLedger({ store, program });
+  const parsed = lines.map((l) => {
+    try {
+      return JSON.parse(l) as unknown;
+    } catch {
+      return undefined;
+    }
+  });
+  const firstAt = parsed.find(
+    (v): v is { at: string } =>
+      typeof v === "object" && v !== null && typeof (v as { at?: unknown }).at === "string" && parseTime((v as { at: string }).at) !== undefined,
+  );
+  const published = await ledger.publishProgram(firstAt ? firstAt.at : "1970-01-01T00:00:00.000Z");
+  let events = published.events.length;
+  let accepted = 0;
+  const rejects: { line: number; code: string; message: string }[] = [];
+  for (const [i, line] of lines.entries()) {
+    if (/^[ \t]*$/.test(line)) continue;
+    const value = parsed[i];
+    const outcome =
+      value === undefined
+        ? { status: "rejected" as const, rejection: { code: "VALIDATION", message: "line: not valid JSON" } }
+        : await ledger.execute(value);
+    if (outcome.status === "accepted") {
+      accepted++;
+      events += outcome.events.length;
+    } else rejects.push({ line: i + 1, code: outcome.rejection.code, message: outcome.rejection.message });
+  }
+  const exported: StoredEvent[] = [];
+  for (const streamId of [...(await store.listStreams(""))].sort()) exported.push(...(await store.readStream(streamId)));
+  return { dir, accepted, rejected: rejects.length, events, rejects, exported };
+};
+

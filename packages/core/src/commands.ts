@@ -2,6 +2,7 @@ import { z } from "zod";
 import { type Rejection, reject } from "./errors.js";
 import { Dec } from "./money.js";
 import {
+  MONEY_PATTERN,
   currencySchema,
   idSchema,
   moneySchema,
@@ -15,7 +16,8 @@ import {
 // JSON, then type, then unknown fields, then each field.
 
 const nonEmpty = z.string().min(1, "must be a non-empty string");
-const positiveMoney = moneySchema.refine((s) => new Dec(s).gt(0), "must be greater than 0");
+// The pattern guard keeps a malformed string (already reported by moneySchema) from throwing in Dec.
+const positiveMoney = moneySchema.refine((s) => MONEY_PATTERN.test(s) && new Dec(s).gt(0), "must be greater than 0");
 const birthDateSchema = z
   .string()
   .refine((s) => parseDate(s) !== undefined, "must be a valid date YYYY-MM-DD");

@@ -25,7 +25,15 @@ import { Dec } from "./money.js";
 import type { Program } from "./program.js";
 import { parseDate, parseTime, toIso } from "./primitives.js";
 import { availableAtFor, dueBirthdays, evaluateTier, expiresAtFor, purchasePoints } from "./rules.js";
-import { type Lot, type MemberState, availablePoints, fifoCompare, isExpired, isPending } from "./state.js";
+import {
+  type Lot,
+  type MemberState,
+  availablePoints,
+  fifoCompare,
+  isExpired,
+  isPending,
+  nextEventIndex,
+} from "./state.js";
 import { sameCommandContent } from "./idempotency.js";
 
 /** What a command needs besides the member's state. */
@@ -51,7 +59,7 @@ class Emitter {
   ) {}
 
   nextEventId(): string {
-    const index = this.s.commandCounts.get(this.commandId) ?? 0;
+    const index = nextEventIndex(this.s, this.commandId);
     return eventIdFor(this.s.streamId, this.commandId, index);
   }
 

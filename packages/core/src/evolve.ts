@@ -1,10 +1,12 @@
-import { enableMapSet, produce } from "immer";
+import { enableMapSet, produce, setAutoFreeze } from "immer";
 import type { ProposedEvent } from "./envelope.js";
 import { Dec } from "./money.js";
 import { parseTime } from "./primitives.js";
-import { type MemberState, initialMemberState } from "./state.js";
+import { type MemberState, initialMemberState, nextEventIndex } from "./state.js";
 
 enableMapSet();
+// States are never mutated outside a producer; deep-freezing every new state costs more than the decision itself.
+setAutoFreeze(false);
 
 const ms = (iso: string): number => parseTime(iso) as number;
 
@@ -17,7 +19,10 @@ export const applyMemberEvent = (s: MemberState, e: ProposedEvent): void => {
   s.revision = e.revision;
   s.lastHash = e.metadata.hash;
   s.lastEventAt = at;
-  s.commandCounts.set(e.metadata.commandId, (s.commandCounts.get(e.metadata.commandId) ?? 0) + 1);
+  const commandId = e.metadata.commandId;
+  const index = nextEventIndex(s, commandId);
+  s.lastCommand = { id: commandId, count: index + 1 };
+  if (commandId.startsWith("sweep:")) s.sweepCounts.set(commandId, index + 1);
   const lotById = (lotId: string) => s.lots.find((l) => l.lotId === lotId);
   switch (e.type) {
     case "MemberJoined": {

@@ -1,10 +1,11 @@
 import { Decimal } from "decimal.js";
 import { z } from "zod";
-import { currencySchema, decimalSchema, idSchema, parseTime, safeCount, timeInputSchema } from "./primitives.js";
+import { DECIMAL_PATTERN, currencySchema, decimalSchema, idSchema, parseTime, safeCount, timeInputSchema } from "./primitives.js";
 
 // The program of spec section 3.
 
-const positiveDecimal = decimalSchema.refine((s) => new Decimal(s).gt(0), "must be greater than 0");
+// The pattern guard keeps a malformed string (already reported by decimalSchema) from throwing in Decimal.
+const positiveDecimal = decimalSchema.refine((s) => DECIMAL_PATTERN.test(s) && new Decimal(s).gt(0), "must be greater than 0");
 
 const campaignSchema = z
   .object({

@@ -72,8 +72,10 @@ export interface MemberState {
   tierSince: number;
   birthdaysPaid: Set<number>;
   referralsPaid: Set<string>;
-  /** Events appended per commandId: the next event-id index. */
-  commandCounts: Map<string, number>;
+  /** The latest commandId and how many events it appended in a row: the next event-id index. */
+  lastCommand: { id: string; count: number };
+  /** Events per sweep commandId: only a sweep can append to a stream again later (spec 5.6). */
+  sweepCounts: Map<string, number>;
 }
 
 export const initialMemberState = (streamId: string, firstTier: string): MemberState => ({
@@ -94,7 +96,8 @@ export const initialMemberState = (streamId: string, firstTier: string): MemberS
   tierSince: 0,
   birthdaysPaid: new Set(),
   referralsPaid: new Set(),
-  commandCounts: new Map(),
+  lastCommand: { id: "", count: 0 },
+  sweepCounts: new Map(),
 });
 
 /** FIFO order of spec 5.4: expiresAt ascending (never last), then creation order. */
@@ -113,3 +116,10 @@ export const availablePoints = (state: MemberState, now: number): number =>
 
 export const pendingPoints = (state: MemberState, now: number): number =>
   state.lots.reduce((sum, l) => (!isExpired(l, now) && isPending(l, now) ? sum + l.remaining : sum), 0);
+
+/**
+ * Index of the next event `commandId` appends to this stream (spec 2). Every
+ * other command appends once, in one run of events; a sweep may come back.
+ */
+export const nextEventIndex = (s: MemberState, commandId: string): number =>
+  s.lastCommand.id === commandId ? s.lastCommand.count : (s.sweepCounts.get(commandId) ?? 0);

@@ -63,12 +63,14 @@ export const programSchema = z
     const levels = p.tiers.levels;
     const ids = new Set(levels.map((l) => l.id));
     if (ids.size !== levels.length) ctx.addIssue({ code: "custom", path: ["tiers", "levels"], message: "level ids must be unique" });
-    if (levels[0] && !new Decimal(levels[0].threshold).isZero())
+    // Malformed thresholds are already reported by decimalSchema; Decimal would throw on them.
+    const valid = (t: string) => DECIMAL_PATTERN.test(t);
+    if (levels[0] && valid(levels[0].threshold) && !new Decimal(levels[0].threshold).isZero())
       ctx.addIssue({ code: "custom", path: ["tiers", "levels", 0, "threshold"], message: "the first level's threshold must be 0" });
     for (let i = 1; i < levels.length; i++) {
       const prev = levels[i - 1];
       const cur = levels[i];
-      if (prev && cur && !new Decimal(cur.threshold).gt(prev.threshold))
+      if (prev && cur && valid(prev.threshold) && valid(cur.threshold) && !new Decimal(cur.threshold).gt(prev.threshold))
         ctx.addIssue({ code: "custom", path: ["tiers", "levels", i, "threshold"], message: "thresholds must strictly increase" });
     }
     (p.earn.campaigns ?? []).forEach((c, i) => {

@@ -1,0 +1,266 @@
+import { spawn } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { parseBenchOptions } from "./lib/args.js";
+import { formatProfile, largestProfile, summariseProfile } from "./lib/profile.js";
+import { RESULT_PREFIX } from "./lib/task.js";
+
+// `pnpm bench [--quick] [--members N] [--events N] [--seed N]`: generates (or
+// reuses) a synthetic history, runs every benchmark in its own process, checks
+// DuckDB and the projections agree on RFM and that the generator matches the
+// ledger, prints a table and writes bench/out/results.json.
+
+const root = fileURLToPath(new URL("..", import.meta.url));
+const outDir = join(root, "bench", "out");
+const tsconfig = join(root, "bench", "tsconfig.json");
+const options = parseBenchOptions();
+const started = performance.now();
+mkdirSync(outDir, { recursive: true });
+
+const TARGETS = {
+  replayMemoryEventsPerSecond: 2_000_000,
+  ndjsonPeakRssMiB: 512,
+  rfmVsDuckdb: 2,
+  ledgerCommandsPerSecond: 100_000,
+};
+/** Sizes of the slices that do not scale to the whole data set in time. */
+const LEDGER_COMMANDS = options.quick ? 1_000 : 10_000;
+const MEMORY_EVENTS = options.quick ? 1_000_000 : 1_000_000;
+
+interface TaskRun {
+  result: Record<string, unknown>;
+  stdout: string;
+}
+
+const log = (line: string): void => {
+  process.stderr.write(`${line}\n`);
+};
+
+/** Runs `bench/tasks/<name>.ts` in a fresh Node process; resolves with its RESULT line. */
+const task = (name: string, args: string[], nodeFlags: string[] = []): Promise<TaskRun> =>
+  new Promise((resolve, reject) => {
+    const child = spawn(
+      process.execPath,
+      [...nodeFlags, "--import", "tsx", join(root, "bench", "tasks", `${name}.ts`), ...args],
+      {
+        cwd: root,
+        env: { ...process.env, TSX_TSCONFIG_PATH: tsconfig },
+        stdio: ["ignore", "pipe", "inherit"],
+      },
+    );
+    let stdout = "";
+    child.stdout.on("data", (d: Buffer) => {
+      stdout += d.toString();
+    });
+    child.on("error", reject);
+    child.on("close", (code) => {
+      const line = stdout.split("\n").find((l) => l.startsWith(RESULT_PREFIX));
+      if (code !== 0 || line === undefined)
+        reject(new Error(`bench task ${name} failed (exit ${code})\n${stdout}`));
+      else
+        resolve({ result: JSON.parse(line.slice(RESULT_PREFIX.length)) as Record<string, unknown>, stdout });
+    });
+  });
+
+const profiled = async (name: string, args: string[], extraFlags: string[] = []) => {
+  const dir = join(outDir, "profiles", name);
+  rmSync(dir, { recursive: true, force: true });
+  const run = await task(name, args, [...extraFlags, "--cpu-prof", "--cpu-prof-dir", dir]);
+  const file = existsSync(dir) ? largestProfile(dir) : undefined;
+  return { ...run, profile: file ? summariseProfile(file, 12) : [] };
+};
+
+/** bench/stores.ts belongs to another engineer: run it as it is, with --quick passed through. */
+const runStores = async (): Promise<{ ran: boolean; output: string; ok: boolean }> => {
+  const file = join(root, "bench", "stores.ts");
+  if (!existsSync(file)) return { ran: false, output: "bench/stores.ts does not exist yet", ok: true };
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ["--import", "tsx", file, ...(options.quick ? ["--quick"] : [])], {
+      cwd: root,
+      env: { ...process.env, TSX_TSCONFIG_PATH: tsconfig },
+      stdio: ["ignore", "pipe", "inherit"],
+    });
+    let output = "";
+    child.stdout.on("data", (d: Buffer) => {
+      output += d.toString();
+      process.stderr.write(d);
+    });
+    child.on("close", (code) => resolve({ ran: true, output, ok: code === 0 }));
+  });
+};
+
+const n = (v: unknown): number => Number(v);
+const fmt = (v: number): string =>
+  v >= 100 ? Math.round(v).toLocaleString("en") : String(Math.round(v * 100) / 100);
+
+log(
+  `vafa bench: ${options.quick ? "quick" : "full"} mode, ${options.members.toLocaleString("en")} members, ~${options.events.toLocaleString("en")} events`,
+);
+const generated = await task("generate", [
+  "--members",
+  String(options.members),
+  "--events",
+  String(options.events),
+  "--seed",
+  String(options.seed),
+  "--command-members",
+  "500",
+  "--out",
+  outDir,
+]);
+const meta = generated.result.meta as {
+  events: number;
+  bytes: number;
+  generateSeconds: number;
+  generatedEventsPerSecond: number;
+  commandChunks: number;
+};
+const eventsPath = String(generated.result.eventsPath);
+const dataDir = String(generated.result.dir);
+log(
+  `data set: ${meta.events.toLocaleString("en")} events, ${(meta.bytes / 2 ** 20).toFixed(0)} MiB${generated.result.cached ? " (cached)" : `, generated in ${meta.generateSeconds} s`}`,
+);
+
+log("baseline: JSON.parse and sum over the NDJSON ...");
+const baseline = (await task("baseline", ["--events", eventsPath])).result;
+log("replay from NDJSON (projection without history, RFM, balances, liability) ...");
+const ndjson = await profiled("replay-ndjson", [
+  "--events",
+  eventsPath,
+  "--rfm-out",
+  join(outDir, "rfm-vafa.json"),
+]);
+log("DuckDB RFM from the same NDJSON ...");
+const duck = (
+  await task("duckdb-rfm", ["--events", eventsPath, "--rfm-out", join(outDir, "rfm-duckdb.json")])
+).result;
+log(`replay from memory (first ${MEMORY_EVENTS.toLocaleString("en")} events) ...`);
+const memory = await profiled(
+  "replay-memory",
+  ["--events", eventsPath, "--limit", String(MEMORY_EVENTS)],
+  ["--max-old-space-size=8192"],
+);
+log(`ledger commands on the memory store (first ${LEDGER_COMMANDS.toLocaleString("en")} commands) ...`);
+const ledger = await profiled("ledger", [
+  "--dir",
+  dataDir,
+  "--chunks",
+  String(meta.commandChunks),
+  "--events",
+  eventsPath,
+  "--limit",
+  String(LEDGER_COMMANDS),
+]);
+log("store benchmarks (bench/stores.ts) ...");
+const stores = await runStores();
+
+const failures: string[] = [];
+const nd = ndjson.result;
+if (nd.rfmDigest !== duck.rfmDigest || nd.rfmRows !== duck.rfmRows) {
+  const a = JSON.parse(readFileSync(join(outDir, "rfm-vafa.json"), "utf8")) as object[];
+  const b = JSON.parse(readFileSync(join(outDir, "rfm-duckdb.json"), "utf8")) as object[];
+  failures.push(
+    `RFM differs between the projection (${nd.rfmRows} rows) and DuckDB (${duck.rfmRows} rows); first rows: ${JSON.stringify(a[0])} vs ${JSON.stringify(b[0])}`,
+  );
+}
+const lr = ledger.result;
+if (n(lr.mismatches) !== 0)
+  failures.push(
+    `generator and createLedger disagree on ${lr.mismatches} events:\n${(lr.firstMismatches as string[]).join("\n")}`,
+  );
+if (n(lr.rejected) !== 0)
+  failures.push(
+    `createLedger rejected ${lr.rejected} generated commands: ${(lr.firstRejections as string[]).join("; ")}`,
+  );
+if (!stores.ok) failures.push("bench/stores.ts failed");
+
+const baselineEps = n(baseline.eventsPerSecond);
+const mem = memory.result;
+const rows: [string, string, string, string][] = [
+  [
+    "baseline: JSON.parse + sum over NDJSON",
+    `${fmt(baselineEps)} ev/s`,
+    "1.00x",
+    `maxRSS ${fmt(n(baseline.maxRssMiB))} MiB`,
+  ],
+  [
+    "replay NDJSON -> projection (no history)",
+    `${fmt(n(nd.eventsPerSecond))} ev/s`,
+    `${fmt(n(nd.eventsPerSecond) / baselineEps)}x baseline`,
+    `maxRSS ${fmt(n(nd.maxRssMiB))} MiB (target <= ${TARGETS.ndjsonPeakRssMiB})`,
+  ],
+  [
+    "RFM end to end from NDJSON: vafa",
+    `${fmt(n(nd.rfmEndToEndSeconds))} s`,
+    `${fmt(n(nd.rfmEndToEndSeconds) / n(duck.seconds))}x DuckDB`,
+    `target <= ${TARGETS.rfmVsDuckdb}x, goal < 1x`,
+  ],
+  [
+    "RFM end to end from NDJSON: DuckDB",
+    `${fmt(n(duck.seconds))} s`,
+    "1.00x",
+    `maxRSS ${fmt(n(duck.maxRssMiB))} MiB, rows equal: ${nd.rfmDigest === duck.rfmDigest}`,
+  ],
+  [
+    `baseline: plain fold over ${fmt(n(mem.events))} parsed events`,
+    `${fmt(n(mem.baselineEventsPerSecond))} ev/s`,
+    "1.00x",
+    "",
+  ],
+  [
+    "replay in memory: apply + 5 queries",
+    `${fmt(n(mem.eventsPerSecond))} ev/s`,
+    `${fmt(n(mem.eventsPerSecond) / n(mem.baselineEventsPerSecond))}x fold`,
+    `target >= 2M ev/s; apply alone ${fmt(n(mem.applyEventsPerSecond))} ev/s`,
+  ],
+  [
+    `ledger commands, memory store (${fmt(n(lr.commands))})`,
+    `${fmt(n(lr.commandsPerSecond))} cmd/s`,
+    `${fmt(n(lr.commandsPerSecond) / baselineEps)}x baseline`,
+    `target >= 100,000 cmd/s; ${fmt(n(lr.compared))} events equal to the generator`,
+  ],
+];
+const width = [0, 1, 2, 3].map((i) => Math.max(...rows.map((r) => (r[i] as string).length)));
+const table = rows.map((r) => r.map((c, i) => c.padEnd(width[i] as number)).join("  ")).join("\n");
+
+const belowTarget: string[] = [];
+if (n(mem.eventsPerSecond) < TARGETS.replayMemoryEventsPerSecond)
+  belowTarget.push(
+    `replay in memory: ${fmt(n(mem.eventsPerSecond))} ev/s < 2M\n${formatProfile(memory.profile)}`,
+  );
+if (n(nd.maxRssMiB) > TARGETS.ndjsonPeakRssMiB)
+  belowTarget.push(`replay NDJSON peak RSS ${fmt(n(nd.maxRssMiB))} MiB > 512`);
+if (n(nd.rfmEndToEndSeconds) > TARGETS.rfmVsDuckdb * n(duck.seconds))
+  belowTarget.push(
+    `RFM end to end ${fmt(n(nd.rfmEndToEndSeconds) / n(duck.seconds))}x DuckDB > 2x\n${formatProfile(ndjson.profile)}`,
+  );
+if (n(lr.commandsPerSecond) < TARGETS.ledgerCommandsPerSecond)
+  belowTarget.push(`ledger: ${fmt(n(lr.commandsPerSecond))} cmd/s < 100k\n${formatProfile(ledger.profile)}`);
+
+const totalSeconds = (performance.now() - started) / 1000;
+const results = {
+  mode: options.quick ? "quick" : "full",
+  options,
+  dataset: { ...meta, cached: generated.result.cached },
+  baseline,
+  replayNdjson: nd,
+  duckdb: duck,
+  replayMemory: mem,
+  ledger: lr,
+  profiles: { replayNdjson: ndjson.profile, replayMemory: memory.profile, ledger: ledger.profile },
+  stores,
+  failures,
+  belowTarget,
+  totalSeconds: Math.round(totalSeconds),
+};
+writeFileSync(join(outDir, "results.json"), `${JSON.stringify(results, null, 2)}\n`);
+
+console.log(`\n${table}\n`);
+if (stores.ran) console.log(`bench/stores.ts:\n${stores.output.trim()}\n`);
+if (belowTarget.length > 0) console.log(`Below target (top self time):\n${belowTarget.join("\n\n")}\n`);
+console.log(`Done in ${Math.round(totalSeconds)} s; results in bench/out/results.json`);
+if (failures.length > 0) {
+  console.error(`\nFAILED:\n${failures.join("\n")}`);
+  process.exit(1);
+}

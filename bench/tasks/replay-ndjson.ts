@@ -1,0 +1,42 @@
+import { writeFileSync } from "node:fs";
+import { createLedgerProjection, rebuildFromNdjson } from "@vafa/projections";
+import { AS_OF } from "../lib/program.js";
+import { rfmDigest } from "../lib/rfm-digest.js";
+import { arg, finish, round, seconds, startRssSampler } from "../lib/task.js";
+
+// End to end from the NDJSON export: rebuild the ledger projection (no history
+// kept: memory bounded by lots and purchases), then RFM, balances and liability
+// as of the end of the history. Runs with Node's default heap limit.
+
+const path = arg("events");
+const rfmOut = arg("rfm-out");
+const rss = startRssSampler();
+const t0 = performance.now();
+const projection = createLedgerProjection({ keepHistory: false });
+const rebuilt = await rebuildFromNdjson(path, projection);
+const replaySeconds = seconds(t0);
+const t1 = performance.now();
+const rfm = projection.rfmAsOf(AS_OF);
+const rfmSeconds = seconds(t1);
+const t2 = performance.now();
+const balances = projection.balancesAsOf(AS_OF);
+const liability = projection.liabilityAsOf(AS_OF);
+const otherSeconds = seconds(t2);
+const total = seconds(t0);
+writeFileSync(rfmOut, JSON.stringify(rfm));
+rss.stop();
+finish({
+  events: rebuilt.applied + rebuilt.skipped,
+  badLines: rebuilt.badLineCount,
+  replaySeconds: round(replaySeconds, 2),
+  rfmSeconds: round(rfmSeconds, 2),
+  balancesLiabilitySeconds: round(otherSeconds, 2),
+  rfmEndToEndSeconds: round(replaySeconds + rfmSeconds, 2),
+  totalSeconds: round(total, 2),
+  eventsPerSecond: Math.round(rebuilt.applied / replaySeconds),
+  rfmRows: rfm.length,
+  rfmDigest: rfmDigest(rfm),
+  balances: balances.length,
+  liabilityPoints: liability.points,
+  peakRssMiB: round(rss.peakMiB()),
+});

@@ -1,0 +1,319 @@
+import {
+  type AllStreamResolvedEvent,
+  ANY,
+  type AppendExpectedRevision,
+  BACKWARDS,
+  END,
+  EventStoreDBClient,
+  jsonEvent,
+  NO_STREAM,
+  type Position,
+  type ResolvedEvent,
+  START,
+  StreamNotFoundError,
+  streamNameFilter,
+  WrongExpectedVersionError,
+} from "@eventstore/db-client";
+import {
+  type CheckpointStore,
+  ConcurrencyError,
+  type EventMetadata,
+  type EventStore,
+  type ExpectedRevision,
+  eventIdFor,
+  type ProposedEvent,
+  type StoredEvent,
+  VafaError,
+} from "@vafa/core";
+import { checkBatch } from "../shared/append-plan.js";
+
+export interface EventStoreDbStoreOptions {
+  /** Stream prefixes that `readAll` and `subscribe` deliver (default: the ledger's `member-`, `program-`). */
+  streamPrefixes?: readonly string[];
+}
+
+/** An EventStoreDB store plus checkpoints kept in `vafa-checkpoint-<name>` streams. */
+export interface EventStoreDbStore extends EventStore {
+  readonly checkpoints: CheckpointStore;
+}
+
+const LEDGER_PREFIXES = ["member-", "program-"] as const;
+const CHECKPOINT_PREFIX = "vafa-checkpoint-";
+const READ_BATCH = 500;
+
+/**
+ * Our positions pack EventStoreDB's $all position as `commit * 2^64 + prepare`:
+ * the events of one append share a commit position, so the commit alone could
+ * not resume in the middle of an append. Order is that of $all.
+ */
+const SHIFT = 64n;
+const LOW = (1n << SHIFT) - 1n;
+export const packPosition = (position: Position): bigint =>
+  (position.commit << SHIFT) | (position.prepare & LOW);
+export const unpackPosition = (position: bigint): Position => ({
+  commit: position >> SHIFT,
+  prepare: position & LOW,
+});
+
+interface CustomMetadata {
+  occurredAt: string;
+  metadata: EventMetadata;
+}
+
+const toStored = (resolved: ResolvedEvent | AllStreamResolvedEvent): StoredEvent | undefined => {
+  const event = resolved.event;
+  if (event === undefined || !event.isJson) return undefined;
+  const custom = event.metadata as CustomMetadata | undefined;
+  if (custom === undefined || typeof custom !== "object" || !("metadata" in custom)) return undefined;
+  return {
+    streamId: event.streamId,
+    revision: Number(event.revision),
+    eventId: event.id,
+    type: event.type,
+    occurredAt: custom.occurredAt,
+    data: event.data,
+    metadata: custom.metadata,
+    recordedAt: event.created.toISOString(),
+    position: event.position ? packPosition(event.position) : 0n,
+  } as StoredEvent;
+};
+
+/**
+ * EventStoreDB keeps event ids unique per stream only. Ids that derive from their
+ * own stream (spec 2: uuidv5 of `streamId|commandId|index`) cannot collide with
+ * another stream's, so checking the derivation enforces "never stored twice".
+ */
+const checkIdsDerive = (streamId: string, events: readonly ProposedEvent[]): void => {
+  const indexByCommand = new Map<string, number>();
+  for (const event of events) {
+    const commandId = event.metadata.commandId;
+    const index = indexByCommand.get(commandId) ?? 0;
+    indexByCommand.set(commandId, index + 1);
+    if (event.eventId !== eventIdFor(streamId, commandId, index)) {
+      throw new VafaError(
+        "INVARIANT",
+        `event id ${event.eventId} does not derive from stream ${streamId}, command ${commandId}, index ${index}`,
+        "derive event ids with eventIdFor (spec 2); EventStoreDB only deduplicates ids within a stream",
+      );
+    }
+  }
+};
+
+/** `any` is pinned to the revision the events were numbered from, so their revision fields stay true. */
+const toEsdbExpected = (
+  expected: ExpectedRevision,
+  events: readonly ProposedEvent[],
+): AppendExpectedRevision => {
+  if (expected === "no_stream") return NO_STREAM;
+  if (typeof expected === "number") return BigInt(expected);
+  const first = events[0];
+  if (first === undefined) return ANY;
+  return first.revision === 0 ? NO_STREAM : BigInt(first.revision - 1);
+};
+
+const unavailable = (error: unknown): VafaError =>
+  error instanceof VafaError
+    ? error
+    : new VafaError(
+        "STORE_UNAVAILABLE",
+        `EventStoreDB failed: ${error instanceof Error ? error.message : String(error)}`,
+        "check the connection string (esdb://host:2113?tls=false for an insecure node) and that the server is up",
+        { cause: error },
+      );
+
+export const createEventStoreDbStore = (
+  options: ({ connectionString: string } | { client: EventStoreDBClient }) & EventStoreDbStoreOptions,
+): EventStoreDbStore => {
+  const ownsClient = !("client" in options);
+  const client =
+    "client" in options ? options.client : EventStoreDBClient.connectionString(options.connectionString);
+  const prefixes = [...(options.streamPrefixes ?? LEDGER_PREFIXES)];
+  const isLedgerStream = (streamId: string) => prefixes.some((prefix) => streamId.startsWith(prefix));
+
+  const readStreamRaw = async (streamId: string, fromRevision: number): Promise<StoredEvent[]> => {
+    const events: StoredEvent[] = [];
+    try {
+      for await (const resolved of client.readStream(streamId, { fromRevision: BigInt(fromRevision) })) {
+        const stored = toStored(resolved);
+        if (stored) events.push(stored);
+      }
+    } catch (error) {
+      if (error instanceof StreamNotFoundError) return [];
+      throw unavailable(error);
+    }
+    return events;
+  };
+
+  /** $all after `after` (exclusive) in batches; `filter` picks the streams. */
+  async function* scanAll(after: bigint | undefined, batchSize: number): AsyncGenerator<StoredEvent> {
+    let from: Position | typeof START = after === undefined ? START : unpackPosition(after);
+    let last = after;
+    for (;;) {
+      let count = 0;
+      const batch: StoredEvent[] = [];
+      let lastSeen: Position | undefined;
+      try {
+        for await (const resolved of client.readAll({ fromPosition: from, maxCount: batchSize })) {
+          count += 1;
+          if (resolved.event?.position) lastSeen = resolved.event.position;
+          const stored = toStored(resolved);
+          // readAll from a position includes it; our `after` is exclusive
+          if (stored && (last === undefined || stored.position > last)) batch.push(stored);
+        }
+      } catch (error) {
+        throw unavailable(error);
+      }
+      for (const event of batch) {
+        last = event.position;
+        yield event;
+      }
+      if (count < batchSize || lastSeen === undefined) return;
+      const lastPacked = packPosition(lastSeen);
+      if (last === undefined || lastPacked > last) last = lastPacked;
+      from = lastSeen;
+    }
+  }
+
+  const store: EventStoreDbStore = {
+    async appendToStream(streamId, events, { expectedRevision }) {
+      checkBatch(streamId, events);
+      checkIdsDerive(streamId, events);
+      const expected = toEsdbExpected(expectedRevision, events);
+      const first = events[0];
+      if (
+        first !== undefined &&
+        typeof expectedRevision === "number" &&
+        first.revision !== expectedRevision + 1
+      ) {
+        throw new VafaError(
+          "INVARIANT",
+          `stream ${streamId}: first proposed revision ${first.revision} does not follow expected revision ${expectedRevision}`,
+          "number proposed events from expectedRevision + 1 (0 for a new stream)",
+        );
+      }
+      if (first !== undefined && expectedRevision === "no_stream" && first.revision !== 0) {
+        throw new VafaError("INVARIANT", `stream ${streamId}: a new stream starts at revision 0`);
+      }
+      let result: Awaited<ReturnType<EventStoreDBClient["appendToStream"]>>;
+      try {
+        result = await client.appendToStream(
+          streamId,
+          events.map((event) =>
+            jsonEvent({
+              id: event.eventId,
+              type: event.type,
+              data: event.data as never,
+              metadata: { occurredAt: event.occurredAt, metadata: event.metadata } satisfies CustomMetadata,
+            }),
+          ),
+          { expectedRevision: expected },
+        );
+      } catch (error) {
+        if (error instanceof WrongExpectedVersionError) {
+          const actual = error.actualVersion;
+          throw new ConcurrencyError(
+            streamId,
+            expectedRevision,
+            typeof actual === "bigint" ? Number(actual) : "no_stream",
+          );
+        }
+        throw unavailable(error);
+      }
+      const nextExpectedRevision = Number(result.nextExpectedRevision);
+      const last = events.at(-1);
+      if (last === undefined) return { nextExpectedRevision, position: 0n };
+      // a deduplicated retry may come back without a position: read the stored event's
+      const position =
+        result.position !== undefined && result.position.commit >= 0n
+          ? packPosition(result.position)
+          : ((await readStreamRaw(streamId, last.revision))[0]?.position ?? 0n);
+      return { nextExpectedRevision, position };
+    },
+    async readStream(streamId, readOptions = {}) {
+      return readStreamRaw(streamId, Math.max(0, readOptions.fromRevision ?? 0));
+    },
+    async *readAll(readOptions = {}) {
+      const batchSize = Math.min(Math.max(1, readOptions.batchSize ?? READ_BATCH), 4096);
+      for await (const event of scanAll(readOptions.after, batchSize)) {
+        if (isLedgerStream(event.streamId)) yield event;
+      }
+    },
+    async listStreams(prefix) {
+      // EventStoreDB has no stream index to query: scan $all once (fine for operator commands)
+      const ids = new Set<string>();
+      for await (const event of scanAll(undefined, 4096)) {
+        if (event.streamId.startsWith(prefix) && isLedgerStream(event.streamId)) ids.add(event.streamId);
+      }
+      return [...ids].sort();
+    },
+    subscribe(subscribeOptions) {
+      const subscription = client.subscribeToAll({
+        fromPosition: subscribeOptions.after === undefined ? START : unpackPosition(subscribeOptions.after),
+        filter: streamNameFilter({ prefixes }),
+      });
+      let stopped = false;
+      const running = (async () => {
+        try {
+          for await (const resolved of subscription) {
+            if (stopped) return;
+            const stored = toStored(resolved);
+            if (!stored || !isLedgerStream(stored.streamId)) continue;
+            if (subscribeOptions.after !== undefined && stored.position <= subscribeOptions.after) continue;
+            try {
+              await subscribeOptions.onEvent(stored);
+            } catch (error) {
+              subscribeOptions.onError?.(error);
+              stopped = true;
+              await subscription.unsubscribe();
+              return;
+            }
+          }
+        } catch (error) {
+          if (!stopped) subscribeOptions.onError?.(unavailable(error));
+        }
+      })();
+      return {
+        async stop() {
+          stopped = true;
+          await subscription.unsubscribe();
+          await running;
+        },
+      };
+    },
+    async close() {
+      if (ownsClient) await client.dispose();
+    },
+    checkpoints: {
+      async load(name) {
+        let saved: string | undefined;
+        try {
+          // read to the end: leaving the loop early would leave the gRPC call open (dispose waits on it)
+          for await (const resolved of client.readStream(`${CHECKPOINT_PREFIX}${name}`, {
+            fromRevision: END,
+            direction: BACKWARDS,
+            maxCount: 1,
+          })) {
+            const data = resolved.event?.data as { position?: string } | undefined;
+            if (typeof data?.position === "string") saved = data.position;
+          }
+        } catch (error) {
+          if (error instanceof StreamNotFoundError) return undefined;
+          throw unavailable(error);
+        }
+        return saved === undefined ? undefined : BigInt(saved);
+      },
+      async save(name, position) {
+        try {
+          await client.appendToStream(
+            `${CHECKPOINT_PREFIX}${name}`,
+            jsonEvent({ type: "CheckpointSaved", data: { position: position.toString() } }),
+            { expectedRevision: ANY },
+          );
+        } catch (error) {
+          throw unavailable(error);
+        }
+      },
+    },
+  };
+  return store;
+};

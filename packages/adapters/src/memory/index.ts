@@ -1,0 +1,123 @@
+import type {
+  AppendResult,
+  CheckpointStore,
+  EventStore,
+  ExpectedRevision,
+  ProposedEvent,
+  ReadAllOptions,
+  StoredEvent,
+  SubscribeOptions,
+  Subscription,
+} from "@vafa/core";
+import { VafaError } from "@vafa/core";
+import { planAppend, type StoredLocation } from "../shared/append-plan.js";
+import { Notifier, runSubscription } from "../shared/live-feed.js";
+
+export interface MemoryStoreOptions {
+  /** Clock for `recordedAt` (default: the system clock as `toISOString()`). */
+  now?: () => string;
+}
+
+const SUBSCRIPTION_BATCH = 500;
+
+/**
+ * An in-process event store for tests and examples. Positions are 1, 2, 3...
+ * Events are copied in and out, so callers cannot change what is stored.
+ */
+export const createMemoryStore = (options: MemoryStoreOptions = {}): EventStore => {
+  const now = options.now ?? (() => new Date().toISOString());
+  const log: StoredEvent[] = [];
+  const streams = new Map<string, StoredEvent[]>();
+  const locations = new Map<string, StoredLocation>();
+  const notifier = new Notifier();
+  let closed = false;
+
+  const positionToIndex = (after: bigint | undefined): number =>
+    after === undefined || after < 0n ? 0 : Number(after > BigInt(log.length) ? BigInt(log.length) : after);
+
+  const appendNow = (
+    streamId: string,
+    events: readonly ProposedEvent[],
+    expectedRevision: ExpectedRevision,
+  ): AppendResult => {
+    const stream = streams.get(streamId) ?? [];
+    const currentRevision = stream.length - 1;
+    const existing = new Map<string, StoredLocation>();
+    for (const event of events) {
+      const found = locations.get(event.eventId);
+      if (found !== undefined) existing.set(event.eventId, found);
+    }
+    const plan = planAppend({ streamId, events, expectedRevision, currentRevision, existing });
+    if (plan.kind === "duplicate") return { nextExpectedRevision: currentRevision, position: plan.position };
+    const recordedAt = now();
+    const stored = events.map((event, index): StoredEvent => {
+      const position = BigInt(log.length + index + 1);
+      return { ...structuredClone(event), recordedAt, position };
+    });
+    for (const event of stored) {
+      log.push(event);
+      stream.push(event);
+      locations.set(event.eventId, { streamId, revision: event.revision, position: event.position });
+    }
+    streams.set(streamId, stream);
+    if (stored.length > 0) notifier.notify();
+    return {
+      nextExpectedRevision: stream.length - 1,
+      position: stream.at(-1)?.position ?? 0n,
+    };
+  };
+
+  return {
+    async appendToStream(streamId, events, { expectedRevision }) {
+      if (closed) throw closedError();
+      return appendNow(streamId, events, expectedRevision);
+    },
+    async readStream(streamId, readOptions = {}) {
+      const stream = streams.get(streamId) ?? [];
+      return stream.slice(Math.max(0, readOptions.fromRevision ?? 0)).map(copy);
+    },
+    async *readAll(readOptions: ReadAllOptions = {}) {
+      for (let index = positionToIndex(readOptions.after); index < log.length; index += 1) {
+        const event = log[index];
+        if (event !== undefined) yield copy(event);
+      }
+    },
+    async listStreams(prefix) {
+      return [...streams.keys()].filter((id) => id.startsWith(prefix)).sort();
+    },
+    subscribe(subscribeOptions: SubscribeOptions): Subscription {
+      return runSubscription(subscribeOptions, {
+        readBatch: async (after) => {
+          const start = positionToIndex(after);
+          return log.slice(start, start + SUBSCRIPTION_BATCH).map(copy);
+        },
+        wait: (signal) => notifier.wait(signal),
+      });
+    },
+    async close() {
+      closed = true;
+    },
+  };
+};
+
+const copy = (event: StoredEvent): StoredEvent => structuredClone(event);
+
+const closedError = () =>
+  new VafaError(
+    "STORE_UNAVAILABLE",
+    "memory store is closed",
+    "create a new store; a closed one keeps no events",
+  );
+
+/** Checkpoints kept in a Map (lost with the process). */
+export const createMemoryCheckpointStore = (): CheckpointStore => {
+  const positions = new Map<string, bigint>();
+  return {
+    async load(name) {
+      return positions.get(name);
+    },
+    async save(name, position) {
+      positions.set(name, position);
+    },
+  };
+};

@@ -1,0 +1,69 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { PGlite } from "@electric-sql/pglite";
+import type { StoredEvent } from "@vafa/core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describeEventStoreContract } from "../contract/event-store.contract.js";
+import { collect } from "../contract/fixtures.js";
+import { createPgliteStore, MIGRATIONS } from "./index.js";
+
+// Every PGlite start costs seconds (WASM, initdb), so this file starts it twice:
+// the contract runs on a fresh directory, then the same directory is reopened
+// to check durability, migrations and the append-only trigger.
+let dir: string;
+let writtenByContract: StoredEvent[] = [];
+let checkpointName = "";
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), "vafa-pglite-"));
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describeEventStoreContract(
+  "PGlite (temp dir)",
+  async () => {
+    const store = await createPgliteStore({ dataDir: dir, pollIntervalMs: 50 });
+    return {
+      store,
+      checkpoints: store.checkpoints,
+      cleanup: async () => {
+        writtenByContract = await collect(store.readAll());
+        checkpointName = "after-contract";
+        await store.checkpoints.save(checkpointName, writtenByContract.at(-1)?.position ?? 0n);
+        await store.close();
+      },
+    };
+  },
+  { interleavingRuns: 25 },
+);
+
+describe("PGlite store specifics", () => {
+  it("is durable, migrates idempotently by version, and refuses UPDATE, DELETE and TRUNCATE of events", async () => {
+    expect(writtenByContract.length).toBeGreaterThan(10_000);
+    const db = await PGlite.create(dir);
+    try {
+      // reopening runs the migrations again: nothing to do, nothing lost
+      const store = await createPgliteStore({ db });
+      const reread = await collect(store.readAll({ batchSize: 1000 }));
+      expect(reread).toEqual(writtenByContract);
+      expect(await store.checkpoints.load(checkpointName)).toBe(writtenByContract.at(-1)?.position);
+      await store.close();
+      expect(db.closed).toBe(false);
+
+      const versions = await db.query<{ version: number }>(
+        "SELECT version FROM vafa_migrations ORDER BY version",
+      );
+      expect(versions.rows.map((r) => r.version)).toEqual(MIGRATIONS.map((m) => m.version));
+      await expect(db.query("UPDATE vafa_events SET type = 'X'")).rejects.toThrow(/append-only/);
+      await expect(db.query("DELETE FROM vafa_events")).rejects.toThrow(/append-only/);
+      await expect(db.query("TRUNCATE vafa_events")).rejects.toThrow(/append-only/);
+      const count = await db.query<{ n: number }>("SELECT count(*)::int AS n FROM vafa_events");
+      expect(count.rows[0]?.n).toBe(writtenByContract.length);
+    } finally {
+      await db.close();
+    }
+  });
+});

@@ -1,0 +1,110 @@
+import { quoteIdent } from "./pg-client.js";
+import type { SqlClient } from "./sql-client.js";
+
+/** Table names inside one schema; every statement goes through these. */
+export const tableNames = (schema: string) => {
+  const s = quoteIdent(schema);
+  return {
+    schema: s,
+    migrations: `${s}.vafa_migrations`,
+    events: `${s}.vafa_events`,
+    streams: `${s}.vafa_streams`,
+    checkpoints: `${s}.vafa_checkpoints`,
+  };
+};
+
+interface Migration {
+  version: number;
+  name: string;
+  sql: (t: ReturnType<typeof tableNames>) => string;
+}
+
+/**
+ * Numbered migrations; applied ones are recorded in `vafa_migrations`. Append new
+ * ones at the end, never edit an applied one.
+ */
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: "events, streams, checkpoints",
+    sql: (t) => `
+      CREATE TABLE ${t.events} (
+        position bigserial PRIMARY KEY,
+        stream_id text COLLATE "C" NOT NULL,
+        revision integer NOT NULL CHECK (revision >= 0),
+        event_id text NOT NULL UNIQUE,
+        type text NOT NULL,
+        -- ISO strings exactly as appended (spec 1 output form); not hashed by the store
+        occurred_at text NOT NULL,
+        recorded_at text NOT NULL,
+        -- the JSON text as appended: key order survives (exports compare byte for byte)
+        data_text text NOT NULL,
+        metadata_text text NOT NULL,
+        data jsonb GENERATED ALWAYS AS (data_text::jsonb) STORED,
+        metadata jsonb GENERATED ALWAYS AS (metadata_text::jsonb) STORED,
+        UNIQUE (stream_id, revision)
+      );
+      CREATE TABLE ${t.streams} (
+        stream_id text COLLATE "C" PRIMARY KEY,
+        revision integer NOT NULL
+      );
+      CREATE TABLE ${t.checkpoints} (
+        name text PRIMARY KEY,
+        position bigint NOT NULL,
+        updated_at timestamptz NOT NULL DEFAULT now()
+      );
+      CREATE FUNCTION ${t.schema}.vafa_refuse_change() RETURNS trigger LANGUAGE plpgsql AS $fn$
+      BEGIN
+        RAISE EXCEPTION 'vafa_events is append-only: % refused', TG_OP USING ERRCODE = 'restrict_violation';
+      END
+      $fn$;
+      CREATE TRIGGER vafa_events_append_only BEFORE UPDATE OR DELETE ON ${t.events}
+        FOR EACH ROW EXECUTE FUNCTION ${t.schema}.vafa_refuse_change();
+      CREATE TRIGGER vafa_events_no_truncate BEFORE TRUNCATE ON ${t.events}
+        FOR EACH STATEMENT EXECUTE FUNCTION ${t.schema}.vafa_refuse_change();
+    `,
+  },
+];
+
+/** Creates the schema or brings it up to date; safe to run from several processes at once. */
+export const migrate = async (client: SqlClient, schema: string): Promise<number[]> => {
+  const t = tableNames(schema);
+  return client.transaction(async (tx) => {
+    await tx.query("SELECT pg_advisory_xact_lock(hashtext($1))", [`${schema}.vafa_migrations`]);
+    await tx.query(`CREATE SCHEMA IF NOT EXISTS ${t.schema}`);
+    await tx.query(
+      `CREATE TABLE IF NOT EXISTS ${t.migrations} (
+        version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`,
+    );
+    const rows = await tx.query<{ version: number }>(`SELECT version FROM ${t.migrations}`);
+    const applied = new Set(rows.map((row) => Number(row.version)));
+    const newlyApplied: number[] = [];
+    for (const migration of MIGRATIONS) {
+      if (applied.has(migration.version)) continue;
+      for (const statement of splitStatements(migration.sql(t))) await tx.query(statement);
+      await tx.query(`INSERT INTO ${t.migrations} (version, name) VALUES ($1, $2)`, [
+        migration.version,
+        migration.name,
+      ]);
+      newlyApplied.push(migration.version);
+    }
+    return newlyApplied;
+  });
+};
+
+/** Splits on `;` at line ends outside `$fn$` bodies (extended protocol runs one statement at a time). */
+const splitStatements = (sql: string): string[] => {
+  const statements: string[] = [];
+  let current = "";
+  let inBody = false;
+  for (const line of sql.split("\n")) {
+    current += `${line}\n`;
+    if ((line.match(/\$fn\$/g) ?? []).length % 2 === 1) inBody = !inBody;
+    if (!inBody && line.trimEnd().endsWith(";")) {
+      statements.push(current.trim());
+      current = "";
+    }
+  }
+  if (current.trim() !== "") statements.push(current.trim());
+  return statements;
+};

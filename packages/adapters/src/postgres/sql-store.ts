@@ -1,0 +1,263 @@
+import {
+  type AppendResult,
+  type CheckpointStore,
+  ConcurrencyError,
+  type EventStore,
+  type ExpectedRevision,
+  type ProposedEvent,
+  type StoredEvent,
+  VafaError,
+} from "@vafa/core";
+import { planAppend, type StoredLocation } from "../shared/append-plan.js";
+import { Notifier, runSubscription } from "../shared/live-feed.js";
+import { tableNames } from "./schema.js";
+import type { SqlClient, SqlQueryable } from "./sql-client.js";
+
+export interface SqlStoreOptions {
+  schema: string;
+  /** Clock for `recordedAt` (default: the system clock as `toISOString()`). */
+  now?: () => string;
+  /** How often an idle subscription looks for events appended by other processes (default 250 ms). */
+  pollIntervalMs?: number;
+  /** Take the store-wide append lock (needed with several connections; PGlite has one). */
+  appendLock: boolean;
+  /** NOTIFY listeners on other connections after each append. */
+  notify: boolean;
+}
+
+/** An event store that also keeps checkpoints in the same database. */
+export interface SqlEventStore extends EventStore {
+  readonly checkpoints: CheckpointStore;
+}
+
+interface EventRow {
+  pos: string;
+  stream_id: string;
+  revision: number;
+  event_id: string;
+  type: string;
+  occurred_at: string;
+  recorded_at: string;
+  data_text: string;
+  metadata_text: string;
+}
+
+const MAX_BATCH = 1000;
+// `pos`, not `position`: ORDER BY position would then sort the text alias.
+const COLUMNS =
+  "position::text AS pos, stream_id, revision, event_id, type, occurred_at, recorded_at, data_text, metadata_text";
+
+const toStored = (row: EventRow): StoredEvent =>
+  ({
+    streamId: row.stream_id,
+    revision: Number(row.revision),
+    eventId: row.event_id,
+    type: row.type,
+    occurredAt: row.occurred_at,
+    data: JSON.parse(row.data_text),
+    metadata: JSON.parse(row.metadata_text),
+    recordedAt: row.recorded_at,
+    position: BigInt(row.pos),
+  }) as StoredEvent;
+
+const likePrefix = (prefix: string): string => `${prefix.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+
+const isUniqueViolation = (error: unknown): error is { code: string; constraint?: string } =>
+  typeof error === "object" && error !== null && (error as { code?: unknown }).code === "23505";
+
+/**
+ * The PostgreSQL event store (server via `pg` or embedded PGlite). Appends take one
+ * store-wide transaction lock, so positions become visible in increasing order and
+ * a reader that is caught up never skips an event committed later.
+ */
+export const createSqlEventStore = (client: SqlClient, options: SqlStoreOptions): SqlEventStore => {
+  const t = tableNames(options.schema);
+  const now = options.now ?? (() => new Date().toISOString());
+  const pollIntervalMs = options.pollIntervalMs ?? 250;
+  const channel = `vafa_events_${options.schema}`.slice(0, 63);
+  const appendLockKey = `${options.schema}.vafa_append`;
+  const notifier = new Notifier();
+  let listening: Promise<(() => Promise<void>) | undefined> | undefined;
+  let closed = false;
+
+  const appendIn = async (
+    tx: SqlQueryable,
+    streamId: string,
+    events: readonly ProposedEvent[],
+    expectedRevision: ExpectedRevision,
+  ): Promise<AppendResult> => {
+    if (options.appendLock) await tx.query("SELECT pg_advisory_xact_lock(hashtext($1))", [appendLockKey]);
+    const [state] = await tx.query<{ revision: number | null; existing: string | null }>(
+      `SELECT (SELECT revision FROM ${t.streams} WHERE stream_id = $1) AS revision,
+              (SELECT json_agg(json_build_object('eventId', event_id, 'streamId', stream_id,
+                        'revision', revision, 'position', position::text))::text
+                 FROM ${t.events} WHERE event_id IN (SELECT json_array_elements_text($2::json))) AS existing`,
+      [streamId, JSON.stringify(events.map((e) => e.eventId))],
+    );
+    const currentRevision = state?.revision === null || state === undefined ? -1 : Number(state.revision);
+    const existing = new Map<string, StoredLocation>();
+    const found = JSON.parse(state?.existing ?? "[]") as {
+      eventId: string;
+      streamId: string;
+      revision: number;
+      position: string;
+    }[];
+    for (const row of found) {
+      existing.set(row.eventId, {
+        streamId: row.streamId,
+        revision: row.revision,
+        position: BigInt(row.position),
+      });
+    }
+    const plan = planAppend({ streamId, events, expectedRevision, currentRevision, existing });
+    if (plan.kind === "duplicate") return { nextExpectedRevision: currentRevision, position: plan.position };
+    const last = events.at(-1);
+    if (last === undefined) {
+      const [row] = await tx.query<{ position: string | null }>(
+        `SELECT max(position)::text AS position FROM ${t.events} WHERE stream_id = $1`,
+        [streamId],
+      );
+      return { nextExpectedRevision: currentRevision, position: BigInt(row?.position ?? "0") };
+    }
+    const recordedAt = now();
+    const rows = events.map((e) => ({
+      revision: e.revision,
+      eventId: e.eventId,
+      type: e.type,
+      occurredAt: e.occurredAt,
+      dataText: JSON.stringify(e.data),
+      metadataText: JSON.stringify(e.metadata),
+    }));
+    // one statement: the events, the stream's new revision and (on a server) the wake-up notice
+    const inserted = await tx.query<{ position: string }>(
+      `WITH inserted AS (
+         INSERT INTO ${t.events}
+           (stream_id, revision, event_id, type, occurred_at, recorded_at, data_text, metadata_text)
+         SELECT $1, (item->>'revision')::integer, item->>'eventId', item->>'type', item->>'occurredAt', $2,
+                item->>'dataText', item->>'metadataText'
+           FROM json_array_elements($3::json) WITH ORDINALITY AS batch(item, n)
+          ORDER BY n
+         RETURNING position),
+       stream AS (
+         INSERT INTO ${t.streams} (stream_id, revision) VALUES ($1, $4)
+         ON CONFLICT (stream_id) DO UPDATE SET revision = EXCLUDED.revision)
+       SELECT position::text AS position${options.notify ? ", (SELECT pg_notify($5, '')) AS notified" : ""}
+         FROM inserted`,
+      options.notify
+        ? [streamId, recordedAt, JSON.stringify(rows), last.revision, channel]
+        : [streamId, recordedAt, JSON.stringify(rows), last.revision],
+    );
+    const positions = inserted.map((row) => BigInt(row.position));
+    // biome-ignore lint/complexity/useMathMinMax: Math.max does not take bigints
+    const lastPosition = positions.reduce((max, p) => (p > max ? p : max), 0n);
+    return { nextExpectedRevision: last.revision, position: lastPosition };
+  };
+
+  const readBatch = async (after: bigint | undefined, limit: number): Promise<StoredEvent[]> => {
+    const rows = await client.query<EventRow>(
+      `SELECT ${COLUMNS} FROM ${t.events} WHERE position > $1::bigint ORDER BY position LIMIT $2`,
+      [(after ?? 0n).toString(), limit],
+    );
+    return rows.map(toStored);
+  };
+
+  const startListening = () => {
+    if (listening === undefined && options.notify && client.listen !== undefined) {
+      listening = client.listen(channel, () => notifier.notify()).catch(() => undefined);
+    }
+  };
+
+  const store: SqlEventStore = {
+    async appendToStream(streamId, events, { expectedRevision }) {
+      if (closed) throw closedError();
+      try {
+        const result = await client.transaction((tx) => appendIn(tx, streamId, events, expectedRevision));
+        notifier.notify();
+        return result;
+      } catch (error) {
+        if (error instanceof VafaError) throw error;
+        if (isUniqueViolation(error)) {
+          // Only a writer that skips the store lock (another tool) can get here.
+          const stored = await store.readStream(streamId);
+          throw new ConcurrencyError(streamId, expectedRevision, stored.at(-1)?.revision ?? "no_stream");
+        }
+        throw unavailable(error);
+      }
+    },
+    async readStream(streamId, readOptions = {}) {
+      const rows = await client
+        .query<EventRow>(
+          `SELECT ${COLUMNS} FROM ${t.events} WHERE stream_id = $1 AND revision >= $2 ORDER BY revision`,
+          [streamId, Math.max(0, readOptions.fromRevision ?? 0)],
+        )
+        .catch((error: unknown) => {
+          throw unavailable(error);
+        });
+      return rows.map(toStored);
+    },
+    async *readAll(readOptions = {}) {
+      const limit = Math.min(Math.max(1, readOptions.batchSize ?? 500), MAX_BATCH);
+      let after = readOptions.after;
+      for (;;) {
+        const batch = await readBatch(after, limit).catch((error: unknown) => {
+          throw unavailable(error);
+        });
+        for (const event of batch) yield event;
+        if (batch.length < limit) return;
+        after = batch.at(-1)?.position;
+      }
+    },
+    async listStreams(prefix) {
+      const rows = await client.query<{ stream_id: string }>(
+        `SELECT stream_id FROM ${t.streams} WHERE stream_id LIKE $1`,
+        [likePrefix(prefix)],
+      );
+      // sorted by UTF-16 code units as the port says (the C collation sorts UTF-8 bytes)
+      return rows.map((row) => row.stream_id).sort();
+    },
+    subscribe(subscribeOptions) {
+      startListening();
+      return runSubscription(subscribeOptions, {
+        readBatch: (after) => readBatch(after, 500),
+        wait: (signal) => notifier.wait(signal, pollIntervalMs),
+      });
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      const unlisten = await listening;
+      await unlisten?.();
+      await client.close();
+    },
+    checkpoints: {
+      async load(name) {
+        const [row] = await client.query<{ position: string }>(
+          `SELECT position::text AS position FROM ${t.checkpoints} WHERE name = $1`,
+          [name],
+        );
+        return row === undefined ? undefined : BigInt(row.position);
+      },
+      async save(name, position) {
+        await client.query(
+          `INSERT INTO ${t.checkpoints} (name, position) VALUES ($1, $2::bigint)
+           ON CONFLICT (name) DO UPDATE SET position = EXCLUDED.position, updated_at = now()`,
+          [name, position.toString()],
+        );
+      },
+    },
+  };
+  return store;
+};
+
+const closedError = () =>
+  new VafaError("STORE_UNAVAILABLE", "the event store is closed", "open the store again before using it");
+
+export const unavailable = (error: unknown): VafaError =>
+  error instanceof VafaError
+    ? error
+    : new VafaError(
+        "STORE_UNAVAILABLE",
+        `the PostgreSQL store failed: ${error instanceof Error ? error.message : String(error)}`,
+        "check that the database is reachable and its schema is a Vafa schema",
+        { cause: error },
+      );

@@ -1,0 +1,228 @@
+import { createReadStream } from "node:fs";
+import { type FileHandle, open, stat } from "node:fs/promises";
+import type { Readable, Writable } from "node:stream";
+import { createLedger, type EventStore, type Ledger, parseTime, toIso } from "@vafa/core";
+import { CliError, describeFileError, EXIT, failure, usageError } from "../errors.js";
+import { type CliIo, writeOut } from "../io.js";
+import { type InputLine, readLines } from "../lines.js";
+import { loadProgram } from "../program-file.js";
+import { createProgress } from "../progress.js";
+import { openStore } from "../stores.js";
+
+export interface ImportOptions {
+  program: string;
+  store: string;
+  rejects?: string;
+  json?: boolean;
+  /** A file path, or `-` for standard input. */
+  input: string;
+}
+
+export interface ImportSummary {
+  accepted: number;
+  rejected: number;
+  events: number;
+}
+
+/** The date of `ProgramPublished` when no line has a valid `at` (spec 5.10). */
+export const EPOCH = "1970-01-01T00:00:00.000Z";
+
+/** The `at` of a line, normalised, when the line is a JSON object with a valid `at`. */
+export const validAtOf = (text: string): string | undefined => {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return undefined;
+  const at = (value as { at?: unknown }).at;
+  if (typeof at !== "string") return undefined;
+  const ms = parseTime(at);
+  return ms === undefined ? undefined : toIso(ms);
+};
+
+/** Reads lines until the first one with a valid `at`; returns it and the lines read on the way. */
+const readAhead = async (lines: AsyncIterator<InputLine>): Promise<{ at: string; seen: InputLine[] }> => {
+  const seen: InputLine[] = [];
+  for (let next = await lines.next(); !next.done; next = await lines.next()) {
+    seen.push(next.value);
+    const at = validAtOf(next.value.text);
+    if (at !== undefined) return { at, seen };
+  }
+  return { at: EPOCH, seen };
+};
+
+/** A first pass over a file that stops at the first line with a valid `at` (bounded memory). */
+const firstValidAt = async (path: string): Promise<string> => {
+  const lines = readLines(createReadStream(path));
+  try {
+    return (await readAhead(lines)).at;
+  } finally {
+    await lines.return(undefined);
+  }
+};
+
+type Rejection = { line: number; code: string; message: string };
+
+const parseLine = (text: string): { command: unknown } | { rejection: Omit<Rejection, "line"> } => {
+  let command: unknown;
+  try {
+    command = JSON.parse(text);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    return { rejection: { code: "VALIDATION", message: `line: not valid JSON (${reason})` } };
+  }
+  if (typeof command !== "object" || command === null || Array.isArray(command))
+    return {
+      rejection: {
+        code: "VALIDATION",
+        message: "line: not a JSON object; write one command object per line",
+      },
+    };
+  return { command };
+};
+
+const openInput = async (
+  path: string,
+  io: CliIo,
+): Promise<{ stream: () => Readable; sizeBytes?: number }> => {
+  if (path === "-") return { stream: () => io.stdin };
+  try {
+    const info = await stat(path);
+    if (info.isDirectory()) throw Object.assign(new Error("is a directory"), { code: "EISDIR" });
+    const handle = await open(path, "r");
+    await handle.close();
+    return { stream: () => createReadStream(path), sizeBytes: info.size };
+  } catch (error) {
+    throw usageError(describeFileError("commands", path, error));
+  }
+};
+
+const openRejects = async (path: string): Promise<{ handle: FileHandle; stream: Writable }> => {
+  try {
+    const handle = await open(path, "w");
+    return { handle, stream: handle.createWriteStream() };
+  } catch (error) {
+    throw usageError(describeFileError("--rejects", path, error));
+  }
+};
+
+const endStream = (stream: Writable): Promise<void> =>
+  new Promise((resolve) => {
+    stream.end(() => resolve());
+  });
+
+/**
+ * `vafa import` (spec 8): publishes the program if its version is new, then
+ * runs the commands in file order, one at a time, streaming the input. Returns
+ * the exit code.
+ */
+export const runImport = async (options: ImportOptions, io: CliIo): Promise<number> => {
+  const program = await loadProgram(options.program);
+  const input = await openInput(options.input, io);
+  const rejects = options.rejects ? await openRejects(options.rejects) : undefined;
+  let store: EventStore | undefined;
+  const summary: ImportSummary = { accepted: 0, rejected: 0, events: 0 };
+  let interrupted = false;
+  let lastLine = 0;
+  const stopListening = io.onInterrupt(() => {
+    if (interrupted) {
+      // A second Ctrl-C: the user does not want to wait for the current command.
+      io.stderr.write("interrupted again: stopping now; it is safe to run the same import again\n");
+      process.exit(EXIT.failure);
+    }
+    interrupted = true;
+  });
+  const progress = createProgress({
+    enabled: !options.json && io.stdout.isTTY === true && input.sizeBytes !== undefined,
+    totalBytes: input.sizeBytes ?? 0,
+    stream: io.stderr,
+  });
+  try {
+    store = await openStore(options.store);
+    const ledger: Ledger = createLedger({ store, program });
+    const lines = readLines(input.stream())[Symbol.asyncIterator]();
+    let ahead: InputLine[] = [];
+    let publishAt: string;
+    if (options.input === "-") {
+      // Standard input cannot be read twice: keep the lines read while looking for the first `at`.
+      const found = await readAhead(lines);
+      publishAt = found.at;
+      ahead = found.seen;
+    } else {
+      publishAt = await firstValidAt(options.input);
+    }
+    const published = await ledger.publishProgram(publishAt);
+    summary.events += published.events.length;
+
+    const reject = async (rejection: Rejection) => {
+      summary.rejected += 1;
+      if (rejects) await writeOut(rejects.stream, `${JSON.stringify(rejection)}\n`);
+      else if (!options.json)
+        io.stderr.write(`line ${rejection.line}: ${rejection.code} ${rejection.message}\n`);
+    };
+
+    const runLine = async (item: InputLine) => {
+      lastLine = item.line;
+      const parsed = parseLine(item.text);
+      if ("rejection" in parsed) return reject({ line: item.line, ...parsed.rejection });
+      let outcome: Awaited<ReturnType<Ledger["execute"]>>;
+      try {
+        outcome = await ledger.execute(parsed.command);
+      } catch (error) {
+        const reason = error instanceof Error ? error.message.replace(/\s*[\r\n]+\s*/g, " ") : String(error);
+        throw failure(
+          `import stopped at line ${item.line}: ${reason}; what was accepted stays, fix the cause and run the same import again`,
+          error,
+        );
+      }
+      if (outcome.status === "accepted") {
+        summary.accepted += 1;
+        summary.events += outcome.events.length;
+      } else {
+        await reject({ line: item.line, code: outcome.rejection.code, message: outcome.rejection.message });
+      }
+      progress.update(item.bytesRead, summary);
+    };
+
+    for (const item of ahead) {
+      if (interrupted) break;
+      await runLine(item);
+    }
+    ahead = [];
+    while (!interrupted) {
+      const next = await lines.next();
+      if (next.done) break;
+      await runLine(next.value);
+    }
+    if (interrupted) await lines.return(undefined);
+  } catch (error) {
+    if (error instanceof CliError) throw error;
+    throw failure(
+      `import stopped after line ${lastLine}: ${error instanceof Error ? error.message : String(error)}; what was accepted stays, run the same import again`,
+      error,
+    );
+  } finally {
+    progress.stop();
+    stopListening();
+    if (rejects) {
+      await endStream(rejects.stream);
+      await rejects.handle.close().catch(() => undefined);
+    }
+    await store?.close().catch(() => undefined);
+  }
+  if (interrupted) {
+    io.stderr.write(
+      `interrupted after line ${lastLine} (${summary.accepted} accepted, ${summary.rejected} rejected, ${summary.events} events appended); it is safe to run the same import again: nothing is applied twice\n`,
+    );
+    return EXIT.failure;
+  }
+  if (options.json) await writeOut(io.stdout, `${JSON.stringify(summary)}\n`);
+  else
+    await writeOut(
+      io.stdout,
+      `${summary.accepted} accepted, ${summary.rejected} rejected, ${summary.events} events appended\n`,
+    );
+  return summary.rejected > 0 ? EXIT.rejections : EXIT.ok;
+};

@@ -1,0 +1,2 @@
+export const QUERIES = ["balances", "rfm", "liability", "kpis", "rollforward"] as const;
+export type QueryName = (typeof QUERIES)[number];

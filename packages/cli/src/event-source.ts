@@ -1,0 +1,77 @@
+import { createReadStream } from "node:fs";
+import { stat } from "node:fs/promises";
+import type { EventEnvelope, StoredEvent } from "@vafa/core";
+import { describeFileError, usageError } from "./errors.js";
+import { readLines } from "./lines.js";
+import { openStore } from "./stores.js";
+
+/** Where a query command reads events: a store, or an NDJSON export (`--events`). */
+export interface EventSourceOptions {
+  store: string;
+  events?: string;
+}
+
+/** Checks that `--events` names a readable file, before any work. */
+export const checkReadableFile = async (flag: string, path: string): Promise<void> => {
+  try {
+    const info = await stat(path);
+    if (info.isDirectory()) throw Object.assign(new Error("is a directory"), { code: "EISDIR" });
+  } catch (error) {
+    throw usageError(describeFileError(flag, path, error));
+  }
+};
+
+/** Raw lines of an export file with their physical line numbers (the audit reads these). */
+export async function* exportLines(path: string): AsyncGenerator<{ line: number; text: string }> {
+  await checkReadableFile("--events", path);
+  for await (const item of readLines(createReadStream(path))) yield { line: item.line, text: item.text };
+}
+
+/** Parses one line of an export into an envelope; a damaged line is a usage error naming the file and line. */
+const parseEnvelope = (path: string, line: number, text: string): EventEnvelope => {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw usageError(
+      `--events ${path} line ${line}: not valid JSON; run vafa audit --events ${path} to examine it`,
+    );
+  }
+  const e = value as Partial<EventEnvelope> | null;
+  if (
+    typeof e !== "object" ||
+    e === null ||
+    typeof e.streamId !== "string" ||
+    typeof e.revision !== "number" ||
+    typeof e.type !== "string" ||
+    typeof e.occurredAt !== "string" ||
+    typeof e.data !== "object" ||
+    typeof e.metadata !== "object"
+  )
+    throw usageError(
+      `--events ${path} line ${line}: not an event envelope (spec 2); give a file written by vafa export`,
+    );
+  return e as EventEnvelope;
+};
+
+/**
+ * Every event of the source, in order: the store's global order, or the
+ * file's line order for an export (positions 1, 2, 3... by line).
+ */
+export async function* sourceEvents(options: EventSourceOptions): AsyncGenerator<StoredEvent> {
+  if (options.events !== undefined) {
+    const path = options.events;
+    let position = 0n;
+    for await (const { line, text } of exportLines(path)) {
+      position += 1n;
+      yield { ...parseEnvelope(path, line, text), position };
+    }
+    return;
+  }
+  const store = await openStore(options.store);
+  try {
+    yield* store.readAll();
+  } finally {
+    await store.close().catch(() => undefined);
+  }
+}

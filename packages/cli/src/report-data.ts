@@ -1,0 +1,79 @@
+import { type Program, type StoredEvent, toIso } from "@vafa/core";
+import {
+  type AuditReport,
+  balancesAsOf,
+  kpis,
+  LedgerProjection,
+  liabilityAsOf,
+  rfmAsOf,
+  rollforward,
+} from "@vafa/projections";
+import { monthsEndingAt } from "./months.js";
+import type { ReportData, ReportLang } from "./report/index.js";
+
+/** Months in the report's period (spec 6 KPIs and roll-forward run over the same months). */
+export const REPORT_MONTHS = 12;
+
+/** The ledger projection plus the program of the highest published version (the report needs its currency). */
+export interface ProjectedLedger {
+  ledger: LedgerProjection;
+  program: Program | undefined;
+}
+
+/** Folds events into a projection, remembering the highest published program. */
+export const projectEvents = async (events: AsyncIterable<StoredEvent>): Promise<ProjectedLedger> => {
+  const ledger = new LedgerProjection();
+  let program: Program | undefined;
+  for await (const event of events) {
+    ledger.apply(event);
+    if (event.type === "ProgramPublished") {
+      const published = (event.data as { program?: Program }).program;
+      if (published && (program === undefined || published.version > program.version)) program = published;
+    }
+  }
+  return { ledger, program };
+};
+
+/**
+ * Fills the report's data from the projections (spec 6) and the audit (spec 7).
+ * The period is the 12 program-calendar months ending at `asOf` (the last cut at
+ * `asOf`); months are Jalali when the program's calendar is or the report is in Persian.
+ */
+export const buildReportData = (input: {
+  projected: ProjectedLedger;
+  audit: AuditReport;
+  asOf: string;
+  lang: ReportLang;
+  generatedAt: string;
+}): ReportData => {
+  const { ledger } = input.projected;
+  const view = ledger.program();
+  const asOfMs = Date.parse(input.asOf);
+  const monthlyCalendar = view.calendar === "jalali" || input.lang === "fa" ? "jalali" : "gregorian";
+  const months = monthsEndingAt(monthlyCalendar, asOfMs, REPORT_MONTHS);
+  const from = toIso(months[0]?.fromMs ?? asOfMs);
+  const to = input.asOf;
+  const balances = balancesAsOf(ledger, input.asOf);
+  const monthly = months.map((span) => {
+    const r = rollforward(ledger, toIso(span.fromMs), toIso(span.toMs));
+    return { month: span.month, earned: r.earned, redeemed: r.redeemed, expired: r.expired };
+  });
+  return {
+    programId: view.programId,
+    programVersion: view.version,
+    currency: input.projected.program?.currency ?? "",
+    calendar: view.calendar,
+    asOf: input.asOf,
+    generatedAt: input.generatedAt,
+    balances,
+    rfm: rfmAsOf(ledger, input.asOf),
+    rfmWindowDays: view.rfmWindowDays,
+    kpis: kpis(ledger, from, to),
+    liability: liabilityAsOf(ledger, input.asOf),
+    rollforward: rollforward(ledger, from, to),
+    audit: input.audit,
+    monthly,
+    monthlyCalendar,
+    tiers: view.levelIds.map((id) => ({ id, members: balances.filter((b) => b.tier === id).length })),
+  };
+};

@@ -1,0 +1,372 @@
+import {
+  type EventMetadata,
+  type EventType,
+  eventIdFor,
+  genesisHash,
+  hashEvent,
+  type ProposedEvent,
+  programStreamId,
+} from "@vafa/core";
+import {
+  type CommandRef,
+  checkEnvelope,
+  checkMetadata,
+  describeIssues,
+  parseCommandId,
+  parseEventData,
+  type StreamKind,
+  streamKindOf,
+} from "./envelope-schema.js";
+import { type EventLocation, Findings } from "./findings.js";
+import { MemberAudit } from "./member-audit.js";
+import { ProgramBook } from "./programs.js";
+import type { AuditInput, AuditLine, AuditOptions, AuditReport } from "./types.js";
+
+/** What the audit keeps per stream: the chain's tail and, for a member, its replay. */
+interface StreamAudit {
+  kind: StreamKind;
+  nextRevision: number;
+  /** Recorded hash of the last event; undefined before the first, null when it had none. */
+  lastHash: string | null | undefined;
+  lastAt: number | null;
+  /** Events per commandId so far: the index of the next eventId (spec 2). */
+  commandCounts: Map<string, number>;
+  member: MemberAudit | null;
+  programVersions: Set<number> | null;
+}
+
+const isRecord = (v: unknown): v is Record<string, unknown> =>
+  typeof v === "object" && v !== null && !Array.isArray(v);
+
+const isLine = (item: AuditInput): item is AuditLine =>
+  typeof (item as AuditLine).text === "string" && typeof (item as AuditLine).line === "number";
+
+/**
+ * The audit of spec 7, fed one event (or export line) at a time: memory grows
+ * with streams and their member state, never with the number of events.
+ * Events may come stream by stream (an export) or in global order (a store).
+ */
+export class Auditor {
+  private readonly findings = new Findings();
+  private readonly programs: ProgramBook;
+  private readonly streams = new Map<string, StreamAudit>();
+  /** eventIds that do not re-derive: only these can repeat (a derived id names its stream, command and index). */
+  private readonly strayIds = new Map<string, string>();
+  private events = 0;
+
+  constructor(options: AuditOptions = {}) {
+    this.programs = new ProgramBook(options.programs ?? []);
+  }
+
+  push(item: AuditInput): void {
+    if (isLine(item)) {
+      this.pushLine(item);
+      return;
+    }
+    this.pushEnvelope(item as unknown, null);
+  }
+
+  finish(): AuditReport {
+    for (const s of this.streams.values()) s.member?.finish();
+    this.programs.finish(this.findings);
+    const findings = this.findings.sorted();
+    return { ok: findings.length === 0, streams: this.streams.size, events: this.events, findings };
+  }
+
+  private pushLine({ line, text }: AuditLine): void {
+    let t = text.endsWith("\r") ? text.slice(0, -1) : text;
+    if (line === 1 && t.startsWith("\uFEFF")) t = t.slice(1);
+    if (/^[ \t]*$/.test(t)) return;
+    let value: unknown;
+    try {
+      value = JSON.parse(t);
+    } catch (error) {
+      this.findings.unplaced("SCHEMA", `line ${line} is not JSON (${(error as Error).message})`);
+      return;
+    }
+    this.pushEnvelope(value, line);
+  }
+
+  private pushEnvelope(raw: unknown, line: number | null): void {
+    const where = line === null ? "an input item" : `line ${line}`;
+    if (!isRecord(raw) || typeof raw.streamId !== "string") {
+      const eventId = isRecord(raw) && typeof raw.eventId === "string" ? raw.eventId : null;
+      this.findings.unplaced("SCHEMA", `${where} is not an event envelope (no streamId)`, eventId);
+      return;
+    }
+    try {
+      this.check(raw, raw.streamId);
+    } catch (error) {
+      // Bad input never stops the audit: whatever could not be checked is a finding.
+      this.findings.at(
+        { streamId: raw.streamId, revision: null, eventId: null },
+        "SCHEMA",
+        `${where} could not be checked: ${error instanceof Error ? error.message : String(error)}`,
+      );
+    }
+  }
+
+  private stream(streamId: string): StreamAudit {
+    let s = this.streams.get(streamId);
+    if (!s) {
+      const kind = streamKindOf(streamId);
+      s = {
+        kind,
+        nextRevision: 0,
+        lastHash: undefined,
+        lastAt: null,
+        commandCounts: new Map(),
+        member: kind === "member" ? new MemberAudit(streamId, this.findings, this.programs) : null,
+        programVersions: kind === "program" ? new Set() : null,
+      };
+      this.streams.set(streamId, s);
+    }
+    return s;
+  }
+
+  private check(raw: Record<string, unknown>, streamId: string): void {
+    this.events++;
+    const isNewStream = !this.streams.has(streamId);
+    const s = this.stream(streamId);
+    const loc: EventLocation = {
+      streamId,
+      revision: typeof raw.revision === "number" ? raw.revision : null,
+      eventId: typeof raw.eventId === "string" ? raw.eventId : null,
+    };
+    const meta = isRecord(raw.metadata) ? raw.metadata : {};
+
+    const { problems: envelopeProblems, envelope } = checkEnvelope(raw);
+    if (envelopeProblems.length > 0) this.findings.at(loc, "SCHEMA", envelopeProblems.slice(0, 3).join("; "));
+    const metadataProblems = checkMetadata(raw.metadata);
+    if (metadataProblems.length > 0) this.findings.at(loc, "SCHEMA", metadataProblems.slice(0, 3).join("; "));
+    const metadataOk = metadataProblems.length === 0;
+    if (isNewStream && s.kind === "other")
+      this.findings.at(
+        loc,
+        "SCHEMA",
+        `stream ${streamId} is neither member-<memberId> nor program-<programId>`,
+      );
+
+    this.checkRevision(s, raw.revision, loc);
+    this.checkHash(s, raw, meta, loc);
+    const at = typeof raw.occurredAt === "string" ? Date.parse(raw.occurredAt) : Number.NaN;
+    if (!Number.isNaN(at)) {
+      if (s.lastAt !== null && at < s.lastAt)
+        this.findings.at(loc, "TIME_REVERSED", `occurredAt ${raw.occurredAt} is before the previous event's`);
+      s.lastAt = at;
+    }
+    const commandId = typeof meta.commandId === "string" ? meta.commandId : null;
+    if (commandId !== null) this.checkEventId(s, streamId, commandId, loc);
+
+    if (!envelope) return;
+    const type = envelope.type;
+    const wrongKind = (type === "ProgramPublished") !== (s.kind === "program");
+    if (wrongKind && s.kind !== "other")
+      this.findings.at(loc, "SCHEMA", `${type} in ${s.kind} stream ${streamId}`);
+    const data = parseEventData(type, raw.data);
+    if (!data.success) {
+      this.findings.at(loc, "SCHEMA", describeIssues(data.error, "data"));
+      return;
+    }
+    if (wrongKind) return;
+    // Bad metadata is reported above; the content is still replayed so later events are judged fairly.
+    const event = {
+      streamId: envelope.streamId,
+      revision: envelope.revision,
+      eventId: envelope.eventId,
+      type,
+      occurredAt: envelope.occurredAt,
+      data: data.data,
+      metadata: metadataOk ? (meta as unknown as EventMetadata) : bestEffortMetadata(meta),
+    } as ProposedEvent;
+    if (metadataOk) this.checkCommand(event, loc);
+    if (s.member) {
+      if (metadataOk) this.programs.reference(event.metadata.programId, event.metadata.programVersion, loc);
+      s.member.apply(event, loc);
+    } else if (s.programVersions && event.type === "ProgramPublished")
+      this.published(s.programVersions, event, loc);
+  }
+
+  private checkRevision(s: StreamAudit, revision: unknown, loc: EventLocation): void {
+    if (typeof revision !== "number" || !Number.isInteger(revision)) return; // a SCHEMA finding already
+    if (revision !== s.nextRevision)
+      this.findings.at(loc, "REVISION_GAP", `revision ${revision} where ${s.nextRevision} comes next`);
+    s.nextRevision = revision + 1;
+  }
+
+  /** The event's hash from its recorded prevHash, and the link to the previous recorded hash (spec 2). */
+  private checkHash(
+    s: StreamAudit,
+    raw: Record<string, unknown>,
+    meta: Record<string, unknown>,
+    loc: EventLocation,
+  ) {
+    const prevHash = meta.prevHash;
+    const hash = meta.hash;
+    const isFirst = s.lastHash === undefined;
+    const expectedPrev = isFirst ? genesisHash(loc.streamId) : s.lastHash;
+    s.lastHash = typeof hash === "string" ? hash : null;
+    if (typeof prevHash !== "string" || typeof hash !== "string") {
+      this.findings.at(loc, "HASH_MISMATCH", "the event has no prevHash and hash to verify");
+      return;
+    }
+    const problems: string[] = [];
+    let computed: string | null = null;
+    try {
+      computed = hashEvent(prevHash, {
+        streamId: loc.streamId,
+        revision: raw.revision as number,
+        eventId: raw.eventId as string,
+        type: raw.type as string,
+        occurredAt: raw.occurredAt as string,
+        data: raw.data,
+      });
+    } catch {
+      problems.push("the event body cannot be hashed");
+    }
+    if (computed !== null && computed !== hash) problems.push("hash does not match the event's content");
+    if (expectedPrev !== null && prevHash !== expectedPrev)
+      problems.push(
+        isFirst ? "prevHash is not the stream's genesis hash" : "prevHash is not the previous event's hash",
+      );
+    if (problems.length > 0) this.findings.at(loc, "HASH_MISMATCH", problems.join("; "));
+  }
+
+  private checkEventId(s: StreamAudit, streamId: string, commandId: string, loc: EventLocation): void {
+    const index = s.commandCounts.get(commandId) ?? 0;
+    s.commandCounts.set(commandId, index + 1);
+    if (loc.eventId === null) return;
+    const expected = eventIdFor(streamId, commandId, index);
+    if (loc.eventId === expected) return;
+    this.findings.at(
+      loc,
+      "SCHEMA",
+      `eventId does not re-derive from ${streamId}|${commandId}|${index} (${expected})`,
+    );
+    const first = this.strayIds.get(loc.eventId);
+    if (first !== undefined)
+      this.findings.at(loc, "SCHEMA", `eventId repeats in the log (first at ${first})`);
+    else this.strayIds.set(loc.eventId, `${streamId}@${loc.revision ?? "?"}`);
+  }
+
+  /** commandId, correlationId and actor against the event (spec 2). */
+  private checkCommand(e: ProposedEvent, loc: EventLocation): void {
+    const m: EventMetadata = e.metadata;
+    const ref = parseCommandId(m.commandId);
+    if (!ref) {
+      this.findings.at(loc, "SCHEMA", `commandId ${m.commandId} is not <command type>:<its own id>`);
+      return;
+    }
+    const problems: string[] = [];
+    const owner = this.ownerCommand(e);
+    if (owner && !owner.some((o) => sameRef(o, ref)))
+      problems.push(`${describe(e)} cannot come from ${m.commandId}`);
+    if (ref.kind === "publish" && e.type !== "ProgramPublished")
+      problems.push(`${e.type} from ${m.commandId}`);
+    const isReferral = e.type === "PointsEarned" && (e.data as { reason: string }).reason === "referral";
+    if (isReferral ? !m.correlationId.startsWith("purchase:") : m.correlationId !== m.commandId)
+      problems.push(`correlationId ${m.correlationId} for command ${m.commandId}`);
+    if ((ref.kind === "adjust") !== (m.actor !== undefined))
+      problems.push(
+        ref.kind === "adjust" ? "an adjust event without actor" : "actor on an event of no adjust command",
+      );
+    const dataActor = (e.data as { actor?: unknown }).actor;
+    if (typeof dataActor === "string" && m.actor !== undefined && dataActor !== m.actor)
+      problems.push(`metadata actor ${m.actor} differs from data actor ${dataActor}`);
+    if (problems.length > 0) this.findings.at(loc, "SCHEMA", problems.join("; "));
+  }
+
+  /** The commands that may append this event, or null when any member command may (due items, tiers). */
+  private ownerCommand(e: ProposedEvent): CommandRef[] | null {
+    const d = e.data as Record<string, unknown>;
+    const id = (key: string) => String(d[key]);
+    switch (e.type) {
+      case "MemberJoined":
+        return [{ kind: "join", id: id("memberId") }];
+      case "PurchaseRecorded":
+        return [{ kind: "purchase", id: id("purchaseId") }];
+      case "PurchaseRefunded":
+      case "PointsClawedBack":
+        return [{ kind: "refund", id: id("refundId") }];
+      case "PointsRedeemed":
+        return [{ kind: "redeem", id: id("redemptionId") }];
+      case "RedemptionReversed":
+        return [{ kind: "reverse-redemption", id: id("redemptionId") }];
+      case "PointsDebited":
+        return [{ kind: "adjust", id: id("adjustmentId") }];
+      case "FeedbackSubmitted":
+        return [{ kind: "feedback", id: id("feedbackId") }];
+      case "ProgramPublished": {
+        const p = d.program as { programId: string; version: number };
+        return [{ kind: "publish", programId: p.programId, version: p.version }];
+      }
+      case "PointsEarned":
+        switch (d.reason) {
+          case "signup":
+            return [{ kind: "join", id: e.streamId.slice("member-".length) }];
+          case "purchase":
+            return [{ kind: "purchase", id: id("purchaseId") }];
+          case "referral":
+            return [{ kind: "referral", id: id("refereeId") }];
+          case "adjustment":
+            return [{ kind: "adjust", id: id("adjustmentId") }];
+          default:
+            return null;
+        }
+      default:
+        return null;
+    }
+  }
+
+  private published(versions: Set<number>, e: ProposedEvent, loc: EventLocation): void {
+    const program = (e as ProposedEvent<"ProgramPublished">).data.program;
+    const problems: string[] = [];
+    if (e.streamId !== programStreamId(program.programId))
+      problems.push(`program ${program.programId} published in ${e.streamId}`);
+    if (e.metadata.programId !== program.programId || e.metadata.programVersion !== program.version)
+      problems.push(`metadata names ${e.metadata.programId} v${e.metadata.programVersion}`);
+    if (versions.has(program.version)) problems.push(`version ${program.version} published twice`);
+    versions.add(program.version);
+    if (!this.programs.publish(program))
+      problems.push(`version ${program.version} differs from the program given to the audit`);
+    if (problems.length > 0) this.findings.at(loc, "SCHEMA", problems.join("; "));
+  }
+}
+
+/** Usable fields of metadata that failed its schema (program checks skip a NaN version). */
+const bestEffortMetadata = (meta: Record<string, unknown>): EventMetadata => ({
+  schemaVersion: typeof meta.schemaVersion === "number" ? meta.schemaVersion : Number.NaN,
+  programId: typeof meta.programId === "string" ? meta.programId : "",
+  programVersion: typeof meta.programVersion === "number" ? meta.programVersion : Number.NaN,
+  commandId: typeof meta.commandId === "string" ? meta.commandId : "",
+  correlationId: typeof meta.correlationId === "string" ? meta.correlationId : "",
+  prevHash: typeof meta.prevHash === "string" ? meta.prevHash : "",
+  hash: typeof meta.hash === "string" ? meta.hash : "",
+});
+
+const sameRef = (a: CommandRef, b: CommandRef): boolean => {
+  if (a.kind !== b.kind) return false;
+  if (a.kind === "publish" && b.kind === "publish")
+    return a.programId === b.programId && a.version === b.version;
+  if (a.kind === "sweep") return true;
+  return (a as { id: string }).id === (b as { id: string }).id;
+};
+
+const describe = (e: ProposedEvent): string =>
+  e.type === "PointsEarned"
+    ? `a ${(e.data as { reason: string }).reason} PointsEarned`
+    : (e.type as EventType);
+
+/**
+ * Audits a log (spec 7): envelopes from a store in any order that keeps each
+ * stream in revision order, or raw NDJSON export lines. Never throws on bad
+ * input: everything wrong is a finding.
+ */
+export const auditEvents = async (
+  events: AsyncIterable<AuditInput> | Iterable<AuditInput>,
+  options: AuditOptions = {},
+): Promise<AuditReport> => {
+  const auditor = new Auditor(options);
+  for await (const item of events) auditor.push(item);
+  return auditor.finish();
+};

@@ -1,0 +1,147 @@
+import {
+  EVENT_TYPES,
+  type EventType,
+  eventDataSchemas,
+  ID_PATTERN,
+  parseTime,
+  SCHEMA_VERSION,
+} from "@vafa/core";
+import type { z } from "zod";
+
+// Envelope and metadata rules of spec 2, checked by the audit (spec 7 SCHEMA).
+
+// Hand-written checks rather than zod objects: they run once per event of
+// exports with millions of events, and zod's allocation cost dominated the audit.
+const HEX64 = /^[0-9a-f]{64}$/;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const ISO_OUT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+const ENVELOPE_KEYS = new Set([
+  "streamId",
+  "revision",
+  "eventId",
+  "type",
+  "occurredAt",
+  "recordedAt",
+  "data",
+  "metadata",
+  "position",
+]);
+const METADATA_KEYS = new Set([
+  "schemaVersion",
+  "programId",
+  "programVersion",
+  "commandId",
+  "correlationId",
+  "actor",
+  "prevHash",
+  "hash",
+]);
+const TYPES = new Set<string>(EVENT_TYPES);
+
+const isSafeInt = (v: unknown, min: number): v is number => Number.isSafeInteger(v) && (v as number) >= min;
+const isText = (v: unknown): v is string => typeof v === "string" && v.length > 0;
+
+export interface CheckedEnvelope {
+  streamId: string;
+  revision: number;
+  eventId: string;
+  type: EventType;
+  occurredAt: string;
+  recordedAt: string;
+}
+
+/** The envelope of spec 2 (data and metadata are checked apart); problems or the checked fields. */
+export const checkEnvelope = (
+  raw: Record<string, unknown>,
+): { problems: string[]; envelope?: CheckedEnvelope } => {
+  const problems: string[] = [];
+  for (const key of Object.keys(raw))
+    if (!ENVELOPE_KEYS.has(key)) problems.push(`envelope.${key}: unknown key`);
+  if (!isText(raw.streamId)) problems.push("envelope.streamId: must be a non-empty string");
+  if (!isSafeInt(raw.revision, 0)) problems.push("envelope.revision: must be an integer >= 0");
+  if (typeof raw.eventId !== "string" || !UUID.test(raw.eventId))
+    problems.push("envelope.eventId: must be a UUID");
+  if (typeof raw.type !== "string" || !TYPES.has(raw.type))
+    problems.push(`envelope.type: unknown event type`);
+  const occurredAt = raw.occurredAt;
+  if (typeof occurredAt !== "string" || !ISO_OUT.test(occurredAt) || parseTime(occurredAt) === undefined)
+    problems.push("envelope.occurredAt: must be a UTC ISO time with milliseconds");
+  if (typeof raw.recordedAt !== "string" || parseTime(raw.recordedAt) === undefined)
+    problems.push("envelope.recordedAt: must be a time");
+  if (!("data" in raw)) problems.push("envelope.data: missing");
+  const position = raw.position;
+  if (position !== undefined && !["bigint", "number", "string"].includes(typeof position))
+    problems.push("envelope.position: must be a number");
+  if (problems.length > 0) return { problems };
+  return { problems, envelope: raw as unknown as CheckedEnvelope };
+};
+
+/** The metadata of spec 2; problems (empty when it is valid). */
+export const checkMetadata = (meta: unknown): string[] => {
+  if (typeof meta !== "object" || meta === null || Array.isArray(meta))
+    return ["metadata: must be an object"];
+  const m = meta as Record<string, unknown>;
+  const problems: string[] = [];
+  for (const key of Object.keys(m))
+    if (!METADATA_KEYS.has(key)) problems.push(`metadata.${key}: unknown key`);
+  if (m.schemaVersion !== SCHEMA_VERSION) problems.push(`metadata.schemaVersion: must be ${SCHEMA_VERSION}`);
+  if (typeof m.programId !== "string" || !ID_PATTERN.test(m.programId))
+    problems.push("metadata.programId: must be an id");
+  if (!isSafeInt(m.programVersion, 1)) problems.push("metadata.programVersion: must be an integer >= 1");
+  if (!isText(m.commandId)) problems.push("metadata.commandId: must be a non-empty string");
+  if (!isText(m.correlationId)) problems.push("metadata.correlationId: must be a non-empty string");
+  if (m.actor !== undefined && !isText(m.actor)) problems.push("metadata.actor: must be a non-empty string");
+  if (typeof m.prevHash !== "string" || !HEX64.test(m.prevHash))
+    problems.push("metadata.prevHash: must be 64 hex digits");
+  if (typeof m.hash !== "string" || !HEX64.test(m.hash))
+    problems.push("metadata.hash: must be 64 hex digits");
+  return problems;
+};
+
+export type StreamKind = "member" | "program" | "other";
+
+export const streamKindOf = (streamId: string): StreamKind => {
+  if (streamId.startsWith("member-") && ID_PATTERN.test(streamId.slice(7))) return "member";
+  if (streamId.startsWith("program-") && ID_PATTERN.test(streamId.slice(8))) return "program";
+  return "other";
+};
+
+/** Short text of the first problems of a zod error (event data), for a finding message. */
+export const describeIssues = (error: z.ZodError, prefix: string): string =>
+  error.issues
+    .slice(0, 3)
+    .map((i) => `${[prefix, ...i.path].filter((p) => p !== "").join(".")}: ${i.message}`)
+    .join("; ");
+
+export const parseEventData = (type: EventType, data: unknown) => eventDataSchemas[type].safeParse(data);
+
+const SWEEP = /^sweep:\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+const PUBLISH = /^publish:([A-Za-z0-9][A-Za-z0-9._:-]{0,127}):([1-9][0-9]*)$/;
+const OWN = /^(join|purchase|refund|redeem|reverse-redemption|adjust|feedback|referral):(.+)$/;
+
+export type CommandRef =
+  | { kind: "sweep" }
+  | { kind: "publish"; programId: string; version: number }
+  | {
+      kind:
+        | "join"
+        | "purchase"
+        | "refund"
+        | "redeem"
+        | "reverse-redemption"
+        | "adjust"
+        | "feedback"
+        | "referral";
+      id: string;
+    };
+
+/** Parses `<command type>:<its own id>` of spec 2, or undefined when it is none. */
+export const parseCommandId = (commandId: string): CommandRef | undefined => {
+  if (SWEEP.test(commandId))
+    return parseTime(commandId.slice(6)) === undefined ? undefined : { kind: "sweep" };
+  const pub = PUBLISH.exec(commandId);
+  if (pub) return { kind: "publish", programId: pub[1] as string, version: Number(pub[2]) };
+  const own = OWN.exec(commandId);
+  if (own && ID_PATTERN.test(own[2] as string)) return { kind: own[1] as "join", id: own[2] as string };
+  return undefined;
+};

@@ -1,0 +1,43 @@
+import { createReadStream } from "node:fs";
+import { VafaError } from "@vafa/core";
+import { auditEvents } from "./audit.js";
+import type { AuditLine, AuditOptions, AuditReport } from "./types.js";
+
+/**
+ * The lines of an NDJSON file, split on "\n" and read as a stream (an export
+ * of millions of events never sits in memory). `line` is 1-based.
+ */
+export async function* readNdjsonLines(path: string): AsyncGenerator<AuditLine> {
+  const input = createReadStream(path, { encoding: "utf8" });
+  let rest = "";
+  let line = 0;
+  try {
+    for await (const chunk of input as AsyncIterable<string>) {
+      rest += chunk;
+      let start = 0;
+      for (let nl = rest.indexOf("\n"); nl >= 0; nl = rest.indexOf("\n", start)) {
+        yield { line: ++line, text: rest.slice(start, nl) };
+        start = nl + 1;
+      }
+      rest = rest.slice(start);
+    }
+  } catch (error) {
+    throw new VafaError(
+      "STORE_UNAVAILABLE",
+      `cannot read export file ${path}`,
+      "check the path given to --events",
+      {
+        cause: error,
+      },
+    );
+  }
+  if (rest !== "") yield { line: ++line, text: rest };
+}
+
+/**
+ * Audits an NDJSON export (spec 7, 8) line by line: a line that is not JSON
+ * is a SCHEMA finding with a null stream, and the audit goes on. Throws
+ * `VafaError` (STORE_UNAVAILABLE) only when the file cannot be read.
+ */
+export const auditNdjsonFile = (path: string, options: AuditOptions = {}): Promise<AuditReport> =>
+  auditEvents(readNdjsonLines(path), options);

@@ -1,0 +1,85 @@
+import { jcs, type Program } from "@vafa/core";
+import type { EventLocation, Findings } from "./findings.js";
+
+const keyOf = (programId: string, version: number): string => `${programId}\u0000${version}`;
+
+/** Compares programs by content; a missing `campaigns` equals `[]` (spec 3 default). */
+const sameProgram = (a: Program, b: Program): boolean => {
+  const norm = (p: Program) => ({ ...p, earn: { ...p.earn, campaigns: p.earn.campaigns ?? [] } });
+  return jcs(norm(a)) === jcs(norm(b));
+};
+
+interface Deferred {
+  programId: string;
+  version: number;
+  loc: EventLocation;
+  run: (program: Program) => void;
+}
+
+/**
+ * The program versions the audit knows: given ones and those published in the
+ * log. Checks that need a program run at once when it is known, else when the
+ * log has been read (an export lists `program-*` streams after `member-*`).
+ */
+export class ProgramBook {
+  private readonly known = new Map<string, Program>();
+  private readonly given = new Map<string, Program>();
+  /** programIds that have a ProgramPublished in the log. */
+  private readonly published = new Set<string>();
+  private deferred: Deferred[] = [];
+  private readonly references = new Map<string, { programId: string; version: number; loc: EventLocation }>();
+
+  constructor(programs: readonly Program[] = []) {
+    for (const p of programs) {
+      this.known.set(keyOf(p.programId, p.version), p);
+      this.given.set(keyOf(p.programId, p.version), p);
+    }
+  }
+
+  /** Registers a published program; returns false when a given program of that version differs. */
+  publish(program: Program): boolean {
+    const key = keyOf(program.programId, program.version);
+    this.published.add(program.programId);
+    const given = this.given.get(key);
+    if (given && !sameProgram(given, program)) return false;
+    if (!given) this.known.set(key, program);
+    return true;
+  }
+
+  get(programId: string, version: number): Program | undefined {
+    return this.known.get(keyOf(programId, version));
+  }
+
+  /** Runs `run` with the program in force for an event, now or at `finish`. */
+  withProgram(programId: string, version: number, loc: EventLocation, run: (program: Program) => void): void {
+    const p = this.get(programId, version);
+    if (p) run(p);
+    else this.deferred.push({ programId, version, loc, run });
+  }
+
+  /** Notes the program version an event names (first place only: a handful of versions per log). */
+  reference(programId: string, version: number, loc: EventLocation): void {
+    const key = keyOf(programId, version);
+    if (!this.references.has(key)) this.references.set(key, { programId, version, loc });
+  }
+
+  /**
+   * Runs deferred checks whose program became known. A version that is still
+   * unknown while the log publishes that program is a SCHEMA finding (once per
+   * version); without any publication the program checks are simply skipped.
+   */
+  finish(findings: Findings): void {
+    for (const d of this.deferred) {
+      const p = this.get(d.programId, d.version);
+      if (p) d.run(p);
+    }
+    this.deferred = [];
+    for (const r of this.references.values())
+      if (this.published.has(r.programId) && !this.get(r.programId, r.version))
+        findings.at(
+          r.loc,
+          "SCHEMA",
+          `metadata names program ${r.programId} version ${r.version}, which the log never published`,
+        );
+  }
+}

@@ -1,0 +1,212 @@
+import { DAY_MS, type TierChanged, floorDays } from "@vafa/core";
+import { type LedgerProjection, type LedgerProjectionOptions, createLedgerProjection } from "../ledger.js";
+import type { ProjectionEvent } from "../projection.js";
+import { type Segment, rfmAsOf } from "../queries/rfm.js";
+import type { MutableProjection } from "../runner.js";
+import { addDaysIso, queryTime } from "../time.js";
+import { type CalendarBirth, birthInCalendar, isBirthdayOn } from "./birthday.js";
+
+export interface BirthdayRow {
+  memberId: string;
+  /** As the member gave it (Gregorian `YYYY-MM-DD`). */
+  birthDate: string;
+}
+
+export interface ExpiringRow {
+  memberId: string;
+  /** Points in lots that expire in `(asOf, asOf + days]`. */
+  points: number;
+  /** The earliest of those expiries. */
+  firstExpiresAt: string;
+}
+
+export interface TierChangeRow {
+  memberId: string;
+  from: string;
+  to: string;
+  direction: "up" | "down";
+  occurredAt: string;
+  position?: bigint;
+}
+
+export type RiskSegment = Extract<Segment, "at_risk" | "cant_lose">;
+
+export interface RiskTransition {
+  memberId: string;
+  /** The member's segment at the previous run (undefined: not scored then, or no previous run). */
+  from: Segment | undefined;
+  to: RiskSegment;
+}
+
+export interface EngagementRun {
+  asOf: string;
+  birthdays: BirthdayRow[];
+  expiring: ExpiringRow[];
+  riskTransitions: RiskTransition[];
+}
+
+/** Callbacks for the host app (which sends the SMS or e-mail). */
+export interface EngagementHandlers {
+  /** Fired as a `TierChanged` is applied (not while the runner restores a projection). */
+  onTierChanged?(change: TierChangeRow): void;
+  onBirthday?(row: BirthdayRow, asOf: string): void;
+  onExpiring?(row: ExpiringRow, asOf: string): void;
+  onRiskTransition?(row: RiskTransition, asOf: string): void;
+}
+
+export interface EngagementOptions extends LedgerProjectionOptions {
+  /** Points expiring within this many days are reported by `run` (default 30). */
+  expiringWithinDays?: number;
+}
+
+const RISK: ReadonlySet<Segment> = new Set<Segment>(["at_risk", "cant_lose"]);
+
+/**
+ * The club's messages (engagement): birthdays today, points about to expire,
+ * tier changes, and members who fell into `at_risk` or `cant_lose`. It owns a
+ * ledger projection and feeds it every event it applies.
+ */
+export class EngagementProjection implements MutableProjection {
+  muted = false;
+  readonly ledger: LedgerProjection;
+  private readonly handlers = new Set<EngagementHandlers>();
+  private readonly tierChanges: TierChangeRow[] = [];
+  private readonly births = new Map<string, CalendarBirth | null>();
+  private lastSegments = new Map<string, Segment>();
+  private readonly expiringWithinDays: number;
+
+  constructor(options: EngagementOptions = {}) {
+    this.ledger = createLedgerProjection(options);
+    this.expiringWithinDays = options.expiringWithinDays ?? 30;
+  }
+
+  get position(): bigint | undefined {
+    return this.ledger.position;
+  }
+
+  apply(event: ProjectionEvent): boolean {
+    if (!this.ledger.apply(event)) return false;
+    if (event.type === "TierChanged" && event.streamId.startsWith("member-")) {
+      const d = event.data as TierChanged;
+      const row: TierChangeRow = {
+        memberId: event.streamId.slice("member-".length),
+        from: d.from,
+        to: d.to,
+        direction: d.direction,
+        occurredAt: event.occurredAt,
+        ...(event.position === undefined ? {} : { position: event.position }),
+      };
+      this.tierChanges.push(row);
+      if (!this.muted) for (const h of this.handlers) h.onTierChanged?.(row);
+    }
+    return true;
+  }
+
+  /** Registers callbacks; returns the function that removes them. */
+  subscribe(handlers: EngagementHandlers): () => void {
+    this.handlers.add(handlers);
+    return () => {
+      this.handlers.delete(handlers);
+    };
+  }
+
+  /** Members joined by `asOf` whose birthday, in the program calendar, is the UTC day of `asOf`. */
+  birthdaysOn(asOf: string): BirthdayRow[] {
+    const t = queryTime(asOf, "asOf");
+    const calendar = this.ledger.program().calendar;
+    const dayStart = floorDays(Date.parse(t)) * DAY_MS;
+    const rows: BirthdayRow[] = [];
+    for (const rec of this.ledger.members()) {
+      const f = rec.live();
+      const birthDate = f.birthDate;
+      if (birthDate === undefined || f.joinedAt === undefined || f.joinedAt > t) continue;
+      let birth = this.births.get(rec.memberId);
+      if (birth === undefined) {
+        birth = birthInCalendar(calendar, birthDate) ?? null;
+        this.births.set(rec.memberId, birth);
+      }
+      if (birth !== null && isBirthdayOn(calendar, birth, dayStart)) rows.push({ memberId: rec.memberId, birthDate });
+    }
+    return rows;
+  }
+
+  /** Members with points in lots expiring in `(asOf, asOf + days]`, and how many. */
+  expiringWithin(asOf: string, days: number): ExpiringRow[] {
+    const t = queryTime(asOf, "asOf");
+    const horizon = addDaysIso(t, days);
+    const rows: ExpiringRow[] = [];
+    for (const rec of this.ledger.members()) {
+      const f = rec.foldAt(t, true);
+      let points = 0;
+      let first: string | undefined;
+      for (const lot of f.lots) {
+        const e = lot.expiresAt;
+        if (lot.remaining <= 0 || e === null || e <= t || e > horizon) continue;
+        points += lot.remaining;
+        if (first === undefined || e < first) first = e;
+      }
+      if (first !== undefined) rows.push({ memberId: rec.memberId, points, firstExpiresAt: first });
+    }
+    return rows;
+  }
+
+  /** Tier changes with `occurredAt` after `since` (a checkpoint time), in applied order. */
+  tierChangesSince(since: string): TierChangeRow[] {
+    const t = queryTime(since, "since");
+    return this.tierChanges.filter((c) => c.occurredAt > t);
+  }
+
+  /** Tier changes applied after a store position (a runner checkpoint). */
+  tierChangesAfter(position: bigint): TierChangeRow[] {
+    return this.tierChanges.filter((c) => c.position !== undefined && c.position > position);
+  }
+
+  /**
+   * Members whose RFM segment as of `asOf` is `at_risk` or `cant_lose` and was
+   * another one (or none) at the previous run. With `commit` (default) this
+   * run becomes the previous one.
+   */
+  riskTransitions(asOf: string, options: { commit?: boolean } = {}): RiskTransition[] {
+    const rows = rfmAsOf(this.ledger, asOf);
+    const next = new Map<string, Segment>();
+    const out: RiskTransition[] = [];
+    for (const row of rows) {
+      next.set(row.memberId, row.segment);
+      const before = this.lastSegments.get(row.memberId);
+      if (RISK.has(row.segment) && before !== row.segment)
+        out.push({ memberId: row.memberId, from: before, to: row.segment as RiskSegment });
+    }
+    if (options.commit ?? true) this.lastSegments = next;
+    return out;
+  }
+
+  /** Segments recorded by the last run (to persist across restarts). */
+  segmentsOfLastRun(): ReadonlyMap<string, Segment> {
+    return this.lastSegments;
+  }
+
+  /** Restores the segments of a previous run (e.g. saved by the host app before a restart). */
+  setSegmentsOfLastRun(segments: ReadonlyMap<string, Segment>): void {
+    this.lastSegments = new Map(segments);
+  }
+
+  /** One engagement run at `asOf`: computes every list and fires the callbacks. */
+  run(asOf: string, options: { expiringWithinDays?: number } = {}): EngagementRun {
+    const t = queryTime(asOf, "asOf");
+    const result: EngagementRun = {
+      asOf: t,
+      birthdays: this.birthdaysOn(t),
+      expiring: this.expiringWithin(t, options.expiringWithinDays ?? this.expiringWithinDays),
+      riskTransitions: this.riskTransitions(t),
+    };
+    for (const h of this.handlers) {
+      for (const r of result.birthdays) h.onBirthday?.(r, t);
+      for (const r of result.expiring) h.onExpiring?.(r, t);
+      for (const r of result.riskTransitions) h.onRiskTransition?.(r, t);
+    }
+    return result;
+  }
+}
+
+export const createEngagementProjection = (options: EngagementOptions = {}): EngagementProjection =>
+  new EngagementProjection(options);

@@ -1,0 +1,215 @@
+import { type EventType, type Program, type ProgramPublished, VafaError } from "@vafa/core";
+import { MemberFold } from "./member-fold.js";
+import { type ProgramView, noProgramError, programView } from "./program-view.js";
+import { PositionGuard, type Projection, type ProjectionEvent } from "./projection.js";
+import { type BalanceRow, balancesAsOf } from "./queries/balances.js";
+import type { MemberPeriod } from "./queries/period.js";
+import { type Kpis, kpis } from "./queries/kpis.js";
+import { type Liability, liabilityAsOf } from "./queries/liability.js";
+import { type RfmRow, rfmAsOf } from "./queries/rfm.js";
+import { type Rollforward, rollforward } from "./queries/rollforward.js";
+
+const MEMBER_PREFIX = "member-";
+const NO_HISTORY: unknown[] = Object.freeze([]) as unknown as unknown[];
+
+/**
+ * One member: its live fold plus, with `keepHistory`, the member's events in
+ * stream order (type, time, data only: no envelope), folded into `fold` lazily.
+ */
+export class MemberRecord {
+  readonly fold: MemberFold;
+  /**
+   * The member's events as flat triples `type, occurredAt, data` (one array per
+   * member keeps allocation low); empty without `keepHistory`.
+   */
+  readonly history: unknown[];
+  /** How many history slots `fold` has applied. */
+  folded = 0;
+  /** Latest `occurredAt` seen ("" before any). */
+  lastAt = "";
+  /** Events applied to this member (history or not). */
+  size = 0;
+  // One remembered answer per kind: queries usually ask one T (or one period) several times.
+  private asOf: { cut: string; inclusive: boolean; size: number; fold: MemberFold } | undefined = undefined;
+  private period: { from: string; to: string; size: number; value: MemberPeriod } | undefined = undefined;
+
+  constructor(
+    readonly memberId: string,
+    readonly keepHistory: boolean,
+  ) {
+    this.fold = new MemberFold(memberId);
+    this.history = keepHistory ? [] : NO_HISTORY;
+  }
+
+  /** The fold of every applied event. */
+  live(): MemberFold {
+    const { fold, history } = this;
+    for (let i = this.folded; i < history.length; i += 3)
+      fold.apply(history[i] as EventType, history[i + 1] as string, history[i + 2]);
+    this.folded = history.length;
+    return fold;
+  }
+
+  /**
+   * The fold of the events with `occurredAt <= cut` (inclusive) or `< cut`:
+   * the live fold when every event qualifies, else a fresh fold of the history.
+   */
+  foldAt(cut: string, inclusive: boolean): MemberFold {
+    if (inclusive ? this.lastAt <= cut : this.lastAt < cut) return this.live();
+    if (!this.keepHistory) throw historyError(this.memberId, cut);
+    const memo = this.asOf;
+    if (memo !== undefined && memo.cut === cut && memo.inclusive === inclusive && memo.size === this.size) return memo.fold;
+    const f = new MemberFold(this.memberId);
+    const history = this.history;
+    for (let i = 0; i < history.length; i += 3) {
+      const at = history[i + 1] as string;
+      if (inclusive ? at <= cut : at < cut) f.apply(history[i] as EventType, at, history[i + 2]);
+    }
+    this.asOf = { cut, inclusive, size: this.size, fold: f };
+    return f;
+  }
+
+  /** A period summary, computed once per (from, to) until new events arrive. */
+  periodOf(from: string, to: string, compute: (rec: MemberRecord) => MemberPeriod): MemberPeriod {
+    const memo = this.period;
+    if (memo !== undefined && memo.from === from && memo.to === to && memo.size === this.size) return memo.value;
+    const value = compute(this);
+    this.period = { from, to, size: this.size, value };
+    return value;
+  }
+}
+
+const historyError = (memberId: string, cut: string): VafaError =>
+  new VafaError(
+    "VALIDATION",
+    `member ${memberId} has events after ${cut}, and this projection keeps no history to look back`,
+    "create it with keepHistory: true, or rebuild it with `until` set to the query time",
+  );
+
+export interface LedgerProjectionOptions {
+  /**
+   * Keep each member's events (type, time, data) so queries can look at any
+   * earlier time (default true). Without it memory is bounded by the members'
+   * lots and purchases, and a query may only ask about times at or after each
+   * member's last event (rebuild with `until` to answer an earlier one).
+   */
+  keepHistory?: boolean;
+  /** Used until a `ProgramPublished` event is applied (a higher version always wins). */
+  program?: Program;
+}
+
+/** Read access to a ledger projection for the query functions. */
+export interface LedgerView {
+  program(): ProgramView;
+  /** Members sorted by memberId (UTF-16 code units). */
+  members(): readonly MemberRecord[];
+}
+
+/** The whole-ledger fold: members plus the program of the highest published version. */
+export class LedgerProjection implements Projection, LedgerView {
+  private readonly guard = new PositionGuard();
+  private readonly byStream = new Map<string, MemberRecord>();
+  private sorted: MemberRecord[] | undefined = undefined;
+  private current: Program | undefined;
+  private view: ProgramView | undefined;
+  private readonly keepHistory: boolean;
+  /** Events applied (duplicates by position excluded). */
+  applied = 0;
+
+  constructor(options: LedgerProjectionOptions = {}) {
+    this.keepHistory = options.keepHistory ?? true;
+    this.current = options.program;
+  }
+
+  get position(): bigint | undefined {
+    return this.guard.position;
+  }
+
+  apply(event: ProjectionEvent): boolean {
+    if (!this.guard.accept(event.position)) return false;
+    this.applied++;
+    const streamId = event.streamId;
+    let rec = this.byStream.get(streamId);
+    if (rec === undefined) {
+      if (!streamId.startsWith(MEMBER_PREFIX)) {
+        if (event.type === "ProgramPublished") this.publish((event.data as ProgramPublished).program);
+        return true;
+      }
+      rec = new MemberRecord(streamId.slice(MEMBER_PREFIX.length), this.keepHistory);
+      this.byStream.set(streamId, rec);
+      this.sorted = undefined;
+    }
+    const at = event.occurredAt;
+    if (at > rec.lastAt) rec.lastAt = at;
+    rec.size++;
+    if (this.keepHistory) {
+      rec.history.push(event.type, at, event.data);
+    } else {
+      rec.fold.apply(event.type, at, event.data);
+    }
+    return true;
+  }
+
+  private publish(program: Program | undefined): void {
+    if (program === undefined || typeof program.version !== "number") return;
+    if (this.current === undefined || program.version > this.current.version) {
+      this.current = program;
+      this.view = undefined;
+    }
+  }
+
+  program(): ProgramView {
+    if (this.view === undefined) {
+      if (this.current === undefined) throw noProgramError();
+      this.view = programView(this.current);
+    }
+    return this.view;
+  }
+
+  /** The program in force for names and values (highest version), if any. */
+  get publishedProgram(): Program | undefined {
+    return this.current;
+  }
+
+  members(): readonly MemberRecord[] {
+    if (this.sorted === undefined) {
+      this.sorted = [...this.byStream.values()].sort((a, b) =>
+        a.memberId < b.memberId ? -1 : a.memberId > b.memberId ? 1 : 0,
+      );
+    }
+    return this.sorted;
+  }
+
+  member(memberId: string): MemberRecord | undefined {
+    return this.byStream.get(MEMBER_PREFIX + memberId);
+  }
+
+  /** Spec 6 balances as of T (events with `occurredAt <= T`). */
+  balancesAsOf(asOf: string): BalanceRow[] {
+    return balancesAsOf(this, asOf);
+  }
+
+  /** Spec 6 rfm as of T. */
+  rfmAsOf(asOf: string): RfmRow[] {
+    return rfmAsOf(this, asOf);
+  }
+
+  /** Spec 6 liability as of T. */
+  liabilityAsOf(asOf: string): Liability {
+    return liabilityAsOf(this, asOf);
+  }
+
+  /** Spec 6 kpis for [from, to). */
+  kpis(from: string, to: string): Kpis {
+    return kpis(this, from, to);
+  }
+
+  /** Spec 6 rollforward for [from, to). */
+  rollforward(from: string, to: string): Rollforward {
+    return rollforward(this, from, to);
+  }
+}
+
+/** A ledger projection: feed it events in global order (or an export, stream by stream), then query any T. */
+export const createLedgerProjection = (options: LedgerProjectionOptions = {}): LedgerProjection =>
+  new LedgerProjection(options);

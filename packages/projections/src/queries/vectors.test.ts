@@ -1,0 +1,51 @@
+import { describe, expect, it } from "vitest";
+import { LedgerProjection } from "../ledger.js";
+import { parseDecimal } from "../money.js";
+import { VECTOR_SETS, VECTOR_TIMES, vectorEvents, vectorJson } from "../test-support/vectors.js";
+import { balancesAsOf } from "./balances.js";
+import { kpis } from "./kpis.js";
+import { liabilityAsOf } from "./liability.js";
+import { rfmAsOf } from "./rfm.js";
+import { rollforward } from "./rollforward.js";
+
+/** Money strings compare as decimals (spec 6): replace each by a canonical form. */
+const MONEY_KEYS = new Set(["value", "revenue", "monetary"]);
+const canonical = (v: unknown): unknown => {
+  if (Array.isArray(v)) return v.map(canonical);
+  if (v !== null && typeof v === "object")
+    return Object.fromEntries(
+      Object.entries(v).map(([k, x]) => {
+        if (MONEY_KEYS.has(k) && typeof x === "string") {
+          const d = parseDecimal(x);
+          return [k, `${d.units * 10n ** BigInt(20 - d.scale)}e-20`];
+        }
+        return [k, canonical(x)];
+      }),
+    );
+  return v;
+};
+
+const load = (set: (typeof VECTOR_SETS)[number]): LedgerProjection => {
+  const p = new LedgerProjection();
+  for (const e of vectorEvents(set)) p.apply(e);
+  return p;
+};
+
+describe.each(VECTOR_SETS)("golden vectors %s (spec 6)", (set) => {
+  const t = VECTOR_TIMES[set];
+  it("6 balances as of the vectors' time", () => {
+    expect(canonical(balancesAsOf(load(set), t.asOf))).toEqual(canonical(vectorJson(set, "expected-balances.json")));
+  });
+  it("6 rfm as of the vectors' time", () => {
+    expect(canonical(rfmAsOf(load(set), t.asOf))).toEqual(canonical(vectorJson(set, "expected-rfm.json")));
+  });
+  it("6 liability as of the vectors' time", () => {
+    expect(canonical(liabilityAsOf(load(set), t.asOf))).toEqual(canonical(vectorJson(set, "expected-liability.json")));
+  });
+  it("6 kpis for the vectors' period", () => {
+    expect(canonical(kpis(load(set), t.from, t.to))).toEqual(canonical(vectorJson(set, "expected-kpis.json")));
+  });
+  it("6 rollforward for the vectors' period", () => {
+    expect(rollforward(load(set), t.from, t.to)).toEqual(vectorJson(set, "expected-rollforward.json"));
+  });
+});

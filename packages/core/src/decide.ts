@@ -146,10 +146,27 @@ const runDueItems = (s: MemberState, out: Emitter, program: Program, now: number
   }
 };
 
-/** Step 7 (spec 5.7). */
-const runTierEvaluation = (s: MemberState, out: Emitter, program: Program, now: number): void => {
-  const move = evaluateTier(program, s, now);
-  if (move) out.emit("TierChanged", now, move);
+/** Whether step 5 has anything to do; read on the plain state, so a quiet member costs no draft. */
+const hasDueItems = (s: MemberState, program: Program, now: number): boolean =>
+  s.lots.some((l) => l.remaining > 0 && l.expiresAt !== null && l.expiresAt <= now) ||
+  dueBirthdays(program, s, now).length > 0;
+
+/** Step 7 (spec 5.7), evaluated on the plain state after step 6; appends to `events`. */
+const withTierEvaluation = (
+  state: MemberState,
+  events: ProposedEvent[],
+  program: Program,
+  commandId: string,
+  actor: string | undefined,
+  now: number,
+): MemberState => {
+  const move = evaluateTier(program, state, now);
+  if (!move) return state;
+  return produce(state, (draft) => {
+    const out = new Emitter(draft as MemberState, program, commandId, commandId, actor);
+    out.emit("TierChanged", now, move);
+    events.push(...out.events);
+  });
 };
 
 type Step6 = (s: MemberState, out: Emitter, now: number) => Rejection | undefined;
@@ -330,16 +347,16 @@ export const decide = (state: MemberState, command: MemberCommand, ctx: DecideCo
   const actor = command.type === "adjust" ? command.actor : undefined;
   let rejection: Rejection | undefined;
   const events: ProposedEvent[] = [];
-  const next = produce(state, (draft) => {
+  const due = hasDueItems(state, program, now);
+  const afterStep6 = produce(state, (draft) => {
     const s = draft as MemberState;
     const out = new Emitter(s, program, commandId, commandId, actor);
-    runDueItems(s, out, program, now); // step 5
+    if (due) runDueItems(s, out, program, now); // step 5
     rejection = step6(s, out, now); // step 6
-    if (rejection) return;
-    runTierEvaluation(s, out, program, now); // step 7
     events.push(...out.events);
   });
   if (rejection) return { ok: false, rejection };
+  const next = withTierEvaluation(afterStep6, events, program, commandId, actor, now); // step 7
   return { ok: true, events, state: next, replay: false };
 };
 
@@ -380,14 +397,15 @@ export const decideSweep = (state: MemberState, at: string, program: Program): D
   if (!state.joined || now < state.lastEventAt) return { ok: true, events: [], state, replay: false };
   const commandId = `sweep:${toIso(now)}`;
   const events: ProposedEvent[] = [];
-  const next = produce(state, (draft) => {
-    const s = draft as MemberState;
-    const out = new Emitter(s, program, commandId, commandId, undefined);
-    runDueItems(s, out, program, now);
-    runTierEvaluation(s, out, program, now);
-    events.push(...out.events);
-  });
-  return { ok: true, events, state: events.length ? next : state, replay: false };
+  const afterDue = hasDueItems(state, program, now)
+    ? produce(state, (draft) => {
+        const out = new Emitter(draft as MemberState, program, commandId, commandId, undefined);
+        runDueItems(draft as MemberState, out, program, now);
+        events.push(...out.events);
+      })
+    : state;
+  const next = withTierEvaluation(afterDue, events, program, commandId, undefined, now);
+  return { ok: true, events, state: next, replay: false };
 };
 
 /**

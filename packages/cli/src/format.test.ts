@@ -57,6 +57,15 @@ describe("8 output formats", () => {
     expect(lines[2]?.slice(tierAt).startsWith("bronze")).toBe(true);
   });
 
+  it("table keeps an id column left-aligned even when its ids are digits", () => {
+    const lines = renderTable([
+      { memberId: "7", points: 5 },
+      { memberId: "12346", points: 100 },
+    ]).split("\n");
+    expect(lines[1]).toMatch(/^7\s+5$/);
+    expect(lines[2]).toMatch(/^12346\s+100$/);
+  });
+
   it("table of an object lists one field per line", () => {
     const lines = renderTable(liability).trimEnd().split("\n");
     expect(lines).toHaveLength(7);

@@ -70,6 +70,7 @@ const PLAIN_BORDERS = {
   middle: "  ",
 };
 
+// Points, rates and money line up on the right; ids stay text even when they are digits.
 const isNumericCell = (cell: Cell | undefined): boolean =>
   typeof cell === "number" || (typeof cell === "string" && /^-?\d+(\.\d+)?$/.test(cell));
 
@@ -97,6 +98,7 @@ const buildTable = (data: JsonValue): string => {
     return `${table.toString()}\n`;
   }
   const colAligns = columns.map((column) =>
+    !/id$/i.test(column) &&
     rows.every((row) => row[column] === undefined || row[column] === null || isNumericCell(row[column]))
       ? ("right" as const)
       : ("left" as const),

@@ -27,6 +27,9 @@ describe("3 program", () => {
     ["minPoints 0", (p) => ({ ...p, redemption: { ...p.redemption, minPoints: 0 } })],
     ["a negative bonus", (p) => ({ ...p, earn: { ...p.earn, signupBonus: -1 } })],
     ["a decimal written with exponent", (p) => ({ ...p, earn: { ...p.earn, pointsPerUnit: "1e2" } })],
+    ["a malformed multiplier", (p) => void (p.tiers.levels[1] = { id: "silver", threshold: "500", multiplier: "1,5" })],
+    ["a malformed threshold", (p) => void (p.tiers.levels[1] = { id: "silver", threshold: "5,00", multiplier: "1" })],
+    ["a malformed campaign multiplier", (p) => void (p.earn.campaigns = [{ id: "c", from: "2011-01-01T00:00:00Z", to: "2011-02-01T00:00:00Z", multiplier: "x2" }])],
     ["a lowercase currency", (p) => ({ ...p, currency: "gbp" })],
     ["an unknown calendar", (p) => ({ ...p, calendar: "julian" })],
   ])("rejects %s", (_name, patch) => {

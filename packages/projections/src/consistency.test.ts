@@ -1,12 +1,20 @@
 import { createMemoryCheckpointStore } from "@vafa/adapters/memory";
-import { type StoredEvent, foldMemberEvents } from "@vafa/core";
+import { foldMemberEvents, type StoredEvent } from "@vafa/core";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { createEngagementProjection } from "./engagement/engagement.js";
 import { LedgerProjection } from "./ledger.js";
 import { rebuildFromStore } from "./rebuild.js";
 import { createProjectionRunner } from "./runner.js";
-import { VECTOR_SPAN, allQueries, asOfQueries, feed, iso, storeOf, vectorHistoryArb } from "./test-support/compare.js";
+import {
+  allQueries,
+  asOfQueries,
+  feed,
+  iso,
+  storeOf,
+  VECTOR_SPAN,
+  vectorHistoryArb,
+} from "./test-support/compare.js";
 import { type History, runScenario, scenarioArb } from "./test-support/histories.js";
 import type { VectorSet } from "./test-support/vectors.js";
 
@@ -27,7 +35,10 @@ const cutsArb = (minMs: number, maxMs: number) =>
  * rebuild without history up to T, and a restart from a checkpoint plus the
  * tail through the runner all give the same answers.
  */
-const checkConsistency = async (events: StoredEvent[], cuts: { t: number; a: number; b: number; split: number }) => {
+const checkConsistency = async (
+  events: StoredEvent[],
+  cuts: { t: number; a: number; b: number; split: number },
+) => {
   const t = iso(cuts.t);
   const from = iso(Math.min(cuts.a, cuts.b));
   const to = iso(Math.max(cuts.a, cuts.b) + 1);
@@ -57,7 +68,12 @@ const checkConsistency = async (events: StoredEvent[], cuts: { t: number; a: num
   const checkpoint = stored[k - 1]?.position;
   if (checkpoint !== undefined) await checkpoints.save("ledger", checkpoint);
   const restarted = new LedgerProjection();
-  const applied = await createProjectionRunner({ store, checkpoints, name: "ledger", projection: restarted }).catchUp();
+  const applied = await createProjectionRunner({
+    store,
+    checkpoints,
+    name: "ledger",
+    projection: restarted,
+  }).catchUp();
   expect(applied).toBe(events.length - k);
   expect(allQueries(restarted, t, from, to)).toEqual(expected);
   expect(await checkpoints.load("ledger")).toBe(stored.at(-1)?.position);
@@ -68,7 +84,12 @@ const checkConsistency = async (events: StoredEvent[], cuts: { t: number; a: num
   const engagementAfter = createEngagementProjection();
   const engCheckpoints = createMemoryCheckpointStore();
   if (checkpoint !== undefined) await engCheckpoints.save("engagement", checkpoint);
-  await createProjectionRunner({ store, checkpoints: engCheckpoints, name: "engagement", projection: engagementAfter }).catchUp();
+  await createProjectionRunner({
+    store,
+    checkpoints: engCheckpoints,
+    name: "engagement",
+    projection: engagementAfter,
+  }).catchUp();
   const since = iso(cuts.t - 60 * DAY);
   expect(engagementAfter.expiringWithin(t, 45)).toEqual(engagement.expiringWithin(t, 45));
   expect(engagementAfter.birthdaysOn(t)).toEqual(engagement.birthdaysOn(t));
@@ -84,7 +105,9 @@ const checkRollforward = (events: StoredEvent[], a: number, b: number, c: number
   const second = p.rollforward(iso(y + 1), iso(z + 2));
   const whole = p.rollforward(iso(x), iso(z + 2));
   for (const r of [first, second, whole])
-    expect(r.opening + r.earned - r.redeemed + r.reversed - r.expired - r.clawedBack - r.debited).toBe(r.closing);
+    expect(r.opening + r.earned - r.redeemed + r.reversed - r.expired - r.clawedBack - r.debited).toBe(
+      r.closing,
+    );
   expect(second.opening).toBe(first.closing);
   for (const key of ["earned", "redeemed", "reversed", "expired", "clawedBack", "debited"] as const)
     expect(whole[key]).toBe(first[key] + second[key]);
@@ -105,7 +128,8 @@ const checkAgainstCore = (h: History) => {
   const p = feed(h.events);
   const firstTier = h.program.tiers.levels[0]?.id as string;
   const byStream = new Map<string, StoredEvent[]>();
-  for (const e of h.events) if (e.streamId.startsWith("member-")) byStream.set(e.streamId, [...(byStream.get(e.streamId) ?? []), e]);
+  for (const e of h.events)
+    if (e.streamId.startsWith("member-")) byStream.set(e.streamId, [...(byStream.get(e.streamId) ?? []), e]);
   for (const [streamId, list] of byStream) {
     const core = foldMemberEvents(streamId, firstTier, list);
     const mine = p.member(streamId.slice("member-".length))?.live();
@@ -123,10 +147,9 @@ const checkAgainstCore = (h: History) => {
 describe.each<VectorSet>(["gregorian", "jalali"])("histories cut from the %s vectors", (set) => {
   const span = VECTOR_SPAN[set];
   it("6 rebuild == incremental == checkpoint + tail, at random T and periods", async () => {
-    await fc.assert(
-      fc.asyncProperty(vectorHistoryArb(set), cutsArb(span.min, span.max), checkConsistency),
-      { numRuns: 40 },
-    );
+    await fc.assert(fc.asyncProperty(vectorHistoryArb(set), cutsArb(span.min, span.max), checkConsistency), {
+      numRuns: 40,
+    });
   });
   it("6 rollforward identity holds and matches balances, for random periods", () => {
     fc.assert(
@@ -145,15 +168,24 @@ describe.each<VectorSet>(["gregorian", "jalali"])("histories cut from the %s vec
 describe("random histories decided by the core ledger", () => {
   it("6 rebuild == incremental == checkpoint + tail; rollforward identity; state equals core evolve", async () => {
     await fc.assert(
-      fc.asyncProperty(scenarioArb(50), fc.tuple(fc.double({ min: 0, max: 1, noNaN: true }), fc.double({ min: 0, max: 1, noNaN: true }), fc.double({ min: 0, max: 1, noNaN: true }), fc.double({ min: 0, max: 1, noNaN: true })), async (scenario, [ft, fa, fb, split]) => {
-        const h = await runScenario(scenario);
-        const lo = h.start - 10 * DAY;
-        const hi = h.end + 400 * DAY;
-        const at = (f: number) => Math.floor(lo + f * (hi - lo));
-        checkAgainstCore(h);
-        checkRollforward(h.events, at(fa), at(fb), at(ft));
-        await checkConsistency(h.events, { t: at(ft), a: at(fa), b: at(fb), split });
-      }),
+      fc.asyncProperty(
+        scenarioArb(50),
+        fc.tuple(
+          fc.double({ min: 0, max: 1, noNaN: true }),
+          fc.double({ min: 0, max: 1, noNaN: true }),
+          fc.double({ min: 0, max: 1, noNaN: true }),
+          fc.double({ min: 0, max: 1, noNaN: true }),
+        ),
+        async (scenario, [ft, fa, fb, split]) => {
+          const h = await runScenario(scenario);
+          const lo = h.start - 10 * DAY;
+          const hi = h.end + 400 * DAY;
+          const at = (f: number) => Math.floor(lo + f * (hi - lo));
+          checkAgainstCore(h);
+          checkRollforward(h.events, at(fa), at(fb), at(ft));
+          await checkConsistency(h.events, { t: at(ft), a: at(fa), b: at(fb), split });
+        },
+      ),
       { numRuns: 25 },
     );
   });

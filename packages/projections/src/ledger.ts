@@ -1,11 +1,11 @@
 import { type EventType, type Program, type ProgramPublished, VafaError } from "@vafa/core";
 import { MemberFold } from "./member-fold.js";
-import { type ProgramView, noProgramError, programView } from "./program-view.js";
+import { noProgramError, type ProgramView, programView } from "./program-view.js";
 import { PositionGuard, type Projection, type ProjectionEvent } from "./projection.js";
 import { type BalanceRow, balancesAsOf } from "./queries/balances.js";
-import type { MemberPeriod } from "./queries/period.js";
 import { type Kpis, kpis } from "./queries/kpis.js";
 import { type Liability, liabilityAsOf } from "./queries/liability.js";
+import type { MemberPeriod } from "./queries/period.js";
 import { type RfmRow, rfmAsOf } from "./queries/rfm.js";
 import { type Rollforward, rollforward } from "./queries/rollforward.js";
 
@@ -58,7 +58,8 @@ export class MemberRecord {
     if (inclusive ? this.lastAt <= cut : this.lastAt < cut) return this.live();
     if (!this.keepHistory) throw historyError(this.memberId, cut);
     const memo = this.asOf;
-    if (memo !== undefined && memo.cut === cut && memo.inclusive === inclusive && memo.size === this.size) return memo.fold;
+    if (memo !== undefined && memo.cut === cut && memo.inclusive === inclusive && memo.size === this.size)
+      return memo.fold;
     const f = new MemberFold(this.memberId);
     const history = this.history;
     for (let i = 0; i < history.length; i += 3) {
@@ -72,7 +73,8 @@ export class MemberRecord {
   /** A period summary, computed once per (from, to) until new events arrive. */
   periodOf(from: string, to: string, compute: (rec: MemberRecord) => MemberPeriod): MemberPeriod {
     const memo = this.period;
-    if (memo !== undefined && memo.from === from && memo.to === to && memo.size === this.size) return memo.value;
+    if (memo !== undefined && memo.from === from && memo.to === to && memo.size === this.size)
+      return memo.value;
     const value = compute(this);
     this.period = { from, to, size: this.size, value };
     return value;

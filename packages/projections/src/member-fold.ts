@@ -97,7 +97,14 @@ export class MemberFold {
         const repaid = d.debtRepaid ?? 0;
         this.debt -= repaid;
         this.earned += d.points;
-        const lot = new LotState(d.lotId, d.points, d.points - repaid, at, d.availableAt ?? at, d.expiresAt ?? null);
+        const lot = new LotState(
+          d.lotId,
+          d.points,
+          d.points - repaid,
+          at,
+          d.availableAt ?? at,
+          d.expiresAt ?? null,
+        );
         this.lots.push(lot);
         this.lotIndex?.set(lot.lotId, lot);
         return;
@@ -195,7 +202,8 @@ export class MemberFold {
   purchase(purchaseId: string): PurchaseState | undefined {
     const list = this.purchases;
     if (list.length <= INDEX_FROM) {
-      for (let i = 0; i < list.length; i++) if ((list[i] as PurchaseState).purchaseId === purchaseId) return list[i];
+      for (let i = 0; i < list.length; i++)
+        if ((list[i] as PurchaseState).purchaseId === purchaseId) return list[i];
       return undefined;
     }
     if (this.purchaseIndex === undefined) this.purchaseIndex = indexBy(list, (p) => p.purchaseId);
@@ -236,4 +244,3 @@ export const netAt = (fold: MemberFold, cut: string, inclusive: boolean): number
   const s = snapshotLots(fold, cut, inclusive);
   return s.available + s.pending - fold.debt;
 };
-

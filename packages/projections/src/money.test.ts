@@ -1,4 +1,4 @@
-import Decimal from "decimal.js";
+import { Decimal } from "decimal.js";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { formatMoneyUnits, formatScaled, parseDecimal, parseMoney, pointsValue, ratio } from "./money.js";
@@ -20,7 +20,10 @@ describe("money (spec 1)", () => {
 
   it("1 money: parse then format equals the decimal value, for any valid money string", () => {
     const money = fc
-      .tuple(fc.bigInt({ min: 0n, max: 10n ** 30n }), fc.option(fc.stringMatching(/^[0-9]{1,8}$/), { nil: undefined }))
+      .tuple(
+        fc.bigInt({ min: 0n, max: 10n ** 30n }),
+        fc.option(fc.stringMatching(/^[0-9]{1,8}$/), { nil: undefined }),
+      )
       .map(([i, f]) => (f === undefined ? i.toString() : `${i}.${f}`));
     fc.assert(
       fc.property(money, (m) => {
@@ -35,9 +38,11 @@ describe("money (spec 1)", () => {
     expect(ratio(0n, 7n)).toBe(0);
     expect(ratio(2, 3)).toBe(2 / 3);
     expect(ratio(-130000, 30370)).toBe(-130000 / 30370);
-    fc.assert(fc.property(fc.maxSafeInteger(), fc.maxSafeInteger(), (a, b) => {
-      expect(ratio(a, b)).toBe(b === 0 ? 0 : a / b);
-    }));
+    fc.assert(
+      fc.property(fc.maxSafeInteger(), fc.maxSafeInteger(), (a, b) => {
+        expect(ratio(a, b)).toBe(b === 0 ? 0 : a / b);
+      }),
+    );
   });
 
   it("6 rates: the exact quotient of big operands is rounded once (scaling both leaves it unchanged)", () => {
@@ -53,9 +58,13 @@ describe("money (spec 1)", () => {
     );
     // Agrees with a 200-digit decimal quotient converted to the nearest double.
     fc.assert(
-      fc.property(fc.bigInt({ min: 1n, max: 10n ** 40n }), fc.bigInt({ min: 1n, max: 10n ** 40n }), (a, b) => {
-        expect(ratio(a, b)).toBe(new Big(a.toString()).div(b.toString()).toNumber());
-      }),
+      fc.property(
+        fc.bigInt({ min: 1n, max: 10n ** 40n }),
+        fc.bigInt({ min: 1n, max: 10n ** 40n }),
+        (a, b) => {
+          expect(ratio(a, b)).toBe(new Big(a.toString()).div(b.toString()).toNumber());
+        },
+      ),
     );
   });
 

@@ -14,7 +14,9 @@ const SCALE_ZEROS = "00000000";
 export const parseMoney = (text: string): bigint => {
   const dot = text.indexOf(".");
   const digits =
-    dot < 0 ? text + SCALE_ZEROS : text.slice(0, dot) + (text.slice(dot + 1) + SCALE_ZEROS).slice(0, MONEY_SCALE);
+    dot < 0
+      ? text + SCALE_ZEROS
+      : text.slice(0, dot) + (text.slice(dot + 1) + SCALE_ZEROS).slice(0, MONEY_SCALE);
   try {
     return BigInt(digits);
   } catch {

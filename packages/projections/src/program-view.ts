@@ -1,5 +1,5 @@
 import { type Program, VafaError } from "@vafa/core";
-import { type ScaledDecimal, parseDecimal } from "./money.js";
+import { parseDecimal, type ScaledDecimal } from "./money.js";
 
 /** What the projections take from the program: names and values of its highest published version (spec 5.10). */
 export interface ProgramView {

@@ -14,7 +14,9 @@ describe.each(VECTOR_SETS)("rebuild from an NDJSON export (%s vectors)", (set) =
     const p = new LedgerProjection();
     const result = await rebuildFromNdjson(vectorPath(set, "expected-events.ndjson"), p);
     expect(result).toMatchObject({ applied: vectorEvents(set).length, badLineCount: 0, skipped: 0 });
-    expect(allQueries(p, t.asOf, t.from, t.to)).toEqual(allQueries(feed(vectorEvents(set) as never), t.asOf, t.from, t.to));
+    expect(allQueries(p, t.asOf, t.from, t.to)).toEqual(
+      allQueries(feed(vectorEvents(set) as never), t.asOf, t.from, t.to),
+    );
   });
 
   it("6 rebuild: until T without history answers as of T like the full projection", async () => {
@@ -23,7 +25,9 @@ describe.each(VECTOR_SETS)("rebuild from an NDJSON export (%s vectors)", (set) =
     expect(result.skipped).toBeGreaterThan(0);
     expect(asOfQueries(p, t.asOf)).toEqual(asOfQueries(feed(vectorEvents(set) as never), t.asOf));
     // Asking about an earlier time than it kept is a clear error, not a wrong answer.
-    expect(() => p.balancesAsOf("2000-01-01T00:00:00Z")).toThrow(expect.objectContaining({ code: "VALIDATION" }));
+    expect(() => p.balancesAsOf("2000-01-01T00:00:00Z")).toThrow(
+      expect.objectContaining({ code: "VALIDATION" }),
+    );
     expect(() => p.rollforward(t.from, t.to)).toThrow(expect.objectContaining({ code: "VALIDATION" }));
   });
 });
@@ -32,7 +36,9 @@ describe("rebuild input handling", () => {
   it("8 lines: a BOM, CRLF, blank and broken lines never stop a rebuild; bad lines are reported", async () => {
     const dir = mkdtempSync(join(tmpdir(), "vafa-proj-"));
     const file = join(dir, "events.ndjson");
-    const lines = readFileSync(vectorPath("gregorian", "expected-events.ndjson"), "utf8").trimEnd().split("\n");
+    const lines = readFileSync(vectorPath("gregorian", "expected-events.ndjson"), "utf8")
+      .trimEnd()
+      .split("\n");
     const broken = [lines[0], "", "{not json", ...lines.slice(1, 10), "   ", "[1,2]", ...lines.slice(10)];
     writeFileSync(file, `\uFEFF${broken.join("\r\n")}`);
     const p = new LedgerProjection();
@@ -44,7 +50,9 @@ describe("rebuild input handling", () => {
   });
 
   it("8 errors: a missing file is a typed error naming it", async () => {
-    await expect(rebuildFromNdjson("/nonexistent/events.ndjson", new LedgerProjection())).rejects.toMatchObject({
+    await expect(
+      rebuildFromNdjson("/nonexistent/events.ndjson", new LedgerProjection()),
+    ).rejects.toMatchObject({
       code: "STORE_UNAVAILABLE",
       message: expect.stringContaining("/nonexistent/events.ndjson"),
     });

@@ -88,7 +88,8 @@ export const rebuildFromNdjson = async (
       if (result.badLines.length < 100) result.badLines.push(result.lines);
       return;
     }
-    if (until !== undefined && value.occurredAt > until && value.type !== "ProgramPublished") result.skipped++;
+    if (until !== undefined && value.occurredAt > until && value.type !== "ProgramPublished")
+      result.skipped++;
     else if (projection.apply(value)) result.applied++;
     else result.skipped++;
   };
@@ -105,9 +106,14 @@ export const rebuildFromNdjson = async (
     }
   } catch (cause) {
     if (!isFileError(cause)) throw cause;
-    throw new VafaError("STORE_UNAVAILABLE", `cannot read events file ${path}`, "check the path and its permissions", {
-      cause,
-    });
+    throw new VafaError(
+      "STORE_UNAVAILABLE",
+      `cannot read events file ${path}`,
+      "check the path and its permissions",
+      {
+        cause,
+      },
+    );
   }
   if (rest !== "") onLine(rest);
   return result;

@@ -1,7 +1,7 @@
 import { createMemoryCheckpointStore } from "@vafa/adapters/memory";
 import type { StoredEvent } from "@vafa/core";
 import { describe, expect, it } from "vitest";
-import { type TierChangeRow, createEngagementProjection } from "./engagement/engagement.js";
+import { createEngagementProjection, type TierChangeRow } from "./engagement/engagement.js";
 import { LedgerProjection } from "./ledger.js";
 import type { Projection, ProjectionEvent } from "./projection.js";
 import { createProjectionRunner } from "./runner.js";
@@ -25,7 +25,8 @@ const counting = (inner: Projection & { muted?: boolean }) => {
     },
     apply(event: ProjectionEvent) {
       const fresh = inner.apply(event);
-      if (fresh && event.position !== undefined) applied.set(event.position, (applied.get(event.position) ?? 0) + 1);
+      if (fresh && event.position !== undefined)
+        applied.set(event.position, (applied.get(event.position) ?? 0) + 1);
       return fresh;
     },
     get position() {
@@ -75,7 +76,9 @@ describe("projection runner (spec 6 incremental use)", () => {
     // More events arrive while it is down.
     for (const e of events.slice(half)) {
       const { recordedAt: _r, ...proposed } = e;
-      await store.appendToStream(e.streamId, [proposed], { expectedRevision: e.revision === 0 ? "no_stream" : e.revision - 1 });
+      await store.appendToStream(e.streamId, [proposed], {
+        expectedRevision: e.revision === 0 ? "no_stream" : e.revision - 1,
+      });
     }
 
     // Second process: a fresh projection restores up to the checkpoint silently, then continues.
@@ -96,7 +99,9 @@ describe("projection runner (spec 6 incremental use)", () => {
     expect(announcedBefore).toBe(tierEvents.filter((e) => e.position <= (checkpoint as bigint)).length);
     // Every position reached the second projection once, and the state equals a full rebuild.
     expect([...applied.values()].every((n) => n === 1)).toBe(true);
-    expect(allQueries(second.ledger, t.asOf, t.from, t.to)).toEqual(allQueries(feed(all), t.asOf, t.from, t.to));
+    expect(allQueries(second.ledger, t.asOf, t.from, t.to)).toEqual(
+      allQueries(feed(all), t.asOf, t.from, t.to),
+    );
     expect(await checkpoints.load("engagement")).toBe(last);
   });
 
@@ -104,7 +109,13 @@ describe("projection runner (spec 6 incremental use)", () => {
     const { store, stored } = await storeOf(events);
     const checkpoints = createMemoryCheckpointStore();
     const p = new LedgerProjection();
-    const runner = createProjectionRunner({ store, checkpoints, name: "x", projection: p, checkpointEvery: 1000 });
+    const runner = createProjectionRunner({
+      store,
+      checkpoints,
+      name: "x",
+      projection: p,
+      checkpointEvery: 1000,
+    });
     expect(await runner.catchUp()).toBe(stored.length);
     expect(await checkpoints.load("x")).toBe(stored.at(-1)?.position);
     expect(await runner.catchUp()).toBe(0);

@@ -1,4 +1,10 @@
-import { type CheckpointStore, type EventStore, type StoredEvent, type Subscription, VafaError } from "@vafa/core";
+import {
+  type CheckpointStore,
+  type EventStore,
+  type StoredEvent,
+  type Subscription,
+  VafaError,
+} from "@vafa/core";
 import type { Projection } from "./projection.js";
 
 /** A projection whose side effects (callbacks) can be held back while it is restored. */
@@ -34,7 +40,8 @@ export interface ProjectionRunner {
   readonly position: bigint | undefined;
 }
 
-const isMutable = (p: Projection): p is MutableProjection => typeof (p as Partial<MutableProjection>).muted === "boolean";
+const isMutable = (p: Projection): p is MutableProjection =>
+  typeof (p as Partial<MutableProjection>).muted === "boolean";
 
 /**
  * Keeps a projection up to date from a store (spec 6 incremental use). The
@@ -103,7 +110,11 @@ export const createProjectionRunner = (options: ProjectionRunnerOptions): Projec
     },
     async catchUp() {
       if (subscription !== undefined)
-        throw new VafaError("INVARIANT", `runner ${name} is subscribed`, "call catchUp only while the runner is stopped");
+        throw new VafaError(
+          "INVARIANT",
+          `runner ${name} is subscribed`,
+          "call catchUp only while the runner is stopped",
+        );
       await restore();
       let applied = 0;
       const after = projection.position;

@@ -1,10 +1,14 @@
-import { DAY_MS, VafaError, parseTime, toIso } from "@vafa/core";
+import { DAY_MS, parseTime, toIso, VafaError } from "@vafa/core";
 
 /** A query time (any spec 1 input form) as `toISOString()` text, comparable as a string with stored times. */
 export const queryTime = (text: string, name: string): string => {
   const ms = typeof text === "string" ? parseTime(text) : undefined;
   if (ms === undefined)
-    throw new VafaError("VALIDATION", `${name} must be an ISO time like 2011-05-15T00:00:00Z`, `got ${JSON.stringify(text)}`);
+    throw new VafaError(
+      "VALIDATION",
+      `${name} must be an ISO time like 2011-05-15T00:00:00Z`,
+      `got ${JSON.stringify(text)}`,
+    );
   return toIso(ms);
 };
 
@@ -12,7 +16,8 @@ export const queryTime = (text: string, name: string): string => {
 export const queryPeriod = (from: string, to: string): { from: string; to: string } => {
   const f = queryTime(from, "from");
   const t = queryTime(to, "to");
-  if (!(f < t)) throw new VafaError("VALIDATION", `from (${f}) must be before to (${t})`, "swap or widen the period");
+  if (!(f < t))
+    throw new VafaError("VALIDATION", `from (${f}) must be before to (${t})`, "swap or widen the period");
   return { from: f, to: t };
 };
 

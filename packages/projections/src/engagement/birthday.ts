@@ -1,4 +1,4 @@
-import { type CalendarName, birthdayInYear, calendarYear, dateInCalendar, parseDate } from "@vafa/core";
+import { birthdayInYear, type CalendarName, calendarYear, dateInCalendar, parseDate } from "@vafa/core";
 
 /** A birth date as month and day of the program calendar, with the calendar year of birth. */
 export interface CalendarBirth {

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { type Step, memberEvents, programEvent, withPositions } from "../test-support/events.js";
-import { type RiskTransition, type TierChangeRow, createEngagementProjection } from "./engagement.js";
+import { memberEvents, programEvent, type Step, withPositions } from "../test-support/events.js";
+import { createEngagementProjection, type RiskTransition, type TierChangeRow } from "./engagement.js";
 
 const originalTz = process.env.TZ;
 afterEach(() => {
@@ -55,7 +55,13 @@ describe("engagement: birthdays (spec 5.6 calendar rules)", () => {
 
   it("1 calendars: results do not depend on the process time zone", () => {
     const answers = new Set<string>();
-    for (const tz of ["UTC", "Asia/Tehran", "America/Los_Angeles", "Pacific/Kiritimati", "Pacific/Pago_Pago"]) {
+    for (const tz of [
+      "UTC",
+      "Asia/Tehran",
+      "America/Los_Angeles",
+      "Pacific/Kiritimati",
+      "Pacific/Pago_Pago",
+    ]) {
       process.env.TZ = tz;
       const e = withMembers("jalali", {
         esfand: [["join", "2011-01-01T00:00:00.000Z", "1992-03-20"]],

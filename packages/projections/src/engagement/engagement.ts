@@ -1,10 +1,10 @@
-import { DAY_MS, type TierChanged, floorDays } from "@vafa/core";
-import { type LedgerProjection, type LedgerProjectionOptions, createLedgerProjection } from "../ledger.js";
+import { DAY_MS, floorDays, type TierChanged } from "@vafa/core";
+import { createLedgerProjection, type LedgerProjection, type LedgerProjectionOptions } from "../ledger.js";
 import type { ProjectionEvent } from "../projection.js";
-import { type Segment, rfmAsOf } from "../queries/rfm.js";
+import { rfmAsOf, type Segment } from "../queries/rfm.js";
 import type { MutableProjection } from "../runner.js";
 import { addDaysIso, queryTime } from "../time.js";
-import { type CalendarBirth, birthInCalendar, isBirthdayOn } from "./birthday.js";
+import { birthInCalendar, type CalendarBirth, isBirthdayOn } from "./birthday.js";
 
 export interface BirthdayRow {
   memberId: string;
@@ -125,7 +125,8 @@ export class EngagementProjection implements MutableProjection {
         birth = birthInCalendar(calendar, birthDate) ?? null;
         this.births.set(rec.memberId, birth);
       }
-      if (birth !== null && isBirthdayOn(calendar, birth, dayStart)) rows.push({ memberId: rec.memberId, birthDate });
+      if (birth !== null && isBirthdayOn(calendar, birth, dayStart))
+        rows.push({ memberId: rec.memberId, birthDate });
     }
     return rows;
   }

@@ -131,4 +131,3 @@ const countFlow = (p: MemberPeriod, type: EventType, data: unknown): void => {
       return;
   }
 };
-

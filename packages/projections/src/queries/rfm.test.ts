@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { type RfmInput, SEGMENTS, scoreRfm, segmentOf } from "./rfm.js";
 import { LedgerProjection } from "../ledger.js";
 import { memberEvents, programEvent } from "../test-support/events.js";
+import { type RfmInput, SEGMENTS, scoreRfm, segmentOf } from "./rfm.js";
 
 const input = (memberId: string, recencyDays: number, frequency: number, monetary: bigint): RfmInput => ({
   memberId,
@@ -47,7 +47,16 @@ describe("rfm scores and segments (spec 6)", () => {
 
   it("6 rfm: a single member scores 1 everywhere; monetary prints as plain money", () => {
     expect(scoreRfm([{ memberId: "solo", recencyDays: 0, frequency: 0, monetary: 0n }])).toEqual([
-      { memberId: "solo", recencyDays: 0, frequency: 0, monetary: "0", r: 1, f: 1, m: 1, segment: "hibernating" },
+      {
+        memberId: "solo",
+        recencyDays: 0,
+        frequency: 0,
+        monetary: "0",
+        r: 1,
+        f: 1,
+        m: 1,
+        segment: "hibernating",
+      },
     ]);
   });
 
@@ -97,8 +106,26 @@ describe("rfm from events (spec 6)", () => {
 
   it("6 rfm: only purchases with positive net up to T count; window (T - windowDays, T]", () => {
     expect(build().rfmAsOf(T)).toEqual([
-      { memberId: "a", recencyDays: 21, frequency: 1, monetary: "100.5", r: 3, f: 3, m: 3, segment: "need_attention" },
-      { memberId: "b", recencyDays: 121, frequency: 0, monetary: "0", r: 1, f: 1, m: 1, segment: "hibernating" },
+      {
+        memberId: "a",
+        recencyDays: 21,
+        frequency: 1,
+        monetary: "100.5",
+        r: 3,
+        f: 3,
+        m: 3,
+        segment: "need_attention",
+      },
+      {
+        memberId: "b",
+        recencyDays: 121,
+        frequency: 0,
+        monetary: "0",
+        r: 1,
+        f: 1,
+        m: 1,
+        segment: "hibernating",
+      },
     ]);
   });
 

@@ -34,16 +34,22 @@ const load = (set: (typeof VECTOR_SETS)[number]): LedgerProjection => {
 describe.each(VECTOR_SETS)("golden vectors %s (spec 6)", (set) => {
   const t = VECTOR_TIMES[set];
   it("6 balances as of the vectors' time", () => {
-    expect(canonical(balancesAsOf(load(set), t.asOf))).toEqual(canonical(vectorJson(set, "expected-balances.json")));
+    expect(canonical(balancesAsOf(load(set), t.asOf))).toEqual(
+      canonical(vectorJson(set, "expected-balances.json")),
+    );
   });
   it("6 rfm as of the vectors' time", () => {
     expect(canonical(rfmAsOf(load(set), t.asOf))).toEqual(canonical(vectorJson(set, "expected-rfm.json")));
   });
   it("6 liability as of the vectors' time", () => {
-    expect(canonical(liabilityAsOf(load(set), t.asOf))).toEqual(canonical(vectorJson(set, "expected-liability.json")));
+    expect(canonical(liabilityAsOf(load(set), t.asOf))).toEqual(
+      canonical(vectorJson(set, "expected-liability.json")),
+    );
   });
   it("6 kpis for the vectors' period", () => {
-    expect(canonical(kpis(load(set), t.from, t.to))).toEqual(canonical(vectorJson(set, "expected-kpis.json")));
+    expect(canonical(kpis(load(set), t.from, t.to))).toEqual(
+      canonical(vectorJson(set, "expected-kpis.json")),
+    );
   });
   it("6 rollforward for the vectors' period", () => {
     expect(rollforward(load(set), t.from, t.to)).toEqual(vectorJson(set, "expected-rollforward.json"));

@@ -39,7 +39,10 @@ export const vectorHistoryArb = (set: VectorSet): fc.Arbitrary<StoredEvent[]> =>
   return fc
     .record({
       keep: fc.array(fc.boolean(), { minLength: ids.length, maxLength: ids.length }),
-      cut: fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { minLength: ids.length, maxLength: ids.length }),
+      cut: fc.array(fc.double({ min: 0, max: 1, noNaN: true }), {
+        minLength: ids.length,
+        maxLength: ids.length,
+      }),
       order: fc.array(fc.nat(ids.length - 1), { minLength: all.length, maxLength: all.length }),
     })
     .map(({ keep, cut, order }) => {
@@ -77,10 +80,11 @@ export const storeOf = async (events: readonly (StoredEvent | EventEnvelope)[]) 
   for (const e of events) {
     const { recordedAt: _r, ...rest } = e;
     const { position: _p, ...proposed } = rest as StoredEvent;
-    await store.appendToStream(e.streamId, [proposed], { expectedRevision: e.revision === 0 ? "no_stream" : e.revision - 1 });
+    await store.appendToStream(e.streamId, [proposed], {
+      expectedRevision: e.revision === 0 ? "no_stream" : e.revision - 1,
+    });
   }
   const stored: StoredEvent[] = [];
   for await (const e of store.readAll()) stored.push(e);
   return { store, stored };
 };
-

@@ -5,7 +5,12 @@ import { vectorJson } from "./vectors.js";
 // Hand-made events for example tests (only the fields projections read are meaningful).
 
 export const programEvent = (
-  options: { rfmWindowDays?: number; calendar?: "gregorian" | "jalali"; version?: number; pointValue?: string } = {},
+  options: {
+    rfmWindowDays?: number;
+    calendar?: "gregorian" | "jalali";
+    version?: number;
+    pointValue?: string;
+  } = {},
   position?: bigint,
 ): ProjectionEvent => {
   const base = vectorJson<Program>("gregorian", "program.json");
@@ -44,10 +49,19 @@ export const memberEvents = (memberId: string, steps: Step[]): ProjectionEvent[]
   steps.map((s): ProjectionEvent => {
     const streamId = `member-${memberId}`;
     const at = s[1];
-    const ev = (type: ProjectionEvent["type"], data: unknown): ProjectionEvent => ({ streamId, type, occurredAt: at, data });
+    const ev = (type: ProjectionEvent["type"], data: unknown): ProjectionEvent => ({
+      streamId,
+      type,
+      occurredAt: at,
+      data,
+    });
     switch (s[0]) {
       case "join":
-        return ev("MemberJoined", { memberId, kind: "person", ...(s[2] === undefined ? {} : { birthDate: s[2] }) });
+        return ev("MemberJoined", {
+          memberId,
+          kind: "person",
+          ...(s[2] === undefined ? {} : { birthDate: s[2] }),
+        });
       case "purchase":
         return ev("PurchaseRecorded", { purchaseId: s[2], amount: s[3] });
       case "refund":
@@ -73,6 +87,8 @@ export const memberEvents = (memberId: string, steps: Step[]): ProjectionEvent[]
         return ev("TierChanged", { from: s[2], to: s[3], direction: s[4], metric: "0" });
       case "feedback":
         return ev("FeedbackSubmitted", { feedbackId: `f${++counter}`, score: s[2] });
+      default:
+        throw new Error(`unknown step ${JSON.stringify(s)}`);
     }
   });
 

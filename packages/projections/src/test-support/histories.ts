@@ -1,5 +1,5 @@
 import { createMemoryStore } from "@vafa/adapters/memory";
-import { type EventStore, type Program, type StoredEvent, createLedger } from "@vafa/core";
+import { createLedger, type EventStore, type Program, type StoredEvent } from "@vafa/core";
 import fc from "fast-check";
 import { type VectorSet, vectorJson } from "./vectors.js";
 
@@ -35,13 +35,60 @@ const member = fc.oneof(
   { weight: 1, arbitrary: fc.integer({ min: 0, max: MEMBERS.length - 1 }) },
 );
 const step: fc.Arbitrary<Step> = fc.oneof(
-  { weight: 3, arbitrary: fc.record({ kind: fc.constant("join" as const), member, birthDay: fc.integer({ min: 0, max: 365 * 30 }), referrer: fc.integer({ min: -3, max: MEMBERS.length - 1 }) }) },
-  { weight: 6, arbitrary: fc.record({ kind: fc.constant("purchase" as const), member, cents: fc.integer({ min: 1, max: 60_000 }) }) },
-  { weight: 2, arbitrary: fc.record({ kind: fc.constant("refund" as const), member, purchase: fc.nat(20), cents: fc.integer({ min: 1, max: 40_000 }) }) },
-  { weight: 2, arbitrary: fc.record({ kind: fc.constant("redeem" as const), member, points: fc.integer({ min: 1, max: 600 }) }) },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant("reverse" as const), member, redemption: fc.nat(10) }) },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant("adjust" as const), member, points: fc.integer({ min: -300, max: 300 }).filter((p) => p !== 0) }) },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant("feedback" as const), member, score: fc.integer({ min: 0, max: 10 }) }) },
+  {
+    weight: 3,
+    arbitrary: fc.record({
+      kind: fc.constant("join" as const),
+      member,
+      birthDay: fc.integer({ min: 0, max: 365 * 30 }),
+      referrer: fc.integer({ min: -3, max: MEMBERS.length - 1 }),
+    }),
+  },
+  {
+    weight: 6,
+    arbitrary: fc.record({
+      kind: fc.constant("purchase" as const),
+      member,
+      cents: fc.integer({ min: 1, max: 60_000 }),
+    }),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      kind: fc.constant("refund" as const),
+      member,
+      purchase: fc.nat(20),
+      cents: fc.integer({ min: 1, max: 40_000 }),
+    }),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      kind: fc.constant("redeem" as const),
+      member,
+      points: fc.integer({ min: 1, max: 600 }),
+    }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({ kind: fc.constant("reverse" as const), member, redemption: fc.nat(10) }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      kind: fc.constant("adjust" as const),
+      member,
+      points: fc.integer({ min: -300, max: 300 }).filter((p) => p !== 0),
+    }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      kind: fc.constant("feedback" as const),
+      member,
+      score: fc.integer({ min: 0, max: 10 }),
+    }),
+  },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant("sweep" as const) }) },
 );
 
@@ -54,7 +101,13 @@ export interface Scenario {
 export const scenarioArb = (maxSteps = 60): fc.Arbitrary<Scenario> =>
   fc.record({
     set: fc.constantFrom<VectorSet>("gregorian", "jalali"),
-    steps: fc.array(fc.record({ gapHours: fc.oneof(fc.integer({ min: 0, max: 48 }), fc.integer({ min: 0, max: 24 * 40 })), step }), { minLength: Math.min(10, maxSteps), maxLength: maxSteps }),
+    steps: fc.array(
+      fc.record({
+        gapHours: fc.oneof(fc.integer({ min: 0, max: 48 }), fc.integer({ min: 0, max: 24 * 40 })),
+        step,
+      }),
+      { minLength: Math.min(10, maxSteps), maxLength: maxSteps },
+    ),
   });
 
 const commandOf = (set: VectorSet, s: Step, at: string, counters: Map<string, number>): unknown => {
@@ -70,22 +123,61 @@ const commandOf = (set: VectorSet, s: Step, at: string, counters: Map<string, nu
       const birth = new Date(Date.UTC(1975, 0, 1) + s.birthDay * 86_400_000).toISOString().slice(0, 10);
       // Refer only members listed earlier, which the scenario joins first.
       const referrer = s.referrer >= 0 && s.referrer < s.member ? MEMBERS[s.referrer] : undefined;
-      return { type: "join", memberId, at, kind: "person", birthDate: birth, ...(referrer ? { referredBy: referrer } : {}) };
+      return {
+        type: "join",
+        memberId,
+        at,
+        kind: "person",
+        birthDate: birth,
+        ...(referrer ? { referredBy: referrer } : {}),
+      };
     }
     case "purchase":
-      return { type: "purchase", memberId, at, purchaseId: `${memberId}-p${next(`${memberId}p`)}`, amount: amountOf(set, s.cents) };
+      return {
+        type: "purchase",
+        memberId,
+        at,
+        purchaseId: `${memberId}-p${next(`${memberId}p`)}`,
+        amount: amountOf(set, s.cents),
+      };
     case "refund":
-      return { type: "refund", memberId, at, purchaseId: `${memberId}-p${s.purchase % Math.max(1, counters.get(`${memberId}p`) ?? 1)}`, refundId: `${memberId}-c${next(`${memberId}c`)}`, amount: amountOf(set, s.cents) };
+      return {
+        type: "refund",
+        memberId,
+        at,
+        purchaseId: `${memberId}-p${s.purchase % Math.max(1, counters.get(`${memberId}p`) ?? 1)}`,
+        refundId: `${memberId}-c${next(`${memberId}c`)}`,
+        amount: amountOf(set, s.cents),
+      };
     case "redeem": {
       const points = set === "gregorian" ? 100 + s.points : 10_000 + s.points * 100;
       return { type: "redeem", memberId, at, redemptionId: `${memberId}-r${next(`${memberId}r`)}`, points };
     }
     case "reverse":
-      return { type: "reverse-redemption", memberId, at, redemptionId: `${memberId}-r${s.redemption % Math.max(1, counters.get(`${memberId}r`) ?? 1)}` };
+      return {
+        type: "reverse-redemption",
+        memberId,
+        at,
+        redemptionId: `${memberId}-r${s.redemption % Math.max(1, counters.get(`${memberId}r`) ?? 1)}`,
+      };
     case "adjust":
-      return { type: "adjust", memberId, at, adjustmentId: `${memberId}-a${next(`${memberId}a`)}`, points: set === "gregorian" ? s.points : s.points * 100, reason: "goodwill", actor: "ops@test" };
+      return {
+        type: "adjust",
+        memberId,
+        at,
+        adjustmentId: `${memberId}-a${next(`${memberId}a`)}`,
+        points: set === "gregorian" ? s.points : s.points * 100,
+        reason: "goodwill",
+        actor: "ops@test",
+      };
     case "feedback":
-      return { type: "feedback", memberId, at, feedbackId: `${memberId}-f${next(`${memberId}f`)}`, score: s.score };
+      return {
+        type: "feedback",
+        memberId,
+        at,
+        feedbackId: `${memberId}-f${next(`${memberId}f`)}`,
+        score: s.score,
+      };
   }
 };
 
@@ -108,15 +200,27 @@ export const runScenario = async (scenario: Scenario): Promise<History> => {
   const counters = new Map<string, number>();
   const start = t;
   // Three members join first (m2 referred by m1), so most commands have someone to act on.
-  for (const [i, referrer] of [[0, -1], [1, 0], [2, -1]] as const) {
+  for (const [i, referrer] of [
+    [0, -1],
+    [1, 0],
+    [2, -1],
+  ] as const) {
     t += HOUR_MS;
-    await ledger.execute(commandOf(scenario.set, { kind: "join", member: i, birthDay: 400 * i + 59, referrer }, new Date(t).toISOString(), counters));
+    await ledger.execute(
+      commandOf(
+        scenario.set,
+        { kind: "join", member: i, birthDay: 400 * i + 59, referrer },
+        new Date(t).toISOString(),
+        counters,
+      ),
+    );
   }
   for (const { gapHours, step: s } of scenario.steps) {
     t += gapHours * HOUR_MS;
     const cmd = commandOf(scenario.set, s, new Date(t).toISOString(), counters);
     const out = await ledger.execute(cmd);
-    if (process.env.DEBUG_HIST && out.status === "rejected") console.log(JSON.stringify(cmd), out.rejection.code, out.rejection.message);
+    if (process.env.DEBUG_HIST && out.status === "rejected")
+      console.log(JSON.stringify(cmd), out.rejection.code, out.rejection.message);
   }
   // A final sweep records due expiries and birthdays, as an operator would.
   t += 24 * HOUR_MS;

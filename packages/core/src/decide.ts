@@ -1,4 +1,3 @@
-import { produce } from "immer";
 import type {
   AdjustCommand,
   FeedbackCommand,
@@ -20,7 +19,7 @@ import {
 } from "./envelope.js";
 import { type Rejection, reject } from "./errors.js";
 import type { Allocation, EventDataMap, EventType } from "./events.js";
-import { applyMemberEvent } from "./evolve.js";
+import { applyMemberEvent, cloneMemberState } from "./evolve.js";
 import { Dec } from "./money.js";
 import type { Program } from "./program.js";
 import { parseDate, parseTime, toIso } from "./primitives.js";
@@ -33,6 +32,7 @@ import {
   isExpired,
   isPending,
   nextEventIndex,
+  type Purchase,
 } from "./state.js";
 import { sameCommandContent } from "./idempotency.js";
 
@@ -162,11 +162,11 @@ const withTierEvaluation = (
 ): MemberState => {
   const move = evaluateTier(program, state, now);
   if (!move) return state;
-  return produce(state, (draft) => {
-    const out = new Emitter(draft as MemberState, program, commandId, commandId, actor);
-    out.emit("TierChanged", now, move);
-    events.push(...out.events);
-  });
+  const next = cloneMemberState(state);
+  const out = new Emitter(next, program, commandId, commandId, actor);
+  out.emit("TierChanged", now, move);
+  events.push(...out.events);
+  return next;
 };
 
 type Step6 = (s: MemberState, out: Emitter, now: number) => Rejection | undefined;
@@ -190,12 +190,13 @@ const decidePurchase =
 const decideRefund =
   (c: RefundCommand): Step6 =>
   (s, out, now) => {
-    const p = s.purchases.get(c.purchaseId);
+    let p = s.purchases.get(c.purchaseId);
     if (!p) return reject("UNKNOWN_PURCHASE", `purchaseId: ${c.purchaseId} is not a purchase of this member`);
     const left = new Dec(p.amount).minus(p.refunded);
     if (new Dec(c.amount).gt(left))
       return reject("REFUND_EXCEEDS_PURCHASE", `amount: ${c.amount} exceeds what is left to refund (${left.toFixed()})`);
     out.emit("PurchaseRefunded", now, { purchaseId: c.purchaseId, refundId: c.refundId, amount: c.amount });
+    p = s.purchases.get(c.purchaseId) as Purchase; // the entry after the refund
     // Cumulative clawback (spec 5.3): a full refund takes back exactly what the purchase earned.
     const clawedTotal = new Dec(p.earned).times(p.refunded).div(p.amount).floor().toNumber();
     const take = clawedTotal - p.clawed;
@@ -300,8 +301,9 @@ const decideJoin = (s: MemberState, c: JoinCommand, ctx: DecideContext, now: num
     return { ok: false, rejection: reject("REFERRER_NOT_FOUND", `referredBy: member ${c.referredBy} has not joined`) };
   const commandId = commandIdOf(c);
   const events: ProposedEvent[] = [];
-  const state = produce(s, (draft) => {
-    const out = new Emitter(draft as MemberState, program, commandId, commandId, undefined);
+  const state = cloneMemberState(s);
+  {
+    const out = new Emitter(state, program, commandId, commandId, undefined);
     out.emit("MemberJoined", now, {
       memberId: c.memberId,
       kind: c.kind,
@@ -311,13 +313,14 @@ const decideJoin = (s: MemberState, c: JoinCommand, ctx: DecideContext, now: num
     });
     if (program.earn.signupBonus > 0) out.earn(now, program.earn.signupBonus, "signup", {});
     events.push(...out.events);
-  });
+  }
   return { ok: true, events, state, replay: false };
 };
 
 /**
  * Decides one validated member command at its own `at` (spec 5, steps 2 to 7).
- * Pure: the input state is not changed; a rejection carries no events.
+ * Pure: the input state is not changed (the decision works on a copy made by
+ * `cloneMemberState`); a rejection carries no events.
  */
 export const decide = (state: MemberState, command: MemberCommand, ctx: DecideContext): Decision => {
   const now = parseTime(command.at) as number;
@@ -348,13 +351,11 @@ export const decide = (state: MemberState, command: MemberCommand, ctx: DecideCo
   let rejection: Rejection | undefined;
   const events: ProposedEvent[] = [];
   const due = hasDueItems(state, program, now);
-  const afterStep6 = produce(state, (draft) => {
-    const s = draft as MemberState;
-    const out = new Emitter(s, program, commandId, commandId, actor);
-    if (due) runDueItems(s, out, program, now); // step 5
-    rejection = step6(s, out, now); // step 6
-    events.push(...out.events);
-  });
+  const afterStep6 = cloneMemberState(state);
+  const out = new Emitter(afterStep6, program, commandId, commandId, actor);
+  if (due) runDueItems(afterStep6, out, program, now); // step 5
+  rejection = step6(afterStep6, out, now); // step 6
+  events.push(...out.events);
   if (rejection) return { ok: false, rejection };
   const next = withTierEvaluation(afterStep6, events, program, commandId, actor, now); // step 7
   return { ok: true, events, state: next, replay: false };
@@ -397,13 +398,13 @@ export const decideSweep = (state: MemberState, at: string, program: Program): D
   if (!state.joined || now < state.lastEventAt) return { ok: true, events: [], state, replay: false };
   const commandId = `sweep:${toIso(now)}`;
   const events: ProposedEvent[] = [];
-  const afterDue = hasDueItems(state, program, now)
-    ? produce(state, (draft) => {
-        const out = new Emitter(draft as MemberState, program, commandId, commandId, undefined);
-        runDueItems(draft as MemberState, out, program, now);
-        events.push(...out.events);
-      })
-    : state;
+  let afterDue = state;
+  if (hasDueItems(state, program, now)) {
+    afterDue = cloneMemberState(state);
+    const out = new Emitter(afterDue, program, commandId, commandId, undefined);
+    runDueItems(afterDue, out, program, now);
+    events.push(...out.events);
+  }
   const next = withTierEvaluation(afterDue, events, program, commandId, undefined, now);
   return { ok: true, events, state: next, replay: false };
 };
@@ -424,12 +425,10 @@ export const decideReferral = (
     return { ok: true, events: [], state: referrer, replay: true };
   const t = Math.max(purchaseAt, referrer.lastEventAt);
   const events: ProposedEvent[] = [];
-  const next = produce(referrer, (draft) => {
-    const s = draft as MemberState;
-    const out = new Emitter(s, program, `referral:${refereeId}`, correlationId, undefined);
-    runDueItems(s, out, program, t);
-    out.earn(t, program.earn.referralBonus, "referral", { refereeId });
-    events.push(...out.events);
-  });
+  const next = cloneMemberState(referrer);
+  const out = new Emitter(next, program, `referral:${refereeId}`, correlationId, undefined);
+  runDueItems(next, out, program, t);
+  out.earn(t, program.earn.referralBonus, "referral", { refereeId });
+  events.push(...out.events);
   return { ok: true, events, state: next, replay: false };
 };

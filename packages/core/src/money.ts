@@ -21,3 +21,23 @@ export const formatMoney = (value: Decimal | string): string => {
 
 /** Two money strings are equal as numbers ("50.00" equals "50"). */
 export const moneyEquals = (a: string, b: string): boolean => new Dec(a).eq(b);
+
+const UNIT_DIGITS = 8;
+const UNIT = 10n ** BigInt(UNIT_DIGITS);
+
+/** Money string (spec 1 pattern) to an integer count of 1e-8. */
+export const toUnits = (money: string): bigint => {
+  const dot = money.indexOf(".");
+  if (dot < 0) return BigInt(money) * UNIT;
+  const frac = money.slice(dot + 1).padEnd(UNIT_DIGITS, "0");
+  return BigInt(money.slice(0, dot)) * UNIT + BigInt(frac);
+};
+
+/** Units of 1e-8 back to a plain money string without trailing zeros. */
+export const unitsToMoney = (units: bigint): string => {
+  const negative = units < 0n;
+  const abs = negative ? -units : units;
+  const whole = (abs / UNIT).toString();
+  const frac = (abs % UNIT).toString().padStart(UNIT_DIGITS, "0").replace(/0+$/, "");
+  return `${negative ? "-" : ""}${whole}${frac ? `.${frac}` : ""}`;
+};

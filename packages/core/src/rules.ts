@@ -1,6 +1,6 @@
 import type { Campaign, Program, TierLevel } from "./program.js";
 import { birthdayInYear, calendarYear, dateInCalendar, startOfCalendarYear, startOfUtcDay } from "./calendar.js";
-import { Dec, formatMoney, roundTo } from "./money.js";
+import { Dec, formatMoney, roundTo, unitsToMoney } from "./money.js";
 import { DAY_MS, parseTime } from "./primitives.js";
 import type { MemberState, Purchase } from "./state.js";
 
@@ -52,19 +52,29 @@ export const netAmountAt = (p: Pick<Purchase, "amount" | "refunds">, t: number):
   return net;
 };
 
-/** metric(t) of spec 5.7 over the purchases with `at` in (t - windowDays, t]. */
+/** metric(t) of spec 5.7 over the purchases with `at` in (t - windowDays, t]; exact (integer units). */
 export const tierMetric = (program: Program, purchases: Iterable<Purchase>, t: number): Dec => {
   const from = t - program.tiers.windowDays * DAY_MS;
-  let sum = new Dec(0);
+  if (program.tiers.metric === "spend") {
+    let units = 0n;
+    for (const p of purchases) if (p.at > from && p.at <= t) units += netUnitsAt(p, t);
+    return new Dec(unitsToMoney(units));
+  }
+  let points = new Dec(0);
   for (const p of purchases) {
     if (p.at <= from || p.at > t) continue;
-    const net = netAmountAt(p, t);
-    sum =
-      program.tiers.metric === "spend"
-        ? sum.plus(net)
-        : sum.plus(basePoints(program, p.amount).times(net).div(p.amount).floor());
+    // floor(basePoints * net / amount), exact in integers.
+    const base = BigInt(basePoints(program, p.amount).toFixed());
+    points = points.plus((base * netUnitsAt(p, t)) / p.amountUnits);
   }
-  return sum;
+  return points;
+};
+
+/** Net units of a purchase at `t`: refunds count at their own time. */
+const netUnitsAt = (p: Purchase, t: number): bigint => {
+  let net = p.amountUnits;
+  for (const r of p.refunds) if (r.at <= t) net -= r.units;
+  return net;
 };
 
 /** The highest level whose threshold is at most `metric`. */

@@ -20,12 +20,15 @@ export interface Lot {
 export interface Purchase {
   purchaseId: string;
   amount: string;
+  /** `amount` in units of 1e-8 (money has at most 8 decimals). */
+  amountUnits: bigint;
   at: number;
   channel?: string;
   items?: unknown;
   /** Sum of refunds so far (money string). */
   refunded: string;
-  refunds: { refundId: string; amount: string; at: number }[];
+  refundedUnits: bigint;
+  refunds: { refundId: string; amount: string; units: bigint; at: number }[];
   /** Points of the purchase lot (0 when it earned none). */
   earned: number;
   lotId?: string;
@@ -61,6 +64,8 @@ export interface MemberState {
   joinedAt: number;
   /** Lots in creation order. */
   lots: Lot[];
+  /** lotId -> index in `lots`. */
+  lotIndex: Map<string, number>;
   debt: number;
   purchases: Map<string, Purchase>;
   /** refundId -> purchaseId. */
@@ -86,6 +91,7 @@ export const initialMemberState = (streamId: string, firstTier: string): MemberS
   joined: null,
   joinedAt: 0,
   lots: [],
+  lotIndex: new Map(),
   debt: 0,
   purchases: new Map(),
   refunds: new Map(),

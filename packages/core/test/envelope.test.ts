@@ -34,3 +34,12 @@ describe("2 envelope", () => {
     expect(events[3]?.eventId).toBe(eventIdFor("member-a", "purchase:p1", 1));
   });
 });
+
+describe("2 event ids agree with the uuid package", () => {
+  it("uuidV5 equals uuid's v5 for random names", async () => {
+    const { v5 } = await import("uuid");
+    const fc = (await import("fast-check")).default;
+    const { uuidV5, EVENT_ID_NAMESPACE } = await import("../src/index.js");
+    fc.assert(fc.property(fc.string({ unit: "grapheme" }), (name) => uuidV5(name) === v5(name, EVENT_ID_NAMESPACE)));
+  });
+});

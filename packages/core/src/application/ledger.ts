@@ -1,4 +1,3 @@
-import { produce } from "immer";
 import { type MemberCommand, validateCommand } from "../commands.js";
 import { type DecideContext, type Decision, decide, decideReferral, decideSweep } from "../decide.js";
 import {
@@ -12,11 +11,11 @@ import {
   programStreamId,
 } from "../envelope.js";
 import { ConcurrencyError, type Rejection, VafaError, reject } from "../errors.js";
-import { applyMemberEvent, foldMemberEvents } from "../evolve.js";
+import { applyToCopy, foldMemberEvents } from "../evolve.js";
 import { jsonEquals } from "../idempotency.js";
 import { type Program, programSchema } from "../program.js";
 import { parseTime, toIso } from "../primitives.js";
-import type { MemberState } from "../state.js";
+import type { MemberState, Purchase } from "../state.js";
 import type { EventStore } from "../store.js";
 import type { CommandOutcome, Ledger, LedgerOptions } from "./types.js";
 
@@ -55,9 +54,7 @@ export const createLedger = (options: LedgerOptions): Ledger => {
       return state;
     }
     if (fresh.length === 0) return cached;
-    const state = produce(cached, (d) => {
-      for (const e of fresh) applyMemberEvent(d as MemberState, e);
-    });
+    const state = applyToCopy(cached, fresh);
     remember(state);
     return state;
   };
@@ -105,7 +102,7 @@ export const createLedger = (options: LedgerOptions): Ledger => {
   const ensureReferral = async (referee: MemberState): Promise<ProposedEvent[]> => {
     const referredBy = referee.joined?.referredBy;
     if (referredBy === undefined || program.earn.referralBonus <= 0) return [];
-    const first = [...referee.purchases.values()].sort((a, b) => a.at - b.at)[0];
+    const first = firstPurchase(referee);
     if (!first) return [];
     const { decision } = await run(memberStreamId(referredBy), (referrer) =>
       decideReferral(referrer, referee.joined?.memberId as string, first.at, `purchase:${first.purchaseId}`, program),
@@ -126,10 +123,9 @@ export const createLedger = (options: LedgerOptions): Ledger => {
     const { decision, state } = await run(streamId, (s) => decide(s, command, { ...ctx, referrerExists }));
     if (!decision.ok) return { status: "rejected", rejection: decision.rejection };
     const events = [...decision.events];
-    if (command.type === "purchase" && state.purchases.size > 0) {
-      const isFirst = [...state.purchases.values()].every((p) => p.at >= (parseTime(command.at) as number));
-      if (isFirst) events.push(...(await ensureReferral(state)));
-    }
+    // Purchases are kept in time order: the first entry is the first purchase.
+    if (command.type === "purchase" && firstPurchase(state)?.purchaseId === command.purchaseId)
+      events.push(...(await ensureReferral(state)));
     return { status: "accepted", events: stored(events), replay: decision.replay };
   };
 
@@ -209,5 +205,7 @@ export const createLedger = (options: LedgerOptions): Ledger => {
 
   return { program, publishProgram, execute, loadMember: (memberId: string) => load(memberStreamId(memberId)) };
 };
+
+const firstPurchase = (state: MemberState): Purchase | undefined => state.purchases.values().next().value;
 
 const rejected = (rejection: Rejection): CommandOutcome => ({ status: "rejected", rejection });

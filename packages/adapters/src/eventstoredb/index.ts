@@ -87,7 +87,9 @@ const checkIdsDerive = (streamId: string, events: readonly ProposedEvent[]): voi
   const indexByCommand = new Map<string, number>();
   for (const event of events) {
     const commandId = event.metadata.commandId;
-    const index = indexByCommand.get(commandId) ?? 0;
+    // A command's events are consecutive indexes; a sweep run again at the same `now`
+    // continues after the events it appended before (spec 5.6), so the first index may be > 0.
+    const index = indexByCommand.get(commandId) ?? firstIndexOf(streamId, commandId, event.eventId);
     indexByCommand.set(commandId, index + 1);
     if (event.eventId !== eventIdFor(streamId, commandId, index)) {
       throw new VafaError(
@@ -97,6 +99,12 @@ const checkIdsDerive = (streamId: string, events: readonly ProposedEvent[]): voi
       );
     }
   }
+};
+
+const MAX_FIRST_INDEX = 1024;
+const firstIndexOf = (streamId: string, commandId: string, eventId: string): number => {
+  for (let i = 0; i < MAX_FIRST_INDEX; i++) if (eventIdFor(streamId, commandId, i) === eventId) return i;
+  return 0;
 };
 
 /** `any` is pinned to the revision the events were numbered from, so their revision fields stay true. */

@@ -26,8 +26,8 @@ const SUBSCRIPTION_BATCH = 500;
  */
 export const createMemoryStore = (options: MemoryStoreOptions = {}): EventStore => {
   const now = options.now ?? (() => new Date().toISOString());
-  const log: StoredEvent[] = [];
-  const streams = new Map<string, StoredEvent[]>();
+  const log: Entry[] = [];
+  const streams = new Map<string, Entry[]>();
   const locations = new Map<string, StoredLocation>();
   const notifier = new Notifier();
   let closed = false;
@@ -50,14 +50,23 @@ export const createMemoryStore = (options: MemoryStoreOptions = {}): EventStore 
     const plan = planAppend({ streamId, events, expectedRevision, currentRevision, existing });
     if (plan.kind === "duplicate") return { nextExpectedRevision: currentRevision, position: plan.position };
     const recordedAt = now();
-    const stored = events.map((event, index): StoredEvent => {
-      const position = BigInt(log.length + index + 1);
-      return { ...structuredClone(event), recordedAt, position };
-    });
-    for (const event of stored) {
-      log.push(event);
-      stream.push(event);
-      locations.set(event.eventId, { streamId, revision: event.revision, position: event.position });
+    const stored = events.map(
+      (event, index): Entry => ({
+        streamId,
+        revision: event.revision,
+        eventId: event.eventId,
+        type: event.type,
+        occurredAt: event.occurredAt,
+        dataText: JSON.stringify(event.data),
+        metadataText: JSON.stringify(event.metadata),
+        recordedAt,
+        position: BigInt(log.length + index + 1),
+      }),
+    );
+    for (const entry of stored) {
+      log.push(entry);
+      stream.push(entry);
+      locations.set(entry.eventId, { streamId, revision: entry.revision, position: entry.position });
     }
     streams.set(streamId, stream);
     if (stored.length > 0) notifier.notify();
@@ -100,7 +109,31 @@ export const createMemoryStore = (options: MemoryStoreOptions = {}): EventStore 
   };
 };
 
-const copy = (event: StoredEvent): StoredEvent => structuredClone(event);
+/** What the store keeps: JSON text of data and metadata, so every read returns fresh objects (cheaper than structuredClone). */
+interface Entry {
+  streamId: string;
+  revision: number;
+  eventId: string;
+  type: StoredEvent["type"];
+  occurredAt: string;
+  dataText: string;
+  metadataText: string;
+  recordedAt: string;
+  position: bigint;
+}
+
+const copy = (entry: Entry): StoredEvent =>
+  ({
+    streamId: entry.streamId,
+    revision: entry.revision,
+    eventId: entry.eventId,
+    type: entry.type,
+    occurredAt: entry.occurredAt,
+    data: JSON.parse(entry.dataText),
+    metadata: JSON.parse(entry.metadataText),
+    recordedAt: entry.recordedAt,
+    position: entry.position,
+  }) as StoredEvent;
 
 const closedError = () =>
   new VafaError(

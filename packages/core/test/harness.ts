@@ -1,4 +1,7 @@
+import { randomUUID } from "node:crypto";
 import { createMemoryStore } from "@vafa/adapters/memory";
+import { createPostgresStore } from "@vafa/adapters/postgres";
+import { afterAll } from "vitest";
 import {
   type CommandOutcome,
   createLedger,
@@ -45,7 +48,54 @@ export const program = (patch: DeepPartial<Program> = {}): Program => {
   } as Program;
 };
 
-export const club = (prog: Program = baseProgram(), store: EventStore = createMemoryStore()) => {
+const opened: Promise<EventStore>[] = [];
+afterAll(async () => {
+  for (const p of opened.splice(0)) await (await p).close();
+});
+
+/** An event store that opens on first use, so tests can build clubs synchronously. */
+const lazyStore = (open: () => Promise<EventStore>): EventStore => {
+  let store: Promise<EventStore> | undefined;
+  const get = () => {
+    if (!store) {
+      store = open();
+      opened.push(store);
+    }
+    return store;
+  };
+  return {
+    appendToStream: async (...a) => (await get()).appendToStream(...a),
+    readStream: async (...a) => (await get()).readStream(...a),
+    listStreams: async (...a) => (await get()).listStreams(...a),
+    async *readAll(options) {
+      yield* (await get()).readAll(options);
+    },
+    subscribe: () => {
+      throw new Error("subscribe is not used by the ledger tests");
+    },
+    close: async () => {
+      if (!store) return;
+      const open = store;
+      store = undefined;
+      opened.splice(opened.indexOf(open), 1);
+      await (await open).close();
+    },
+  };
+};
+
+/**
+ * The store the ledger tests run on: memory by default; a fresh schema on the
+ * PostgreSQL server at VAFA_PG_URL when VAFA_LEDGER_STORE=postgres (CI runs the
+ * whole ledger test set once that way, issue 4).
+ */
+export const testStore = (): EventStore => {
+  const url = process.env.VAFA_PG_URL;
+  if (process.env.VAFA_LEDGER_STORE !== "postgres") return createMemoryStore();
+  if (!url) throw new Error("VAFA_LEDGER_STORE=postgres needs VAFA_PG_URL");
+  return lazyStore(() => createPostgresStore({ connectionString: url, schema: `t_${randomUUID().replaceAll("-", "")}` }));
+};
+
+export const club = (prog: Program = baseProgram(), store: EventStore = testStore()) => {
   const ledger = createLedger({ store, program: prog });
   const run = (command: Record<string, unknown>): Promise<CommandOutcome> => ledger.execute(command);
   /** Runs commands and fails loudly on the first rejection. */

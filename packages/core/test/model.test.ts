@@ -193,7 +193,12 @@ describe("5 model-based: invariants after every step", () => {
     await fc.assert(
       fc.asyncProperty(commandsArb, async (cmds) => {
         const model: Model = { now: START, seq: 0, joined: new Set(), purchases: [], redemptions: [], accepted: [] };
-        await fc.asyncModelRun(() => ({ model, real: club(prog) }), cmds);
+        const real = club(prog);
+        try {
+          await fc.asyncModelRun(() => ({ model, real }), cmds);
+        } finally {
+          await real.store.close();
+        }
       }),
       { numRuns: 60 },
     );

@@ -1,4 +1,4 @@
-import { type EventType, type Program, type ProgramPublished, VafaError } from "@vafa/core";
+import { type EventType, type Program, type ProgramPublished, programSchema, VafaError } from "@vafa/core";
 import { MemberFold } from "./member-fold.js";
 import { noProgramError, type ProgramView, programView } from "./program-view.js";
 import { PositionGuard, type Projection, type ProjectionEvent } from "./projection.js";
@@ -17,7 +17,8 @@ const NO_HISTORY: unknown[] = Object.freeze([]) as unknown as unknown[];
  * stream order (type, time, data only: no envelope), folded into `fold` lazily.
  */
 export class MemberRecord {
-  readonly fold: MemberFold;
+  /** The live fold; with history it is created on first use (a bulk load for a past T never needs it). */
+  private current: MemberFold | undefined;
   /**
    * The member's events as flat triples `type, occurredAt, data` (one array per
    * member keeps allocation low); empty without `keepHistory`.
@@ -37,13 +38,23 @@ export class MemberRecord {
     readonly memberId: string,
     readonly keepHistory: boolean,
   ) {
-    this.fold = new MemberFold(memberId);
+    this.current = keepHistory ? undefined : new MemberFold(memberId);
     this.history = keepHistory ? [] : NO_HISTORY;
+  }
+
+  /** Applies an event straight to the live fold (projections without history). */
+  applyNow(type: EventType, at: string, data: unknown): void {
+    this.live().apply(type, at, data);
   }
 
   /** The fold of every applied event. */
   live(): MemberFold {
-    const { fold, history } = this;
+    let fold = this.current;
+    if (fold === undefined) {
+      fold = new MemberFold(this.memberId);
+      this.current = fold;
+    }
+    const history = this.history;
     for (let i = this.folded; i < history.length; i += 3)
       fold.apply(history[i] as EventType, history[i + 1] as string, history[i + 2]);
     this.folded = history.length;
@@ -134,7 +145,7 @@ export class LedgerProjection implements Projection, LedgerView {
     let rec = this.byStream.get(streamId);
     if (rec === undefined) {
       if (!streamId.startsWith(MEMBER_PREFIX)) {
-        if (event.type === "ProgramPublished") this.publish((event.data as ProgramPublished).program);
+        if (event.type === "ProgramPublished") this.publish((event.data as ProgramPublished | null)?.program);
         return true;
       }
       rec = new MemberRecord(streamId.slice(MEMBER_PREFIX.length), this.keepHistory);
@@ -147,13 +158,17 @@ export class LedgerProjection implements Projection, LedgerView {
     if (this.keepHistory) {
       rec.history.push(event.type, at, event.data);
     } else {
-      rec.fold.apply(event.type, at, event.data);
+      rec.applyNow(event.type, at, event.data);
     }
     return true;
   }
 
-  private publish(program: Program | undefined): void {
-    if (program === undefined || typeof program.version !== "number") return;
+  private publish(candidate: unknown): void {
+    // Program events are rare: validating them (zod) costs nothing in replay, and
+    // an invalid one (the audit reports it) must not break every query.
+    const parsed = programSchema.safeParse(candidate);
+    if (!parsed.success) return;
+    const program = candidate as Program;
     if (this.current === undefined || program.version > this.current.version) {
       this.current = program;
       this.view = undefined;

@@ -52,6 +52,9 @@ export interface PointSums {
   debited: number;
 }
 
+/** A finite number or 0: keeps a malformed event from turning sums into NaN. */
+export const num = (x: unknown): number => (Number.isFinite(x) ? (x as number) : 0);
+
 const EMPTY: readonly { lotId: string; points: number }[] = [];
 const INDEX_FROM = 16;
 
@@ -82,25 +85,22 @@ export class MemberFold {
   // (allocation and GC dominate replay). Indexes appear past INDEX_FROM entries.
   private lotIndex: Map<string, LotState> | undefined = undefined;
   private purchaseIndex: Map<string, PurchaseState> | undefined = undefined;
-  /** Time of the latest applied event ("" before any). */
-  lastAt = "";
-  eventCount = 0;
 
   constructor(readonly memberId: string) {}
 
   apply(type: EventType, at: string, data: unknown): void {
-    this.eventCount++;
-    if (at > this.lastAt) this.lastAt = at;
+    if (data === null || typeof data !== "object") return; // not an event body: the audit reports it
     switch (type) {
       case "PointsEarned": {
         const d = data as PointsEarned;
-        const repaid = d.debtRepaid ?? 0;
+        const points = num(d.points);
+        const repaid = num(d.debtRepaid);
         this.debt -= repaid;
-        this.earned += d.points;
+        this.earned += points;
         const lot = new LotState(
           d.lotId,
-          d.points,
-          d.points - repaid,
+          points,
+          points - repaid,
           at,
           d.availableAt ?? at,
           d.expiresAt ?? null,
@@ -111,32 +111,34 @@ export class MemberFold {
       }
       case "PointsRedeemed": {
         const d = data as PointsRedeemed;
-        this.redeemed += d.points;
+        this.redeemed += num(d.points);
         this.take(d.allocations);
         return;
       }
       case "PointsClawedBack": {
         const d = data as PointsClawedBack;
-        this.clawedBack += d.points;
-        this.debt += d.debtIncurred ?? 0;
+        this.clawedBack += num(d.points);
+        this.debt += num(d.debtIncurred);
         this.take(d.allocations);
         return;
       }
       case "PointsDebited": {
         const d = data as PointsDebited;
-        this.debited += d.points;
+        this.debited += num(d.points);
         this.take(d.allocations);
         return;
       }
       case "RedemptionReversed": {
         const d = data as RedemptionReversed;
-        this.reversed += d.points;
+        this.reversed += num(d.points);
         // The first `debtRepaid` points of the allocations repay debt; the rest go back to their lots (spec 5.5).
-        let toDebt = d.debtRepaid ?? 0;
+        let toDebt = num(d.debtRepaid);
         this.debt -= toDebt;
-        for (const a of d.allocations ?? EMPTY) {
-          const back = a.points - Math.min(toDebt, a.points);
-          toDebt -= a.points - back;
+        for (const a of Array.isArray(d.allocations) ? d.allocations : EMPTY) {
+          if (a === null || typeof a !== "object") continue;
+          const points = num(a.points);
+          const back = points - Math.min(toDebt, points);
+          toDebt -= points - back;
           const lot = this.lot(a.lotId);
           if (lot !== undefined) lot.remaining += back;
         }
@@ -144,9 +146,10 @@ export class MemberFold {
       }
       case "PointsExpired": {
         const d = data as PointsExpired;
-        this.expired += d.points;
+        const points = num(d.points);
+        this.expired += points;
         const lot = this.lot(d.lotId);
-        if (lot !== undefined) lot.remaining -= d.points;
+        if (lot !== undefined) lot.remaining -= points;
         return;
       }
       case "PurchaseRecorded": {
@@ -181,9 +184,11 @@ export class MemberFold {
   }
 
   private take(allocations: readonly { lotId: string; points: number }[] | undefined): void {
-    for (const a of allocations ?? EMPTY) {
+    if (!Array.isArray(allocations)) return;
+    for (const a of allocations) {
+      if (a === null || typeof a !== "object") continue;
       const lot = this.lot(a.lotId);
-      if (lot !== undefined) lot.remaining -= a.points;
+      if (lot !== undefined) lot.remaining -= num(a.points);
     }
   }
 

@@ -12,6 +12,7 @@ const SCALE_ZEROS = "00000000";
  * and a malformed amount must not crash a projection.
  */
 export const parseMoney = (text: string): bigint => {
+  if (typeof text !== "string") return 0n;
   const dot = text.indexOf(".");
   const digits =
     dot < 0

@@ -93,16 +93,19 @@ export const rebuildFromNdjson = async (
     else if (projection.apply(value)) result.applied++;
     else result.skipped++;
   };
-  let rest = "";
+  // Split on the newline byte before decoding: UTF-8 never uses byte 10 inside
+  // a character, and decoding line by line is several times faster than
+  // decoding whole chunks to strings and searching those.
+  let rest: Buffer | undefined;
   try {
-    for await (const chunk of createReadStream(path, { encoding: "utf8", highWaterMark: 1 << 20 })) {
-      const text = rest + (chunk as string);
+    for await (const read of createReadStream(path, { highWaterMark: 1 << 20 })) {
+      const chunk = rest === undefined ? (read as Buffer) : Buffer.concat([rest, read as Buffer]);
       let start = 0;
-      for (let nl = text.indexOf("\n"); nl >= 0; nl = text.indexOf("\n", start)) {
-        onLine(text.slice(start, nl));
+      for (let nl = chunk.indexOf(10, start); nl >= 0; nl = chunk.indexOf(10, start)) {
+        onLine(chunk.toString("utf8", start, nl));
         start = nl + 1;
       }
-      rest = text.slice(start);
+      rest = start < chunk.length ? chunk.subarray(start) : undefined;
     }
   } catch (cause) {
     if (!isFileError(cause)) throw cause;
@@ -115,6 +118,6 @@ export const rebuildFromNdjson = async (
       },
     );
   }
-  if (rest !== "") onLine(rest);
+  if (rest !== undefined) onLine(rest.toString("utf8"));
   return result;
 };

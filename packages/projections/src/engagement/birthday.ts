@@ -9,7 +9,7 @@ export interface CalendarBirth {
 
 /** A Gregorian `YYYY-MM-DD` in the program calendar, or undefined when it is not a valid date. */
 export const birthInCalendar = (calendar: CalendarName, birthDate: string): CalendarBirth | undefined => {
-  if (parseDate(birthDate) === undefined) return undefined;
+  if (typeof birthDate !== "string" || parseDate(birthDate) === undefined) return undefined;
   return dateInCalendar(calendar, birthDate);
 };
 

@@ -86,8 +86,14 @@ export class EngagementProjection implements MutableProjection {
 
   apply(event: ProjectionEvent): boolean {
     if (!this.ledger.apply(event)) return false;
-    if (event.type === "TierChanged" && event.streamId.startsWith("member-")) {
-      const d = event.data as TierChanged;
+    const data = event.data;
+    if (
+      event.type === "TierChanged" &&
+      event.streamId.startsWith("member-") &&
+      data !== null &&
+      typeof data === "object"
+    ) {
+      const d = data as TierChanged;
       const row: TierChangeRow = {
         memberId: event.streamId.slice("member-".length),
         from: d.from,

@@ -28,7 +28,6 @@ export const balancesAsOf = (ledger: LedgerView, asOf: string): BalanceRow[] => 
   const rows: BalanceRow[] = [];
   let firstTier: string | undefined;
   for (const rec of ledger.members()) {
-    if (rec.fold.joinedAt === undefined && rec.lastAt === "") continue;
     const f = rec.foldAt(t, true);
     if (f.joinedAt === undefined || f.joinedAt > t) continue;
     const s = snapshotLots(f, t, true);

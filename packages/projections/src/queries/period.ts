@@ -9,7 +9,7 @@ import type {
   RedemptionReversed,
 } from "@vafa/core";
 import type { MemberRecord } from "../ledger.js";
-import { MemberFold, snapshotLots } from "../member-fold.js";
+import { MemberFold, num, snapshotLots } from "../member-fold.js";
 
 /** One member over a period [from, to) of spec 6. */
 export interface MemberPeriod {
@@ -42,9 +42,12 @@ export interface MemberPeriod {
 export const memberPeriod = (rec: MemberRecord, from: string, to: string): MemberPeriod =>
   rec.periodOf(from, to, (r) => computePeriod(r, from, to));
 
+const EMPTY_FOLD = new MemberFold("");
+
 const computePeriod = (rec: MemberRecord, from: string, to: string): MemberPeriod => {
+  let f: MemberFold = EMPTY_FOLD;
   const result: MemberPeriod = {
-    close: rec.fold,
+    close: f,
     opening: 0,
     closing: 0,
     earned: 0,
@@ -58,7 +61,6 @@ const computePeriod = (rec: MemberRecord, from: string, to: string): MemberPerio
     responses: 0,
   };
   let impliedOpening: number;
-  let f: MemberFold;
   if (rec.lastAt < from) {
     // Nothing in the period: both cuts read the live fold.
     f = rec.live();
@@ -101,24 +103,25 @@ const computePeriod = (rec: MemberRecord, from: string, to: string): MemberPerio
 };
 
 const countFlow = (p: MemberPeriod, type: EventType, data: unknown): void => {
+  if (data === null || typeof data !== "object") return;
   switch (type) {
     case "PointsEarned":
-      p.earned += (data as PointsEarned).points;
+      p.earned += num((data as PointsEarned).points);
       return;
     case "PointsRedeemed":
-      p.redeemed += (data as PointsRedeemed).points;
+      p.redeemed += num((data as PointsRedeemed).points);
       return;
     case "RedemptionReversed":
-      p.reversed += (data as RedemptionReversed).points;
+      p.reversed += num((data as RedemptionReversed).points);
       return;
     case "PointsExpired":
-      p.expired += (data as PointsExpired).points;
+      p.expired += num((data as PointsExpired).points);
       return;
     case "PointsClawedBack":
-      p.clawedBack += (data as PointsClawedBack).points;
+      p.clawedBack += num((data as PointsClawedBack).points);
       return;
     case "PointsDebited":
-      p.debited += (data as PointsDebited).points;
+      p.debited += num((data as PointsDebited).points);
       return;
     case "FeedbackSubmitted": {
       const score = (data as FeedbackSubmitted).score;

@@ -51,6 +51,16 @@ describe.each(VECTOR_SETS)("golden vectors %s (spec 6)", (set) => {
       canonical(vectorJson(set, "expected-kpis.json")),
     );
   });
+  it("8 JSON shapes: the output is byte-identical to the expected files (key order, money form)", () => {
+    const p = load(set);
+    const same = (value: unknown, file: string) =>
+      expect(JSON.stringify(value)).toBe(JSON.stringify(vectorJson(set, file)));
+    same(balancesAsOf(p, t.asOf), "expected-balances.json");
+    same(rfmAsOf(p, t.asOf), "expected-rfm.json");
+    same(liabilityAsOf(p, t.asOf), "expected-liability.json");
+    same(kpis(p, t.from, t.to), "expected-kpis.json");
+    same(rollforward(p, t.from, t.to), "expected-rollforward.json");
+  });
   it("6 rollforward for the vectors' period", () => {
     expect(rollforward(load(set), t.from, t.to)).toEqual(vectorJson(set, "expected-rollforward.json"));
   });

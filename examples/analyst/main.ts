@@ -16,23 +16,12 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import { createMemoryStore } from "@vafa/adapters/memory";
 import { createLedger, type EventStore, type Program } from "@vafa/core";
-import { createLedgerProjection, type Kpis, type LedgerProjection, type RfmRow } from "@vafa/projections";
+import { SEGMENTS, createLedgerProjection, type Kpis, type LedgerProjection, type RfmRow } from "@vafa/projections";
 import { stringify } from "csv-stringify/sync";
 
 const fixture = (name: string) => fileURLToPath(new URL(`../../fixtures/cdnow/${name}`, import.meta.url));
 
-export const SEGMENTS = [
-  "champions",
-  "loyal_customers",
-  "potential_loyalists",
-  "new_customers",
-  "promising",
-  "need_attention",
-  "about_to_sleep",
-  "at_risk",
-  "cant_lose",
-  "hibernating",
-] as const;
+export { SEGMENTS };
 
 export interface MonthRow {
   month: string;

@@ -8,98 +8,31 @@
 export type Calendar = "gregorian" | "jalali";
 export type ReportLang = "en" | "fa";
 
-/** One row of `balances` as of T (spec 6). */
-export interface ReportBalance {
-  memberId: string;
-  available: number;
-  pending: number;
-  debt: number;
-  tier: string;
-  tierSince: string;
-  earned: number;
-  redeemed: number;
-  reversed: number;
-  expired: number;
-  clawedBack: number;
-  debited: number;
-}
+// The pieces are the projections' own shapes (spec 6), re-exported under report names.
+import type { BalanceRow, Kpis, Liability, LiabilityBucket, PointsAndValue, RfmRow, Rollforward } from "@vafa/projections";
+import { SEGMENTS } from "@vafa/projections";
 
-export const RFM_SEGMENTS = [
-  "champions",
-  "loyal_customers",
-  "potential_loyalists",
-  "new_customers",
-  "promising",
-  "need_attention",
-  "about_to_sleep",
-  "at_risk",
-  "cant_lose",
-  "hibernating",
-] as const;
+/** One row of `balances` as of T (spec 6). */
+export type ReportBalance = BalanceRow;
+
+export const RFM_SEGMENTS = SEGMENTS;
 export type RfmSegment = (typeof RFM_SEGMENTS)[number];
 
 /** One row of `rfm` as of T (spec 6). `segment` is kept a string so unknown input cannot crash the report. */
-export interface ReportRfmRow {
-  memberId: string;
-  recencyDays: number;
-  frequency: number;
-  monetary: string;
-  r: number;
-  f: number;
-  m: number;
-  segment: string;
-}
+export type ReportRfmRow = Omit<RfmRow, "r" | "f" | "m" | "segment"> & { r: number; f: number; m: number; segment: string };
 
 /** `kpis` for the period [from, to) (spec 6). */
-export interface ReportKpis {
-  from: string;
-  to: string;
-  members: number;
-  newMembers: number;
-  activeMembers: number;
-  repeatRate: number;
-  revenue: string;
-  pointsEarned: number;
-  pointsRedeemed: number;
-  pointsExpired: number;
-  pointsClawedBack: number;
-  redemptionRate: number;
-  breakageRate: number;
-  top20RevenueShare: number;
-  nps: number;
-  tiers: Record<string, number>;
-}
+export type ReportKpis = Kpis;
 
-export const LIABILITY_BUCKETS = ["le30", "d31_90", "d91_180", "d181_365", "gt365", "never"] as const;
-export type LiabilityBucketKey = (typeof LIABILITY_BUCKETS)[number];
-
-export interface ReportLiabilityBucket {
-  points: number;
-  value: string;
-}
+export const LIABILITY_BUCKETS = ["le30", "d31_90", "d91_180", "d181_365", "gt365", "never"] as const satisfies readonly LiabilityBucket[];
+export type LiabilityBucketKey = LiabilityBucket;
+export type ReportLiabilityBucket = PointsAndValue;
 
 /** `liability` as of T (spec 6). */
-export interface ReportLiability {
-  asOf: string;
-  points: number;
-  value: string;
-  debt: number;
-  buckets: Record<LiabilityBucketKey, ReportLiabilityBucket>;
-}
+export type ReportLiability = Liability;
 
 /** `rollforward` for [from, to) (spec 6). */
-export interface ReportRollforward {
-  from: string;
-  to: string;
-  opening: number;
-  earned: number;
-  redeemed: number;
-  reversed: number;
-  expired: number;
-  clawedBack: number;
-  debited: number;
-  closing: number;
-}
+export type ReportRollforward = Rollforward;
 
 /** One audit finding (spec 7 / `audit --json`); a line that is not JSON has no stream. */
 export interface ReportAuditFinding {

@@ -31,6 +31,12 @@ export const applyMemberEvent = (s: MemberState, e: ProposedEvent): void => {
     const i = s.lotIndex.get(lotId);
     return i === undefined ? undefined : s.lots[i];
   };
+  const takeFromLots = (allocations: readonly { lotId: string; points: number }[]) => {
+    for (const a of allocations) {
+      const lot = lotById(a.lotId);
+      if (lot) lot.remaining -= a.points;
+    }
+  };
   switch (e.type) {
     case "MemberJoined": {
       const d = e.data as ProposedEvent<"MemberJoined">["data"];
@@ -105,10 +111,7 @@ export const applyMemberEvent = (s: MemberState, e: ProposedEvent): void => {
     }
     case "PointsRedeemed": {
       const d = e.data as ProposedEvent<"PointsRedeemed">["data"];
-      for (const a of d.allocations) {
-        const lot = lotById(a.lotId);
-        if (lot) lot.remaining -= a.points;
-      }
+      takeFromLots(d.allocations);
       s.redemptions.set(d.redemptionId, {
         redemptionId: d.redemptionId,
         points: d.points,
@@ -135,10 +138,7 @@ export const applyMemberEvent = (s: MemberState, e: ProposedEvent): void => {
     }
     case "PointsClawedBack": {
       const d = e.data as ProposedEvent<"PointsClawedBack">["data"];
-      for (const a of d.allocations) {
-        const lot = lotById(a.lotId);
-        if (lot) lot.remaining -= a.points;
-      }
+      takeFromLots(d.allocations);
       s.debt += d.debtIncurred;
       const p = s.purchases.get(d.purchaseId);
       if (p) s.purchases.set(d.purchaseId, { ...p, clawed: p.clawed + d.points });
@@ -146,10 +146,7 @@ export const applyMemberEvent = (s: MemberState, e: ProposedEvent): void => {
     }
     case "PointsDebited": {
       const d = e.data as ProposedEvent<"PointsDebited">["data"];
-      for (const a of d.allocations) {
-        const lot = lotById(a.lotId);
-        if (lot) lot.remaining -= a.points;
-      }
+      takeFromLots(d.allocations);
       s.adjustments.set(d.adjustmentId, {
         adjustmentId: d.adjustmentId,
         points: -d.points,

@@ -56,9 +56,17 @@ export const netAmountAt = (p: Pick<Purchase, "amount" | "refunds">, t: number):
 export const tierMetric = (program: Program, purchases: Iterable<Purchase>, t: number): Dec => {
   const from = t - program.tiers.windowDays * DAY_MS;
   if (program.tiers.metric === "spend") {
-    let units = 0n;
-    for (const p of purchases) if (p.at > from && p.at <= t) units += netUnitsAt(p, t);
-    return new Dec(unitsToMoney(units));
+    // Doubles add integers exactly below 2^53; switch to BigInt only past that.
+    let small = 0;
+    let big = 0n;
+    for (const p of purchases) {
+      if (p.at <= from || p.at > t) continue;
+      const net = p.refunds.length === 0 ? p.amountUnits : netUnitsAt(p, t);
+      const n = Number(net);
+      if (Number.isSafeInteger(n) && Number.isSafeInteger(small + n)) small += n;
+      else big += net;
+    }
+    return new Dec(unitsToMoney(big + BigInt(small)));
   }
   let points = new Dec(0);
   for (const p of purchases) {

@@ -5,7 +5,7 @@
  *   node --import tsx scripts/make-slice.ts cdnow [options]
  *
  * Options:
- *   --in <file>         source data (default: /work/shared/data/<name>.<ext>.gz)
+ *   --in <file>         source data (default: ../shared/data/<name>.<ext>.gz beside the repository)
  *   --out <file>        output NDJSON (default: fixtures/<name>/slice-commands.ndjson)
  *   --from <YYYY-MM-DD> first day included (UTC)
  *   --to <YYYY-MM-DD>   first day excluded (UTC)
@@ -32,6 +32,7 @@
  * - a sweep runs at 00:00 UTC on the first day of every month after the first.
  * Commands are sorted by time, stably (a join before its first purchase).
  */
+import { fileURLToPath } from "node:url";
 import { createHash } from "node:crypto";
 import { createReadStream, mkdirSync, writeFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
@@ -237,9 +238,12 @@ export function buildCommands(all: Invoice[], opts: SliceOptions): Command[] {
   return commands.sort((a, b) => a.ms - b.ms || a.seq - b.seq).map((c) => c.cmd);
 }
 
+/** The project's shared data folder sits beside the repository (`../shared/data`). */
+const sharedData = (name: string): string => fileURLToPath(new URL(`../../shared/data/${name}`, import.meta.url));
+
 const DATASETS = {
   "online-retail": {
-    file: "/work/shared/data/online-retail.csv.gz",
+    file: sharedData("online-retail.csv.gz"),
     read: readOnlineRetail,
     from: "2010-12-01",
     to: "2011-04-01",
@@ -247,7 +251,7 @@ const DATASETS = {
     program: { pointsPerUnit: 1, pendingDays: 14, signupBonus: 100, minPoints: 500 },
   },
   cdnow: {
-    file: "/work/shared/data/cdnow-master.txt.gz",
+    file: sharedData("cdnow-master.txt.gz"),
     read: readCdnow,
     from: "1997-01-01",
     to: "1998-07-01",

@@ -16,7 +16,13 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import { createMemoryStore } from "@vafa/adapters/memory";
 import { createLedger, type EventStore, type Program } from "@vafa/core";
-import { SEGMENTS, createLedgerProjection, type Kpis, type LedgerProjection, type RfmRow } from "@vafa/projections";
+import {
+  createLedgerProjection,
+  type Kpis,
+  type LedgerProjection,
+  type RfmRow,
+  SEGMENTS,
+} from "@vafa/projections";
 import { stringify } from "csv-stringify/sync";
 
 const fixture = (name: string) => fileURLToPath(new URL(`../../fixtures/cdnow/${name}`, import.meta.url));

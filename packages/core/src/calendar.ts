@@ -8,11 +8,15 @@ import { DAY_MS, floorDays } from "./primitives.js";
 
 export type CalendarName = "gregorian" | "jalali";
 
-type Fns = Pick<typeof greg, "getYear" | "getMonth" | "getDate" | "setYear" | "startOfYear" | "set" | "getDaysInMonth">;
+type Fns = Pick<
+  typeof greg,
+  "getYear" | "getMonth" | "getDate" | "setYear" | "startOfYear" | "set" | "getDaysInMonth"
+>;
 const fns: Record<CalendarName, Fns> = { gregorian: greg, jalali: jal };
 
 /** The year of an instant in the calendar. */
-export const calendarYear = (calendar: CalendarName, ms: number): number => fns[calendar].getYear(new UTCDate(ms));
+export const calendarYear = (calendar: CalendarName, ms: number): number =>
+  fns[calendar].getYear(new UTCDate(ms));
 
 /** 00:00 UTC of the first day of `year` in the calendar (1 January / 1 Farvardin). */
 export const startOfCalendarYear = (calendar: CalendarName, year: number): number => {
@@ -44,7 +48,10 @@ export const birthdayInYear = (
   year: number,
 ): number => {
   const f = fns[calendar];
-  const monthStart = f.set(new UTCDate(startOfCalendarYear(calendar, year)), { month: birth.monthIndex, date: 1 });
+  const monthStart = f.set(new UTCDate(startOfCalendarYear(calendar, year)), {
+    month: birth.monthIndex,
+    date: 1,
+  });
   const day = Math.min(birth.day, f.getDaysInMonth(monthStart));
   return monthStart.getTime() + (day - 1) * DAY_MS;
 };

@@ -2,9 +2,9 @@ import { z } from "zod";
 import { type Rejection, reject } from "./errors.js";
 import { Dec } from "./money.js";
 import {
-  MONEY_PATTERN,
   currencySchema,
   idSchema,
+  MONEY_PATTERN,
   moneySchema,
   parseDate,
   parseTime,
@@ -17,7 +17,10 @@ import {
 
 const nonEmpty = z.string().min(1, "must be a non-empty string");
 // The pattern guard keeps a malformed string (already reported by moneySchema) from throwing in Dec.
-const positiveMoney = moneySchema.refine((s) => MONEY_PATTERN.test(s) && new Dec(s).gt(0), "must be greater than 0");
+const positiveMoney = moneySchema.refine(
+  (s) => MONEY_PATTERN.test(s) && new Dec(s).gt(0),
+  "must be greater than 0",
+);
 const birthDateSchema = z
   .string()
   .refine((s) => parseDate(s) !== undefined, "must be a valid date YYYY-MM-DD");
@@ -119,7 +122,9 @@ export type MemberCommand =
   | FeedbackCommand;
 export type Command = MemberCommand | SweepCommand;
 
-export type ValidatedCommand = { ok: true; command: Command; atMs: number } | { ok: false; rejection: Rejection };
+export type ValidatedCommand =
+  | { ok: true; command: Command; atMs: number }
+  | { ok: false; rejection: Rejection };
 
 const isPlainObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === "object" && v !== null && !Array.isArray(v);
@@ -132,7 +137,8 @@ const fieldPath = (path: readonly (string | number)[]): string =>
  * keeps its values exactly as given (amount strings, attributes, items).
  */
 export const validateCommand = (input: unknown): ValidatedCommand => {
-  if (!isPlainObject(input)) return { ok: false, rejection: reject("VALIDATION", "command: must be a JSON object") };
+  if (!isPlainObject(input))
+    return { ok: false, rejection: reject("VALIDATION", "command: must be a JSON object") };
   const type = input.type;
   if (typeof type !== "string" || !Object.hasOwn(commandSchemas, type))
     return {
@@ -147,7 +153,10 @@ export const validateCommand = (input: unknown): ValidatedCommand => {
   const shape = shapes[type as CommandType] as Record<string, z.ZodTypeAny>;
   const unknown = Object.keys(input).filter((k) => !Object.hasOwn(shape, k));
   if (unknown.length > 0)
-    return { ok: false, rejection: reject("VALIDATION", `${unknown[0]}: unknown field for a ${type} command`) };
+    return {
+      ok: false,
+      rejection: reject("VALIDATION", `${unknown[0]}: unknown field for a ${type} command`),
+    };
   // Field by field in the order of the schema, so the first failing field is named.
   for (const [key, schema] of Object.entries(shape)) {
     const result = schema.safeParse(input[key]);
@@ -155,7 +164,11 @@ export const validateCommand = (input: unknown): ValidatedCommand => {
       const issue = result.error.issues[0];
       const path = fieldPath([key, ...(issue?.path ?? [])]);
       const message =
-        input[key] === undefined ? "is required" : input[key] === null ? "must not be null" : (issue?.message ?? "is invalid");
+        input[key] === undefined
+          ? "is required"
+          : input[key] === null
+            ? "must not be null"
+            : (issue?.message ?? "is invalid");
       return { ok: false, rejection: reject("VALIDATION", `${path}: ${message}`) };
     }
   }

@@ -11,30 +11,30 @@ import type {
 import { commandIdOf } from "./commands.js";
 import {
   type EventMetadata,
-  type ProposedEvent,
-  SCHEMA_VERSION,
   eventIdFor,
   genesisHash,
   hashEvent,
+  type ProposedEvent,
+  SCHEMA_VERSION,
 } from "./envelope.js";
 import { type Rejection, reject } from "./errors.js";
 import type { Allocation, EventDataMap, EventType } from "./events.js";
 import { applyMemberEvent, cloneMemberState } from "./evolve.js";
+import { sameCommandContent } from "./idempotency.js";
 import { Dec } from "./money.js";
-import type { Program } from "./program.js";
 import { parseDate, parseTime, toIso } from "./primitives.js";
+import type { Program } from "./program.js";
 import { availableAtFor, dueBirthdays, evaluateTier, expiresAtFor, purchasePoints } from "./rules.js";
 import {
-  type Lot,
-  type MemberState,
   availablePoints,
   fifoCompare,
   isExpired,
   isPending,
+  type Lot,
+  type MemberState,
   nextEventIndex,
   type Purchase,
 } from "./state.js";
-import { sameCommandContent } from "./idempotency.js";
 
 /** What a command needs besides the member's state. */
 export interface DecideContext {
@@ -67,7 +67,14 @@ class Emitter {
     const revision = this.s.revision + 1;
     const occurredAt = toIso(at);
     const prevHash = this.s.lastHash ?? genesisHash(this.s.streamId);
-    const hash = hashEvent(prevHash, { streamId: this.s.streamId, revision, eventId, type, occurredAt, data });
+    const hash = hashEvent(prevHash, {
+      streamId: this.s.streamId,
+      revision,
+      eventId,
+      type,
+      occurredAt,
+      data,
+    });
     const metadata: EventMetadata = {
       schemaVersion: SCHEMA_VERSION,
       programId: this.program.programId,
@@ -78,7 +85,15 @@ class Emitter {
       prevHash,
       hash,
     };
-    const event = { streamId: this.s.streamId, revision, eventId, type, occurredAt, data, metadata } as ProposedEvent;
+    const event = {
+      streamId: this.s.streamId,
+      revision,
+      eventId,
+      type,
+      occurredAt,
+      data,
+      metadata,
+    } as ProposedEvent;
     applyMemberEvent(this.s, event);
     this.events.push(event);
   }
@@ -138,7 +153,10 @@ const runDueItems = (s: MemberState, out: Emitter, program: Program, now: number
         if (!expiring || fifoCompare(lot, expiring) < 0) expiring = lot;
     const birthday = birthdays[next];
     if (expiring && (!birthday || (expiring.expiresAt as number) <= birthday.at)) {
-      out.emit("PointsExpired", expiring.expiresAt as number, { lotId: expiring.lotId, points: expiring.remaining });
+      out.emit("PointsExpired", expiring.expiresAt as number, {
+        lotId: expiring.lotId,
+        points: expiring.remaining,
+      });
     } else if (birthday) {
       next++;
       out.earn(birthday.at, program.earn.birthdayBonus, "birthday", { birthdayYear: birthday.year });
@@ -194,7 +212,10 @@ const decideRefund =
     if (!p) return reject("UNKNOWN_PURCHASE", `purchaseId: ${c.purchaseId} is not a purchase of this member`);
     const left = new Dec(p.amount).minus(p.refunded);
     if (new Dec(c.amount).gt(left))
-      return reject("REFUND_EXCEEDS_PURCHASE", `amount: ${c.amount} exceeds what is left to refund (${left.toFixed()})`);
+      return reject(
+        "REFUND_EXCEEDS_PURCHASE",
+        `amount: ${c.amount} exceeds what is left to refund (${left.toFixed()})`,
+      );
     out.emit("PurchaseRefunded", now, { purchaseId: c.purchaseId, refundId: c.refundId, amount: c.amount });
     p = s.purchases.get(c.purchaseId) as Purchase; // the entry after the refund
     // Cumulative clawback (spec 5.3): a full refund takes back exactly what the purchase earned.
@@ -218,7 +239,10 @@ const decideRedeem =
   (c: RedeemCommand, program: Program): Step6 =>
   (s, out, now) => {
     if (c.points < program.redemption.minPoints)
-      return reject("BELOW_MIN_REDEMPTION", `points: ${c.points} is below the minimum ${program.redemption.minPoints}`);
+      return reject(
+        "BELOW_MIN_REDEMPTION",
+        `points: ${c.points} is below the minimum ${program.redemption.minPoints}`,
+      );
     const available = availablePoints(s, now);
     if (c.points > available)
       return reject("INSUFFICIENT_POINTS", `points: ${c.points} requested, ${available} available`);
@@ -236,8 +260,13 @@ const decideReverse =
   (c: ReverseRedemptionCommand): Step6 =>
   (s, out, now) => {
     const r = s.redemptions.get(c.redemptionId);
-    if (!r) return reject("UNKNOWN_REDEMPTION", `redemptionId: ${c.redemptionId} is not a redemption of this member`);
-    if (r.reversedAt !== undefined) return reject("ALREADY_REVERSED", `redemptionId: ${c.redemptionId} was already reversed`);
+    if (!r)
+      return reject(
+        "UNKNOWN_REDEMPTION",
+        `redemptionId: ${c.redemptionId} is not a redemption of this member`,
+      );
+    if (r.reversedAt !== undefined)
+      return reject("ALREADY_REVERSED", `redemptionId: ${c.redemptionId} was already reversed`);
     out.emit("RedemptionReversed", now, {
       redemptionId: r.redemptionId,
       points: r.points,
@@ -264,9 +293,16 @@ const decideAdjust =
     }
     const points = -c.points;
     const available = availablePoints(s, now);
-    if (points > available) return reject("INSUFFICIENT_POINTS", `points: ${points} to debit, ${available} available`);
+    if (points > available)
+      return reject("INSUFFICIENT_POINTS", `points: ${points} to debit, ${available} available`);
     const { allocations } = allocate(availableLotsFifo(s, now), points);
-    out.emit("PointsDebited", now, { adjustmentId: c.adjustmentId, points, reason: c.reason, actor: c.actor, allocations });
+    out.emit("PointsDebited", now, {
+      adjustmentId: c.adjustmentId,
+      points,
+      reason: c.reason,
+      actor: c.actor,
+      allocations,
+    });
     return undefined;
   };
 
@@ -290,7 +326,10 @@ const birthDateInRange = (program: Program, birthDate: string): boolean => {
 const decideJoin = (s: MemberState, c: JoinCommand, ctx: DecideContext, now: number): Decision => {
   const { program } = ctx;
   if (c.birthDate !== undefined && !birthDateInRange(program, c.birthDate))
-    return { ok: false, rejection: reject("VALIDATION", "birthDate: outside the range of the Jalali calendar") };
+    return {
+      ok: false,
+      rejection: reject("VALIDATION", "birthDate: outside the range of the Jalali calendar"),
+    };
   if (s.joined) {
     if (sameCommandContent(s, c)) return { ok: true, events: [], state: s, replay: true };
     return { ok: false, rejection: reject("MEMBER_EXISTS", `memberId: member ${c.memberId} already joined`) };
@@ -298,7 +337,10 @@ const decideJoin = (s: MemberState, c: JoinCommand, ctx: DecideContext, now: num
   if (c.referredBy === c.memberId)
     return { ok: false, rejection: reject("SELF_REFERRAL", "referredBy: a member cannot refer themself") };
   if (c.referredBy !== undefined && !ctx.referrerExists)
-    return { ok: false, rejection: reject("REFERRER_NOT_FOUND", `referredBy: member ${c.referredBy} has not joined`) };
+    return {
+      ok: false,
+      rejection: reject("REFERRER_NOT_FOUND", `referredBy: member ${c.referredBy} has not joined`),
+    };
   const commandId = commandIdOf(c);
   const events: ProposedEvent[] = [];
   const state = cloneMemberState(s);
@@ -328,7 +370,10 @@ export const decide = (state: MemberState, command: MemberCommand, ctx: DecideCo
   const { program } = ctx;
   // Step 2.
   if (!state.joined)
-    return { ok: false, rejection: reject("UNKNOWN_MEMBER", `memberId: member ${command.memberId} has not joined`) };
+    return {
+      ok: false,
+      rejection: reject("UNKNOWN_MEMBER", `memberId: member ${command.memberId} has not joined`),
+    };
   // Step 3.
   const replay = sameCommandContent(state, command);
   if (replay === true) return { ok: true, events: [], state, replay: true };
@@ -343,18 +388,20 @@ export const decide = (state: MemberState, command: MemberCommand, ctx: DecideCo
   if (now < state.lastEventAt)
     return {
       ok: false,
-      rejection: reject("OUT_OF_ORDER", `at: ${toIso(now)} is before the member's last event ${toIso(state.lastEventAt)}`),
+      rejection: reject(
+        "OUT_OF_ORDER",
+        `at: ${toIso(now)} is before the member's last event ${toIso(state.lastEventAt)}`,
+      ),
     };
   const step6 = step6For(command, program);
   const commandId = commandIdOf(command);
   const actor = command.type === "adjust" ? command.actor : undefined;
-  let rejection: Rejection | undefined;
   const events: ProposedEvent[] = [];
   const due = hasDueItems(state, program, now);
   const afterStep6 = cloneMemberState(state);
   const out = new Emitter(afterStep6, program, commandId, commandId, actor);
   if (due) runDueItems(afterStep6, out, program, now); // step 5
-  rejection = step6(afterStep6, out, now); // step 6
+  const rejection = step6(afterStep6, out, now); // step 6
   events.push(...out.events);
   if (rejection) return { ok: false, rejection };
   const next = withTierEvaluation(afterStep6, events, program, commandId, actor, now); // step 7

@@ -17,14 +17,22 @@ export const memberJoinedData = z
   .object({
     memberId: idSchema,
     kind: z.enum(["person", "organization"]),
-    birthDate: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional(),
+    birthDate: z
+      .string()
+      .regex(/^\d{4}-\d{2}-\d{2}$/)
+      .optional(),
     referredBy: idSchema.optional(),
     attributes: attributes.optional(),
   })
   .strict();
 
 export const purchaseRecordedData = z
-  .object({ purchaseId: idSchema, amount: moneySchema, channel: z.string().min(1).optional(), items: items.optional() })
+  .object({
+    purchaseId: idSchema,
+    amount: moneySchema,
+    channel: z.string().min(1).optional(),
+    items: items.optional(),
+  })
   .strict();
 
 export const purchaseRefundedData = z
@@ -64,7 +72,13 @@ export const pointsClawedBackData = z
   .strict();
 
 export const pointsDebitedData = z
-  .object({ adjustmentId: idSchema, points, reason: z.string().min(1), actor: z.string().min(1), allocations })
+  .object({
+    adjustmentId: idSchema,
+    points,
+    reason: z.string().min(1),
+    actor: z.string().min(1),
+    allocations,
+  })
   .strict();
 
 export const pointsExpiredData = z.object({ lotId: z.string().uuid(), points }).strict();
@@ -74,7 +88,11 @@ export const tierChangedData = z
   .strict();
 
 export const feedbackSubmittedData = z
-  .object({ feedbackId: idSchema, score: z.number().int().min(0).max(10), comment: z.string().min(1).optional() })
+  .object({
+    feedbackId: idSchema,
+    score: z.number().int().min(0).max(10),
+    comment: z.string().min(1).optional(),
+  })
   .strict();
 
 export const programPublishedData = z.object({ program: programSchema }).strict();

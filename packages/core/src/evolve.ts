@@ -2,7 +2,7 @@ import { enableMapSet, produce, setAutoFreeze } from "immer";
 import type { ProposedEvent } from "./envelope.js";
 import { Dec, toUnits } from "./money.js";
 import { parseTime } from "./primitives.js";
-import { type Lot, type MemberState, initialMemberState, nextEventIndex } from "./state.js";
+import { initialMemberState, type Lot, type MemberState, nextEventIndex } from "./state.js";
 
 enableMapSet();
 // Deep-freezing every new state would cost more than the decision itself.
@@ -229,7 +229,9 @@ const w = <K extends Collection>(s: MemberState, key: K): MemberState[K] => {
   if (owned === undefined || owned.has(key)) return s[key];
   owned.add(key);
   const value = s[key];
-  const copy = (value instanceof Map ? new Map(value) : value instanceof Set ? new Set(value) : [...(value as unknown[])]) as MemberState[K];
+  const copy = (
+    value instanceof Map ? new Map(value) : value instanceof Set ? new Set(value) : [...(value as unknown[])]
+  ) as MemberState[K];
   s[key] = copy;
   return copy;
 };

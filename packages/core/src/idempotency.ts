@@ -11,12 +11,17 @@ export const jsonEquals = (a: unknown, b: unknown): boolean => {
   if (a === b) return true;
   if (typeof a !== "object" || typeof b !== "object" || a === null || b === null) return false;
   if (Array.isArray(a) !== Array.isArray(b)) return false;
-  if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((x, i) => jsonEquals(x, b[i]));
+  if (Array.isArray(a) && Array.isArray(b))
+    return a.length === b.length && a.every((x, i) => jsonEquals(x, b[i]));
   const ka = Object.keys(a);
   const kb = Object.keys(b);
   return (
     ka.length === kb.length &&
-    ka.every((k) => Object.hasOwn(b, k) && jsonEquals((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]))
+    ka.every(
+      (k) =>
+        Object.hasOwn(b, k) &&
+        jsonEquals((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]),
+    )
   );
 };
 
@@ -61,7 +66,12 @@ export function sameCommandContent(s: MemberState, c: MemberCommand): boolean | 
     case "purchase": {
       const p = s.purchases.get(c.purchaseId);
       if (!p) return undefined;
-      return p.at === at(c) && sameMoney(p.amount, c.amount) && p.channel === c.channel && sameItems(p.items, c.items);
+      return (
+        p.at === at(c) &&
+        sameMoney(p.amount, c.amount) &&
+        p.channel === c.channel &&
+        sameItems(p.items, c.items)
+      );
     }
     case "refund": {
       const r = s.refunds.get(c.refundId);

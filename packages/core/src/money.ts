@@ -1,7 +1,12 @@
 import { Decimal } from "decimal.js";
 
 /** Exact decimal arithmetic for money and multipliers (spec 1): 64 significant digits, no floats. */
-export const Dec = Decimal.clone({ precision: 64, rounding: Decimal.ROUND_HALF_UP, toExpNeg: -100, toExpPos: 100 });
+export const Dec = Decimal.clone({
+  precision: 64,
+  rounding: Decimal.ROUND_HALF_UP,
+  toExpNeg: -100,
+  toExpPos: 100,
+});
 export type Dec = Decimal;
 
 export type Rounding = "floor" | "half-up" | "ceil";

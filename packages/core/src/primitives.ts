@@ -6,8 +6,7 @@ export const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
 export const MONEY_PATTERN = /^(0|[1-9][0-9]*)(\.[0-9]{1,8})?$/;
 export const DECIMAL_PATTERN = /^[0-9]+(\.[0-9]+)?$/;
 export const CURRENCY_PATTERN = /^[A-Z]{3}$/;
-const TIME_PATTERN =
-  /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?(Z|([+-])(\d{2}):(\d{2}))$/;
+const TIME_PATTERN = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?(Z|([+-])(\d{2}):(\d{2}))$/;
 
 const NORMALISED = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 // Date.parse accepts impossible dates (2011-02-30): a round trip proves the text is valid.
@@ -38,7 +37,12 @@ export const parseTime = (text: string): number | undefined => {
   const m = TIME_PATTERN.exec(text);
   if (!m) return undefined;
   const [year, month, day, hour, minute, second] = m.slice(1, 7).map(Number) as [
-    number, number, number, number, number, number,
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
   ];
   if (!isValidGregorianDate(year, month, day) || hour > 23 || minute > 59 || second > 59) return undefined;
   let offsetMin = 0;
@@ -66,11 +70,15 @@ export const parseDate = (text: string): { year: number; month: number; day: num
   return isValidGregorianDate(year, month, day) ? { year, month, day } : undefined;
 };
 
-export const idSchema = z.string().regex(ID_PATTERN, "must be an id: a letter or digit, then up to 127 of A-Z a-z 0-9 . _ : -");
+export const idSchema = z
+  .string()
+  .regex(ID_PATTERN, "must be an id: a letter or digit, then up to 127 of A-Z a-z 0-9 . _ : -");
 export const moneySchema = z
   .string()
   .regex(MONEY_PATTERN, "must be a decimal string with at most 8 fractional digits");
-export const plainDecimalSchema = z.string().regex(/^(0|[1-9][0-9]*)(\.[0-9]*[1-9])?$/, "must be a plain decimal");
+export const plainDecimalSchema = z
+  .string()
+  .regex(/^(0|[1-9][0-9]*)(\.[0-9]*[1-9])?$/, "must be a plain decimal");
 export const decimalSchema = z.string().regex(DECIMAL_PATTERN, "must be a decimal string like 1 or 1.25");
 export const currencySchema = z.string().regex(CURRENCY_PATTERN, "must be a 3-letter currency code");
 export const safeCount = z
@@ -81,7 +89,10 @@ export const safeCount = z
 /** An input time (spec 1); the parsed value stays a string, normalise with `parseTime`. */
 export const timeInputSchema = z
   .string()
-  .refine((s) => parseTime(s) !== undefined, "must be an ISO time like 2011-01-04T10:00:00Z with a valid date");
+  .refine(
+    (s) => parseTime(s) !== undefined,
+    "must be an ISO time like 2011-01-04T10:00:00Z with a valid date",
+  );
 
 /** A normalised output time (`toISOString()` form). */
 export const isoTimeOutSchema = z

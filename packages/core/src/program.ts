@@ -1,11 +1,22 @@
 import { Decimal } from "decimal.js";
 import { z } from "zod";
-import { DECIMAL_PATTERN, currencySchema, decimalSchema, idSchema, parseTime, safeCount, timeInputSchema } from "./primitives.js";
+import {
+  currencySchema,
+  DECIMAL_PATTERN,
+  decimalSchema,
+  idSchema,
+  parseTime,
+  safeCount,
+  timeInputSchema,
+} from "./primitives.js";
 
 // The program of spec section 3.
 
 // The pattern guard keeps a malformed string (already reported by decimalSchema) from throwing in Decimal.
-const positiveDecimal = decimalSchema.refine((s) => DECIMAL_PATTERN.test(s) && new Decimal(s).gt(0), "must be greater than 0");
+const positiveDecimal = decimalSchema.refine(
+  (s) => DECIMAL_PATTERN.test(s) && new Decimal(s).gt(0),
+  "must be greater than 0",
+);
 
 const campaignSchema = z
   .object({
@@ -16,7 +27,10 @@ const campaignSchema = z
     tiers: z.array(idSchema).optional(),
   })
   .strict()
-  .refine((c) => (parseTime(c.from) ?? 0) < (parseTime(c.to) ?? 0), { message: "from must be before to", path: ["to"] });
+  .refine((c) => (parseTime(c.from) ?? 0) < (parseTime(c.to) ?? 0), {
+    message: "from must be before to",
+    path: ["to"],
+  });
 
 const expirySchema = z.discriminatedUnion("policy", [
   z.object({ policy: z.literal("never") }).strict(),
@@ -24,7 +38,9 @@ const expirySchema = z.discriminatedUnion("policy", [
   z.object({ policy: z.literal("calendar"), years: safeCount.pipe(z.number().min(1)) }).strict(),
 ]);
 
-const levelSchema = z.object({ id: idSchema, threshold: decimalSchema, multiplier: positiveDecimal }).strict();
+const levelSchema = z
+  .object({ id: idSchema, threshold: decimalSchema, multiplier: positiveDecimal })
+  .strict();
 
 const nonNegative = safeCount.pipe(z.number().min(0, "must be >= 0"));
 const atLeastOne = safeCount.pipe(z.number().min(1, "must be >= 1"));
@@ -62,20 +78,40 @@ export const programSchema = z
   .superRefine((p, ctx) => {
     const levels = p.tiers.levels;
     const ids = new Set(levels.map((l) => l.id));
-    if (ids.size !== levels.length) ctx.addIssue({ code: "custom", path: ["tiers", "levels"], message: "level ids must be unique" });
+    if (ids.size !== levels.length)
+      ctx.addIssue({ code: "custom", path: ["tiers", "levels"], message: "level ids must be unique" });
     // Malformed thresholds are already reported by decimalSchema; Decimal would throw on them.
     const valid = (t: string) => DECIMAL_PATTERN.test(t);
     if (levels[0] && valid(levels[0].threshold) && !new Decimal(levels[0].threshold).isZero())
-      ctx.addIssue({ code: "custom", path: ["tiers", "levels", 0, "threshold"], message: "the first level's threshold must be 0" });
+      ctx.addIssue({
+        code: "custom",
+        path: ["tiers", "levels", 0, "threshold"],
+        message: "the first level's threshold must be 0",
+      });
     for (let i = 1; i < levels.length; i++) {
       const prev = levels[i - 1];
       const cur = levels[i];
-      if (prev && cur && valid(prev.threshold) && valid(cur.threshold) && !new Decimal(cur.threshold).gt(prev.threshold))
-        ctx.addIssue({ code: "custom", path: ["tiers", "levels", i, "threshold"], message: "thresholds must strictly increase" });
+      if (
+        prev &&
+        cur &&
+        valid(prev.threshold) &&
+        valid(cur.threshold) &&
+        !new Decimal(cur.threshold).gt(prev.threshold)
+      )
+        ctx.addIssue({
+          code: "custom",
+          path: ["tiers", "levels", i, "threshold"],
+          message: "thresholds must strictly increase",
+        });
     }
     (p.earn.campaigns ?? []).forEach((c, i) => {
       for (const t of c.tiers ?? [])
-        if (!ids.has(t)) ctx.addIssue({ code: "custom", path: ["earn", "campaigns", i, "tiers"], message: `unknown level ${t}` });
+        if (!ids.has(t))
+          ctx.addIssue({
+            code: "custom",
+            path: ["earn", "campaigns", i, "tiers"],
+            message: `unknown level ${t}`,
+          });
     });
   });
 

@@ -1,7 +1,13 @@
-import type { Campaign, Program, TierLevel } from "./program.js";
-import { birthdayInYear, calendarYear, dateInCalendar, startOfCalendarYear, startOfUtcDay } from "./calendar.js";
+import {
+  birthdayInYear,
+  calendarYear,
+  dateInCalendar,
+  startOfCalendarYear,
+  startOfUtcDay,
+} from "./calendar.js";
 import { Dec, formatMoney, roundTo, unitsToMoney } from "./money.js";
 import { DAY_MS, parseTime } from "./primitives.js";
+import type { Campaign, Program, TierLevel } from "./program.js";
 import type { MemberState, Purchase } from "./state.js";
 
 // The arithmetic of the program (spec 3, 5.2, 5.6, 5.7), shared by the decider and the audit.
@@ -36,7 +42,9 @@ export const campaignsFor = (program: Program, at: number, tier: string): Campai
  * A tier the program no longer has counts with multiplier 1.
  */
 export const purchasePoints = (program: Program, amount: string, at: number, tier: string): Dec => {
-  let value = new Dec(amount).times(program.earn.pointsPerUnit).times(levelOf(program, tier)?.multiplier ?? "1");
+  let value = new Dec(amount)
+    .times(program.earn.pointsPerUnit)
+    .times(levelOf(program, tier)?.multiplier ?? "1");
   for (const c of campaignsFor(program, at, tier)) value = value.times(c.multiplier);
   return roundTo(value, program.earn.rounding);
 };
@@ -106,14 +114,19 @@ export const evaluateTier = (program: Program, state: MemberState, t: number): T
   const levels = program.tiers.levels;
   const current = levels.findIndex((l) => l.id === state.tier);
   const wanted = levels.indexOf(target);
-  if (wanted > current) return { from: state.tier, to: target.id, direction: "up", metric: formatMoney(metric) };
+  if (wanted > current)
+    return { from: state.tier, to: target.id, direction: "up", metric: formatMoney(metric) };
   if (wanted < current && t >= state.tierSince + program.tiers.retentionDays * DAY_MS)
     return { from: state.tier, to: target.id, direction: "down", metric: formatMoney(metric) };
   return null;
 };
 
 /** Birthdays due at `now` and not paid yet (spec 5.6): [{year, at}] in time order. */
-export const dueBirthdays = (program: Program, state: MemberState, now: number): { year: number; at: number }[] => {
+export const dueBirthdays = (
+  program: Program,
+  state: MemberState,
+  now: number,
+): { year: number; at: number }[] => {
   const birthDate = state.joined?.birthDate;
   if (program.earn.birthdayBonus <= 0 || birthDate === undefined) return [];
   const cal = program.calendar;

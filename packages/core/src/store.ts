@@ -1,5 +1,5 @@
-import type { ExpectedRevision } from "./errors.js";
 import type { ProposedEvent, StoredEvent } from "./envelope.js";
+import type { ExpectedRevision } from "./errors.js";
 
 export interface AppendResult {
   /** Revision of the last event of the stream after the append. */

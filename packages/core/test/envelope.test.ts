@@ -10,13 +10,22 @@ describe("2 envelope", () => {
   });
   it("the first prevHash is sha256hex('vafa/v1\\n' + streamId)", () => {
     expect(genesisHash("member-ava")).toBe(sha256Hex("vafa/v1\nmember-ava"));
-    expect(genesisHash("member-ava")).toBe("c122692f997d49ca6a5ed83501f4152ee2c23b32340fe41aee3e20818a75a5c5");
+    expect(genesisHash("member-ava")).toBe(
+      "c122692f997d49ca6a5ed83501f4152ee2c23b32340fe41aee3e20818a75a5c5",
+    );
   });
   it("JCS sorts keys at every level, no white space, ECMAScript numbers", () => {
     expect(jcs({ b: 1, a: { d: [1, 2.5, 1e21], c: "x" } })).toBe('{"a":{"c":"x","d":[1,2.5,1e+21]},"b":1}');
   });
   it("hash = sha256hex(prevHash + '\\n' + JCS(body)) and does not depend on key order", () => {
-    const body = { streamId: "s", revision: 0, eventId: "e", type: "T", occurredAt: "t", data: { b: 2, a: 1 } };
+    const body = {
+      streamId: "s",
+      revision: 0,
+      eventId: "e",
+      type: "T",
+      occurredAt: "t",
+      data: { b: 2, a: 1 },
+    };
     const h = hashEvent("p", body);
     expect(h).toBe(sha256Hex(`p\n${jcs(body)}`));
     expect(hashEvent("p", { ...body, data: { a: 1, b: 2 } })).toBe(h);
@@ -27,10 +36,19 @@ describe("2 envelope", () => {
     const events = await c.stream("a");
     expect(events.map((e) => e.revision)).toEqual([0, 1, 2, 3]);
     expect(events[0]?.metadata.prevHash).toBe(genesisHash("member-a"));
-    for (let i = 1; i < events.length; i++) expect(events[i]?.metadata.prevHash).toBe(events[i - 1]?.metadata.hash);
-    expect(events.map((e) => e.metadata.commandId)).toEqual(["join:a", "join:a", "purchase:p1", "purchase:p1"]);
-    expect(events.every((e) => e.metadata.correlationId === e.metadata.commandId && !("actor" in e.metadata))).toBe(true);
-    for (const e of events.filter((x) => x.type === "PointsEarned")) expect((e.data as { lotId: string }).lotId).toBe(e.eventId);
+    for (let i = 1; i < events.length; i++)
+      expect(events[i]?.metadata.prevHash).toBe(events[i - 1]?.metadata.hash);
+    expect(events.map((e) => e.metadata.commandId)).toEqual([
+      "join:a",
+      "join:a",
+      "purchase:p1",
+      "purchase:p1",
+    ]);
+    expect(
+      events.every((e) => e.metadata.correlationId === e.metadata.commandId && !("actor" in e.metadata)),
+    ).toBe(true);
+    for (const e of events.filter((x) => x.type === "PointsEarned"))
+      expect((e.data as { lotId: string }).lotId).toBe(e.eventId);
     expect(events[3]?.eventId).toBe(eventIdFor("member-a", "purchase:p1", 1));
   });
 });
@@ -40,6 +58,8 @@ describe("2 event ids agree with the uuid package", () => {
     const { v5 } = await import("uuid");
     const fc = (await import("fast-check")).default;
     const { uuidV5, EVENT_ID_NAMESPACE } = await import("../src/index.js");
-    fc.assert(fc.property(fc.string({ unit: "grapheme" }), (name) => uuidV5(name) === v5(name, EVENT_ID_NAMESPACE)));
+    fc.assert(
+      fc.property(fc.string({ unit: "grapheme" }), (name) => uuidV5(name) === v5(name, EVENT_ID_NAMESPACE)),
+    );
   });
 });

@@ -3,14 +3,14 @@ import { createMemoryStore } from "@vafa/adapters/memory";
 import { createPostgresStore } from "@vafa/adapters/postgres";
 import { afterAll } from "vitest";
 import {
+  availablePoints,
   type CommandOutcome,
   createLedger,
   type EventStore,
   foldMemberEvents,
   type Program,
-  availablePoints,
-  pendingPoints,
   parseTime,
+  pendingPoints,
 } from "../src/index.js";
 
 /** A small GBP program; tests override what they exercise. */
@@ -19,7 +19,14 @@ export const baseProgram = (): Program => ({
   version: 1,
   currency: "GBP",
   calendar: "gregorian",
-  earn: { pointsPerUnit: "1", rounding: "floor", pendingDays: 0, signupBonus: 0, birthdayBonus: 0, referralBonus: 0 },
+  earn: {
+    pointsPerUnit: "1",
+    rounding: "floor",
+    pendingDays: 0,
+    signupBonus: 0,
+    birthdayBonus: 0,
+    referralBonus: 0,
+  },
   expiry: { policy: "never" },
   tiers: {
     metric: "spend",
@@ -92,7 +99,9 @@ export const testStore = (): EventStore => {
   const url = process.env.VAFA_PG_URL;
   if (process.env.VAFA_LEDGER_STORE !== "postgres") return createMemoryStore();
   if (!url) throw new Error("VAFA_LEDGER_STORE=postgres needs VAFA_PG_URL");
-  return lazyStore(() => createPostgresStore({ connectionString: url, schema: `t_${randomUUID().replaceAll("-", "")}` }));
+  return lazyStore(() =>
+    createPostgresStore({ connectionString: url, schema: `t_${randomUUID().replaceAll("-", "")}` }),
+  );
 };
 
 export const club = (prog: Program = baseProgram(), store: EventStore = testStore()) => {
@@ -104,7 +113,9 @@ export const club = (prog: Program = baseProgram(), store: EventStore = testStor
     for (const c of commands) {
       const outcome = await run(c);
       if (outcome.status !== "accepted")
-        throw new Error(`${JSON.stringify(c)} rejected: ${outcome.rejection.code} ${outcome.rejection.message}`);
+        throw new Error(
+          `${JSON.stringify(c)} rejected: ${outcome.rejection.code} ${outcome.rejection.message}`,
+        );
       events.push(...outcome.events);
     }
     return events;
@@ -140,7 +151,13 @@ export const purchase = (memberId: string, at: string, purchaseId: string, amoun
   amount,
   ...extra,
 });
-export const refund = (memberId: string, at: string, purchaseId: string, refundId: string, amount: string) => ({
+export const refund = (
+  memberId: string,
+  at: string,
+  purchaseId: string,
+  refundId: string,
+  amount: string,
+) => ({
   type: "refund",
   memberId,
   at,

@@ -42,8 +42,17 @@ describe("1, 5.6 Jalali calendar (hand-computed)", () => {
     expect(tail[0]).toEqual([
       "PointsEarned",
       "2012-03-19T00:00:00.000Z",
-      expect.objectContaining({ reason: "birthday", birthdayYear: 1390, points: 5000, expiresAt: "2012-03-20T00:00:00.000Z" }),
+      expect.objectContaining({
+        reason: "birthday",
+        birthdayYear: 1390,
+        points: 5000,
+        expiresAt: "2012-03-20T00:00:00.000Z",
+      }),
     ]);
-    expect(tail[1]).toEqual(["PointsExpired", "2012-03-20T00:00:00.000Z", expect.objectContaining({ points: 5000 })]);
+    expect(tail[1]).toEqual([
+      "PointsExpired",
+      "2012-03-20T00:00:00.000Z",
+      expect.objectContaining({ points: 5000 }),
+    ]);
   });
 });

@@ -8,7 +8,14 @@ import { club, program } from "./harness.js";
 // invariants asserted after every step.
 
 const prog = program({
-  earn: { pendingDays: 3, signupBonus: 10, birthdayBonus: 7, referralBonus: 5, rounding: "half-up", pointsPerUnit: "1.5" },
+  earn: {
+    pendingDays: 3,
+    signupBonus: 10,
+    birthdayBonus: 7,
+    referralBonus: 5,
+    rounding: "half-up",
+    pointsPerUnit: "1.5",
+  },
   expiry: { policy: "rolling", days: 20 },
   tiers: {
     windowDays: 30,
@@ -101,20 +108,29 @@ const amountArb = fc.oneof(
 
 const commandsArb = fc.commands(
   [
-    fc.tuple(memberArb, fc.option(memberArb, { nil: undefined }), fc.option(fc.date({ min: new Date("1980-01-01"), max: new Date("2000-12-31"), noInvalidDate: true }), { nil: undefined })).map(([id, ref, birth]) =>
-      simple(
-        `join ${id}`,
-        (m) => ({
-          type: "join",
-          memberId: id,
-          at: iso(m.now),
-          kind: "person",
-          ...(ref !== undefined ? { referredBy: ref } : {}),
-          ...(birth !== undefined ? { birthDate: birth.toISOString().slice(0, 10) } : {}),
-        }),
-        (m) => m.joined.add(id),
+    fc
+      .tuple(
+        memberArb,
+        fc.option(memberArb, { nil: undefined }),
+        fc.option(
+          fc.date({ min: new Date("1980-01-01"), max: new Date("2000-12-31"), noInvalidDate: true }),
+          { nil: undefined },
+        ),
+      )
+      .map(([id, ref, birth]) =>
+        simple(
+          `join ${id}`,
+          (m) => ({
+            type: "join",
+            memberId: id,
+            at: iso(m.now),
+            kind: "person",
+            ...(ref !== undefined ? { referredBy: ref } : {}),
+            ...(birth !== undefined ? { birthDate: birth.toISOString().slice(0, 10) } : {}),
+          }),
+          (m) => m.joined.add(id),
+        ),
       ),
-    ),
     fc.tuple(memberArb, amountArb).map(([id, amount]) =>
       simple(
         `purchase ${id} ${amount}`,
@@ -125,7 +141,14 @@ const commandsArb = fc.commands(
     fc.tuple(fc.nat(), amountArb).map(([i, amount]) =>
       simple(`refund #${i} ${amount}`, (m) => {
         const p = m.purchases[i % Math.max(1, m.purchases.length)] ?? { memberId: "m1", purchaseId: "none" };
-        return { type: "refund", memberId: p.memberId, at: iso(m.now), purchaseId: p.purchaseId, refundId: `c${++m.seq}`, amount };
+        return {
+          type: "refund",
+          memberId: p.memberId,
+          at: iso(m.now),
+          purchaseId: p.purchaseId,
+          refundId: `c${++m.seq}`,
+          amount,
+        };
       }),
     ),
     fc.tuple(memberArb, fc.integer({ min: 1, max: 400 })).map(([id, points]) =>
@@ -137,21 +160,34 @@ const commandsArb = fc.commands(
     ),
     fc.nat().map((i) =>
       simple(`reverse #${i}`, (m) => {
-        const r = m.redemptions[i % Math.max(1, m.redemptions.length)] ?? { memberId: "m1", redemptionId: "none" };
-        return { type: "reverse-redemption", memberId: r.memberId, at: iso(m.now), redemptionId: r.redemptionId };
+        const r = m.redemptions[i % Math.max(1, m.redemptions.length)] ?? {
+          memberId: "m1",
+          redemptionId: "none",
+        };
+        return {
+          type: "reverse-redemption",
+          memberId: r.memberId,
+          at: iso(m.now),
+          redemptionId: r.redemptionId,
+        };
       }),
     ),
-    fc.tuple(memberArb, fc.integer({ min: -300, max: 300 }).filter((n) => n !== 0)).map(([id, points]) =>
-      simple(`adjust ${id} ${points}`, (m) => ({
-        type: "adjust",
-        memberId: id,
-        at: iso(m.now),
-        adjustmentId: `a${++m.seq}`,
-        points,
-        reason: "model",
-        actor: "ops@model",
-      })),
-    ),
+    fc
+      .tuple(
+        memberArb,
+        fc.integer({ min: -300, max: 300 }).filter((n) => n !== 0),
+      )
+      .map(([id, points]) =>
+        simple(`adjust ${id} ${points}`, (m) => ({
+          type: "adjust",
+          memberId: id,
+          at: iso(m.now),
+          adjustmentId: `a${++m.seq}`,
+          points,
+          reason: "model",
+          actor: "ops@model",
+        })),
+      ),
     fc.integer({ min: 1, max: 24 * 40 }).map(
       (hours): Cmd => ({
         check: () => true,
@@ -192,7 +228,14 @@ describe("5 model-based: invariants after every step", () => {
   it("no negative lot; sum(remaining) - debt equals the flows; replay equals live state; repeats are no-ops", async () => {
     await fc.assert(
       fc.asyncProperty(commandsArb, async (cmds) => {
-        const model: Model = { now: START, seq: 0, joined: new Set(), purchases: [], redemptions: [], accepted: [] };
+        const model: Model = {
+          now: START,
+          seq: 0,
+          joined: new Set(),
+          purchases: [],
+          redemptions: [],
+          accepted: [],
+        };
         const real = club(prog);
         try {
           await fc.asyncModelRun(() => ({ model, real }), cmds);

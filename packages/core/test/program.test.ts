@@ -15,21 +15,78 @@ describe("3 program", () => {
   it.each<[string, (p: Program) => unknown]>([
     ["an unknown key", (p) => ({ ...p, extra: 1 })],
     ["an unknown nested key", (p) => ({ ...p, earn: { ...p.earn, bonus: 1 } })],
-    ["a first threshold not 0", (p) => void (p.tiers.levels[0] = { id: "bronze", threshold: "1", multiplier: "1" })],
-    ["thresholds not increasing", (p) => void (p.tiers.levels[1] = { id: "silver", threshold: "0", multiplier: "1" })],
-    ["duplicate level ids", (p) => void (p.tiers.levels[1] = { id: "bronze", threshold: "5", multiplier: "1" })],
-    ["a zero multiplier", (p) => void (p.tiers.levels[0] = { id: "bronze", threshold: "0", multiplier: "0" })],
-    ["a campaign from >= to", (p) => void (p.earn.campaigns = [{ id: "c", from: "2011-02-01T00:00:00Z", to: "2011-01-01T00:00:00Z", multiplier: "2" }])],
-    ["a campaign naming an unknown tier", (p) => void (p.earn.campaigns = [{ id: "c", from: "2011-01-01T00:00:00Z", to: "2011-02-01T00:00:00Z", multiplier: "2", tiers: ["platinum"] }])],
+    [
+      "a first threshold not 0",
+      (p) => {
+        p.tiers.levels[0] = { id: "bronze", threshold: "1", multiplier: "1" };
+      },
+    ],
+    [
+      "thresholds not increasing",
+      (p) => {
+        p.tiers.levels[1] = { id: "silver", threshold: "0", multiplier: "1" };
+      },
+    ],
+    [
+      "duplicate level ids",
+      (p) => {
+        p.tiers.levels[1] = { id: "bronze", threshold: "5", multiplier: "1" };
+      },
+    ],
+    [
+      "a zero multiplier",
+      (p) => {
+        p.tiers.levels[0] = { id: "bronze", threshold: "0", multiplier: "0" };
+      },
+    ],
+    [
+      "a campaign from >= to",
+      (p) => {
+        p.earn.campaigns = [
+          { id: "c", from: "2011-02-01T00:00:00Z", to: "2011-01-01T00:00:00Z", multiplier: "2" },
+        ];
+      },
+    ],
+    [
+      "a campaign naming an unknown tier",
+      (p) => {
+        p.earn.campaigns = [
+          {
+            id: "c",
+            from: "2011-01-01T00:00:00Z",
+            to: "2011-02-01T00:00:00Z",
+            multiplier: "2",
+            tiers: ["platinum"],
+          },
+        ];
+      },
+    ],
     ["rolling expiry with years", (p) => ({ ...p, expiry: { policy: "rolling", days: 5, years: 1 } })],
     ["never expiry with days", (p) => ({ ...p, expiry: { policy: "never", days: 5 } })],
     ["version 0", (p) => ({ ...p, version: 0 })],
     ["minPoints 0", (p) => ({ ...p, redemption: { ...p.redemption, minPoints: 0 } })],
     ["a negative bonus", (p) => ({ ...p, earn: { ...p.earn, signupBonus: -1 } })],
     ["a decimal written with exponent", (p) => ({ ...p, earn: { ...p.earn, pointsPerUnit: "1e2" } })],
-    ["a malformed multiplier", (p) => void (p.tiers.levels[1] = { id: "silver", threshold: "500", multiplier: "1,5" })],
-    ["a malformed threshold", (p) => void (p.tiers.levels[1] = { id: "silver", threshold: "5,00", multiplier: "1" })],
-    ["a malformed campaign multiplier", (p) => void (p.earn.campaigns = [{ id: "c", from: "2011-01-01T00:00:00Z", to: "2011-02-01T00:00:00Z", multiplier: "x2" }])],
+    [
+      "a malformed multiplier",
+      (p) => {
+        p.tiers.levels[1] = { id: "silver", threshold: "500", multiplier: "1,5" };
+      },
+    ],
+    [
+      "a malformed threshold",
+      (p) => {
+        p.tiers.levels[1] = { id: "silver", threshold: "5,00", multiplier: "1" };
+      },
+    ],
+    [
+      "a malformed campaign multiplier",
+      (p) => {
+        p.earn.campaigns = [
+          { id: "c", from: "2011-01-01T00:00:00Z", to: "2011-02-01T00:00:00Z", multiplier: "x2" },
+        ];
+      },
+    ],
     ["a lowercase currency", (p) => ({ ...p, currency: "gbp" })],
     ["an unknown calendar", (p) => ({ ...p, calendar: "julian" })],
   ])("rejects %s", (_name, patch) => {
@@ -67,6 +124,8 @@ describe("5.10 program versions", () => {
     await c1.ledger.publishProgram("2011-01-01T00:00:00Z");
     const changed = { ...baseProgram(), currency: "EUR" };
     const c2 = club(changed, c1.store);
-    await expect(c2.ledger.publishProgram("2011-01-02T00:00:00Z")).rejects.toMatchObject({ code: "PROGRAM_INVALID" });
+    await expect(c2.ledger.publishProgram("2011-01-02T00:00:00Z")).rejects.toMatchObject({
+      code: "PROGRAM_INVALID",
+    });
   });
 });

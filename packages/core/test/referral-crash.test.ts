@@ -12,7 +12,11 @@ describe("5.2 referral reaction exactly once, also after crashes and retries", (
       readStream: inner.readStream.bind(inner),
       listStreams: inner.listStreams.bind(inner),
       appendToStream: async (streamId, events, options) => {
-        if (streamId === "member-r" && events.some((e) => e.metadata.commandId.startsWith("referral:")) && failReferrer) {
+        if (
+          streamId === "member-r" &&
+          events.some((e) => e.metadata.commandId.startsWith("referral:")) &&
+          failReferrer
+        ) {
           failReferrer = false;
           throw new VafaError("STORE_UNAVAILABLE", "simulated crash");
         }
@@ -27,9 +31,17 @@ describe("5.2 referral reaction exactly once, also after crashes and retries", (
     expect(await inner.readStream("member-r")).toHaveLength(1);
     // A fresh process retries the same command: a no-op for the referee, the reaction for the referrer.
     const again = club(prog, inner);
-    expect(await again.run(purchase("e", "2011-01-03T00:00:00Z", "p1", "10"))).toMatchObject({ status: "accepted", replay: true });
-    expect(await again.run(purchase("e", "2011-01-03T00:00:00Z", "p1", "10"))).toMatchObject({ status: "accepted", replay: true });
+    expect(await again.run(purchase("e", "2011-01-03T00:00:00Z", "p1", "10"))).toMatchObject({
+      status: "accepted",
+      replay: true,
+    });
+    expect(await again.run(purchase("e", "2011-01-03T00:00:00Z", "p1", "10"))).toMatchObject({
+      status: "accepted",
+      replay: true,
+    });
     const bonuses = (await inner.readStream("member-r")).filter((e) => e.type === "PointsEarned");
-    expect(bonuses.map((e) => e.data)).toEqual([expect.objectContaining({ reason: "referral", refereeId: "e", points: 100 })]);
+    expect(bonuses.map((e) => e.data)).toEqual([
+      expect.objectContaining({ reason: "referral", refereeId: "e", points: 100 }),
+    ]);
   });
 });

@@ -7,7 +7,10 @@ describe("1 time zones", () => {
   it("the golden vectors give the same events under UTC, Asia/Tehran and America/Los_Angeles", () => {
     const probe = join(import.meta.dirname, "tz-probe.ts");
     const digests = ["UTC", "Asia/Tehran", "America/Los_Angeles"].map((tz) =>
-      execFileSync(process.execPath, ["--import", "tsx", probe], { env: { ...process.env, TZ: tz }, encoding: "utf8" }).trim(),
+      execFileSync(process.execPath, ["--import", "tsx", probe], {
+        env: { ...process.env, TZ: tz },
+        encoding: "utf8",
+      }).trim(),
     );
     expect(digests[0]).toMatch(/^[0-9a-f]{64}$/);
     expect(new Set(digests).size).toBe(1);

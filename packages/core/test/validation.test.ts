@@ -32,7 +32,9 @@ describe("1 money output", () => {
     expect(formatMoney("1250.00")).toBe("1250");
     expect(formatMoney("3.30")).toBe("3.3");
     expect(formatMoney("0.000")).toBe("0");
-    expect(formatMoney("123456789012345678901234567890.12345678")).toBe("123456789012345678901234567890.12345678");
+    expect(formatMoney("123456789012345678901234567890.12345678")).toBe(
+      "123456789012345678901234567890.12345678",
+    );
     expect(formatMoney("0.00000001")).toBe("0.00000001");
   });
 });
@@ -41,24 +43,71 @@ describe("5 step 1 validation", () => {
   const cases: [string, unknown, string][] = [
     ["not an object", [1, 2], "command"],
     ["unknown type", { type: "teleport", memberId: "a", at: T0 }, "type"],
-    ["unknown field before field errors", { type: "purchase", memberId: "a", at: "bad", purchaseId: "p", amount: "1", x: 1 }, "x"],
+    [
+      "unknown field before field errors",
+      { type: "purchase", memberId: "a", at: "bad", purchaseId: "p", amount: "1", x: 1 },
+      "x",
+    ],
     ["negative amount", { type: "purchase", memberId: "a", at: T0, purchaseId: "p", amount: "-5" }, "amount"],
     ["zero amount", { type: "purchase", memberId: "a", at: T0, purchaseId: "p", amount: "0" }, "amount"],
-    ["exponent amount", { type: "purchase", memberId: "a", at: T0, purchaseId: "p", amount: "1.2e9" }, "amount"],
-    ["nine decimals", { type: "purchase", memberId: "a", at: T0, purchaseId: "p", amount: "1.123456789" }, "amount"],
+    [
+      "exponent amount",
+      { type: "purchase", memberId: "a", at: T0, purchaseId: "p", amount: "1.2e9" },
+      "amount",
+    ],
+    [
+      "nine decimals",
+      { type: "purchase", memberId: "a", at: T0, purchaseId: "p", amount: "1.123456789" },
+      "amount",
+    ],
     ["number amount", { type: "purchase", memberId: "a", at: T0, purchaseId: "p", amount: 5 }, "amount"],
     ["bad id", { type: "purchase", memberId: "-a", at: T0, purchaseId: "p", amount: "5" }, "memberId"],
-    ["null optional", { type: "purchase", memberId: "a", at: T0, purchaseId: "p", amount: "5", channel: null }, "channel"],
+    [
+      "null optional",
+      { type: "purchase", memberId: "a", at: T0, purchaseId: "p", amount: "5", channel: null },
+      "channel",
+    ],
     ["missing kind", { type: "join", memberId: "a", at: T0 }, "kind"],
-    ["bad birthDate", { type: "join", memberId: "a", at: T0, kind: "person", birthDate: "1990-02-30" }, "birthDate"],
-    ["attribute object", { type: "join", memberId: "a", at: T0, kind: "person", attributes: { a: {} } }, "attributes.a"],
+    [
+      "bad birthDate",
+      { type: "join", memberId: "a", at: T0, kind: "person", birthDate: "1990-02-30" },
+      "birthDate",
+    ],
+    [
+      "attribute object",
+      { type: "join", memberId: "a", at: T0, kind: "person", attributes: { a: {} } },
+      "attributes.a",
+    ],
     ["redeem 0", { type: "redeem", memberId: "a", at: T0, redemptionId: "r", points: 0 }, "points"],
     ["redeem 1.5", { type: "redeem", memberId: "a", at: T0, redemptionId: "r", points: 1.5 }, "points"],
-    ["adjust 0", { type: "adjust", memberId: "a", at: T0, adjustmentId: "x", points: 0, reason: "r", actor: "a" }, "points"],
-    ["adjust empty actor", { type: "adjust", memberId: "a", at: T0, adjustmentId: "x", points: 1, reason: "r", actor: "" }, "actor"],
+    [
+      "adjust 0",
+      { type: "adjust", memberId: "a", at: T0, adjustmentId: "x", points: 0, reason: "r", actor: "a" },
+      "points",
+    ],
+    [
+      "adjust empty actor",
+      { type: "adjust", memberId: "a", at: T0, adjustmentId: "x", points: 1, reason: "r", actor: "" },
+      "actor",
+    ],
     ["score 11", { type: "feedback", memberId: "a", at: T0, feedbackId: "f", score: 11 }, "score"],
-    ["item quantity 0", { type: "purchase", memberId: "a", at: T0, purchaseId: "p", amount: "1", items: [{ sku: "s", quantity: 0, unitPrice: "1" }] }, "items[0].quantity"],
-    ["bad currency", { type: "purchase", memberId: "a", at: T0, purchaseId: "p", amount: "1", currency: "gbp" }, "currency"],
+    [
+      "item quantity 0",
+      {
+        type: "purchase",
+        memberId: "a",
+        at: T0,
+        purchaseId: "p",
+        amount: "1",
+        items: [{ sku: "s", quantity: 0, unitPrice: "1" }],
+      },
+      "items[0].quantity",
+    ],
+    [
+      "bad currency",
+      { type: "purchase", memberId: "a", at: T0, purchaseId: "p", amount: "1", currency: "gbp" },
+      "currency",
+    ],
     ["sweep with memberId", { type: "sweep", at: T0, memberId: "a" }, "memberId"],
   ];
   it.each(cases)("%s is VALIDATION naming the field", (_name, input, field) => {
@@ -76,10 +125,16 @@ describe("bad input leaves the store unchanged", () => {
     const c = club();
     await c.ok(join("a", T0), purchase("a", "2011-01-05T10:00:00Z", "p1", "10"));
     const before = await c.stream("a");
-    expect(await c.code({ ...purchase("a", "2011-01-06T10:00:00Z", "p2", "10"), amount: 10 })).toBe("VALIDATION");
-    expect(await c.code({ ...purchase("a", "2011-01-06T10:00:00Z", "p2", "10"), extra: true })).toBe("VALIDATION");
+    expect(await c.code({ ...purchase("a", "2011-01-06T10:00:00Z", "p2", "10"), amount: 10 })).toBe(
+      "VALIDATION",
+    );
+    expect(await c.code({ ...purchase("a", "2011-01-06T10:00:00Z", "p2", "10"), extra: true })).toBe(
+      "VALIDATION",
+    );
     expect(await c.code(purchase("a", "2011-01-06T10:00:00Z", "p2", "-10"))).toBe("VALIDATION");
-    expect(await c.code(purchase("a", "2011-01-06T10:00:00Z", "p2", "10", { currency: "EUR" }))).toBe("CURRENCY_MISMATCH");
+    expect(await c.code(purchase("a", "2011-01-06T10:00:00Z", "p2", "10", { currency: "EUR" }))).toBe(
+      "CURRENCY_MISMATCH",
+    );
     expect(await c.code(purchase("zed", "2011-01-06T10:00:00Z", "p2", "10"))).toBe("UNKNOWN_MEMBER");
     expect(await c.code(purchase("a", "2011-01-04T10:00:00Z", "p2", "10"))).toBe("OUT_OF_ORDER");
     expect(await c.stream("a")).toEqual(before);

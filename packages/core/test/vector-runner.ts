@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { createMemoryStore } from "../../adapters/src/memory/index.js";
-import { createLedger, parseTime, type Program, type StoredEvent } from "../src/index.js";
+import { createLedger, type Program, parseTime, type StoredEvent } from "../src/index.js";
 
 // Runs a golden vector folder the way `vafa import` does (spec 8) on the memory store.
 
@@ -23,7 +23,10 @@ export const runVector = async (name: string) => {
   });
   const firstAt = parsed.find(
     (v): v is { at: string } =>
-      typeof v === "object" && v !== null && typeof (v as { at?: unknown }).at === "string" && parseTime((v as { at: string }).at) !== undefined,
+      typeof v === "object" &&
+      v !== null &&
+      typeof (v as { at?: unknown }).at === "string" &&
+      parseTime((v as { at: string }).at) !== undefined,
   );
   const published = await ledger.publishProgram(firstAt ? firstAt.at : "1970-01-01T00:00:00.000Z");
   let events = published.events.length;
@@ -42,7 +45,7 @@ export const runVector = async (name: string) => {
     } else rejects.push({ line: i + 1, code: outcome.rejection.code, message: outcome.rejection.message });
   }
   const exported: StoredEvent[] = [];
-  for (const streamId of [...(await store.listStreams(""))].sort()) exported.push(...(await store.readStream(streamId)));
+  for (const streamId of [...(await store.listStreams(""))].sort())
+    exported.push(...(await store.readStream(streamId)));
   return { dir, accepted, rejected: rejects.length, events, rejects, exported };
 };
-

@@ -18,7 +18,10 @@ describe.each(["gregorian", "jalali"])("golden vector %s", (name) => {
     const r = await runVector(name);
     const summary = JSON.parse(readFileSync(join(r.dir, "expected-summary.json"), "utf8"));
     expect({ accepted: r.accepted, rejected: r.rejected, events: r.events }).toEqual(summary);
-    const expectedRejects = readNdjson(join(r.dir, "expected-rejects.ndjson")).map((x) => ({ line: x.line, code: x.code }));
+    const expectedRejects = readNdjson(join(r.dir, "expected-rejects.ndjson")).map((x) => ({
+      line: x.line,
+      code: x.code,
+    }));
     expect(r.rejects.map((x) => ({ line: x.line, code: x.code }))).toEqual(expectedRejects);
     const expected = readNdjson(join(r.dir, "expected-events.ndjson"));
     const actual = r.exported.map((e) => {

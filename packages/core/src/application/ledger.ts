@@ -1,22 +1,21 @@
 import { type MemberCommand, validateCommand } from "../commands.js";
 import { type DecideContext, type Decision, decide, decideReferral, decideSweep } from "../decide.js";
 import {
-  type ProposedEvent,
-  SCHEMA_VERSION,
-  type StoredEvent,
   eventIdFor,
   genesisHash,
   hashEvent,
   memberStreamId,
+  type ProposedEvent,
   programStreamId,
+  SCHEMA_VERSION,
+  type StoredEvent,
 } from "../envelope.js";
-import { ConcurrencyError, type Rejection, VafaError, reject } from "../errors.js";
+import { ConcurrencyError, type Rejection, reject, VafaError } from "../errors.js";
 import { applyToCopy, foldMemberEvents } from "../evolve.js";
 import { jsonEquals } from "../idempotency.js";
-import { type Program, programSchema } from "../program.js";
 import { parseTime, toIso } from "../primitives.js";
+import { type Program, programSchema } from "../program.js";
 import type { MemberState, Purchase } from "../state.js";
-import type { EventStore } from "../store.js";
 import type { CommandOutcome, Ledger, LedgerOptions } from "./types.js";
 
 const DEFAULT_MAX_ATTEMPTS = 10;
@@ -30,7 +29,11 @@ const CACHE_LIMIT = 50_000;
 export const createLedger = (options: LedgerOptions): Ledger => {
   const parsed = programSchema.safeParse(options.program);
   if (!parsed.success)
-    throw new VafaError("PROGRAM_INVALID", `program: ${parsed.error.issues[0]?.message ?? "invalid"}`, "fix the program file");
+    throw new VafaError(
+      "PROGRAM_INVALID",
+      `program: ${parsed.error.issues[0]?.message ?? "invalid"}`,
+      "fix the program file",
+    );
   // Keep the program exactly as given (ProgramPublished copies it).
   const program = options.program;
   const { store } = options;
@@ -59,14 +62,6 @@ export const createLedger = (options: LedgerOptions): Ledger => {
     return state;
   };
 
-  const append = async (state: MemberState, events: ProposedEvent[]): Promise<StoredEvent[]> => {
-    if (events.length === 0) return [];
-    await store.appendToStream(state.streamId, events, {
-      expectedRevision: state.revision < 0 ? "no_stream" : state.revision,
-    });
-    return events.map((e) => ({ ...e, recordedAt: "", position: 0n }));
-  };
-
   /** Decide and append, deciding again on fresh state after a conflict. */
   const run = async (
     streamId: string,
@@ -88,7 +83,10 @@ export const createLedger = (options: LedgerOptions): Ledger => {
           return {
             decision: {
               ok: false,
-              rejection: reject("CONCURRENCY", `${streamId}: changed by others ${attempt} times; try the command again`),
+              rejection: reject(
+                "CONCURRENCY",
+                `${streamId}: changed by others ${attempt} times; try the command again`,
+              ),
             },
             state,
           };
@@ -105,7 +103,13 @@ export const createLedger = (options: LedgerOptions): Ledger => {
     const first = firstPurchase(referee);
     if (!first) return [];
     const { decision } = await run(memberStreamId(referredBy), (referrer) =>
-      decideReferral(referrer, referee.joined?.memberId as string, first.at, `purchase:${first.purchaseId}`, program),
+      decideReferral(
+        referrer,
+        referee.joined?.memberId as string,
+        first.at,
+        `purchase:${first.purchaseId}`,
+        program,
+      ),
     );
     return decision.ok ? decision.events : [];
   };
@@ -140,12 +144,15 @@ export const createLedger = (options: LedgerOptions): Ledger => {
 
   const publishProgram = async (at: string): Promise<{ published: boolean; events: StoredEvent[] }> => {
     const atMs = parseTime(at);
-    if (atMs === undefined) throw new VafaError("VALIDATION", `at: ${at} is not a valid time`, "pass an ISO time");
+    if (atMs === undefined)
+      throw new VafaError("VALIDATION", `at: ${at} is not a valid time`, "pass an ISO time");
     const streamId = programStreamId(program.programId);
     for (let attempt = 1; ; attempt++) {
       const existing = await store.readStream(streamId);
       const same = existing.find(
-        (e) => e.type === "ProgramPublished" && (e.data as { program: Program }).program.version === program.version,
+        (e) =>
+          e.type === "ProgramPublished" &&
+          (e.data as { program: Program }).program.version === program.version,
       );
       if (same) {
         if (!jsonEquals((same.data as { program: Program }).program, program))
@@ -163,7 +170,14 @@ export const createLedger = (options: LedgerOptions): Ledger => {
       const occurredAt = toIso(atMs);
       const data = { program };
       const prevHash = last?.metadata.hash ?? genesisHash(streamId);
-      const hash = hashEvent(prevHash, { streamId, revision, eventId, type: "ProgramPublished", occurredAt, data });
+      const hash = hashEvent(prevHash, {
+        streamId,
+        revision,
+        eventId,
+        type: "ProgramPublished",
+        occurredAt,
+        data,
+      });
       const event: ProposedEvent = {
         streamId,
         revision,
@@ -182,7 +196,9 @@ export const createLedger = (options: LedgerOptions): Ledger => {
         },
       };
       try {
-        await store.appendToStream(streamId, [event], { expectedRevision: last ? last.revision : "no_stream" });
+        await store.appendToStream(streamId, [event], {
+          expectedRevision: last ? last.revision : "no_stream",
+        });
         return { published: true, events: stored([event]) };
       } catch (error) {
         if (!(error instanceof ConcurrencyError) || attempt >= maxAttempts) throw error;
@@ -203,7 +219,12 @@ export const createLedger = (options: LedgerOptions): Ledger => {
     return executeMember(command);
   };
 
-  return { program, publishProgram, execute, loadMember: (memberId: string) => load(memberStreamId(memberId)) };
+  return {
+    program,
+    publishProgram,
+    execute,
+    loadMember: (memberId: string) => load(memberStreamId(memberId)),
+  };
 };
 
 const firstPurchase = (state: MemberState): Purchase | undefined => state.purchases.values().next().value;

@@ -20,18 +20,26 @@ export interface ProjectedLedger {
   program: Program | undefined;
 }
 
-/** Folds events into a projection, remembering the highest published program. */
-export const projectEvents = async (events: AsyncIterable<StoredEvent>): Promise<ProjectedLedger> => {
-  const ledger = new LedgerProjection();
-  let program: Program | undefined;
-  for await (const event of events) {
-    ledger.apply(event);
+/** A ledger projection that also remembers the highest published program. */
+export class ReportProjection implements ProjectedLedger {
+  readonly ledger = new LedgerProjection();
+  program: Program | undefined;
+
+  apply(event: StoredEvent): void {
+    this.ledger.apply(event);
     if (event.type === "ProgramPublished") {
       const published = (event.data as { program?: Program }).program;
-      if (published && (program === undefined || published.version > program.version)) program = published;
+      if (published && (this.program === undefined || published.version > this.program.version))
+        this.program = published;
     }
   }
-  return { ledger, program };
+}
+
+/** Folds events into a projection, remembering the highest published program. */
+export const projectEvents = async (events: AsyncIterable<StoredEvent>): Promise<ProjectedLedger> => {
+  const projection = new ReportProjection();
+  for await (const event of events) projection.apply(event);
+  return projection;
 };
 
 /**

@@ -68,9 +68,8 @@ for (const [calendar, period] of Object.entries(CASES)) {
     });
 
     // One calendar is enough for the replay (each PGlite start costs seconds).
-    it.runIf(calendar === "gregorian")(
-      "8 import again: replays append nothing and count as accepted",
-      async () => {
+    if (calendar === "gregorian")
+      it("8 import again: replays append nothing and count as accepted", async () => {
         const r = await vafa([...importArgs, "--store", store, commands]);
         expect(r.code).toBe(3);
         const expected = readJson(join(dir, "expected-summary.json")) as {
@@ -82,8 +81,7 @@ for (const [calendar, period] of Object.entries(CASES)) {
           rejected: expected.rejected,
           events: 0,
         });
-      },
-    );
+      });
 
     for (const query of ["balances", "rfm", "liability", "kpis", "rollforward"] as const) {
       it(`6 ${query} --format json over the export equals the expected file`, async () => {

@@ -29,6 +29,8 @@ export const auditSource = async (options: {
   }
 };
 
+export const countOf = (n: number, noun: string): string => `${n} ${noun}${n === 1 ? "" : "s"}`;
+
 const describeReport = (report: AuditReport): string => {
   const head = `${report.streams} streams, ${report.events} events: `;
   if (report.ok) return `${head}clean\n`;
@@ -36,7 +38,7 @@ const describeReport = (report: AuditReport): string => {
     (f) =>
       `${f.code} ${f.streamId ?? "(no stream)"} revision ${f.revision ?? "-"} ${f.eventId ?? "-"}: ${f.message}`,
   );
-  return `${head}${report.findings.length} findings\n${lines.join("\n")}\n`;
+  return `${head}${countOf(report.findings.length, "finding")}\n${lines.join("\n")}\n`;
 };
 
 /** `vafa audit` (spec 7, 8): exit 0 when clean, 1 with findings. */

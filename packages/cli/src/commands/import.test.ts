@@ -142,3 +142,29 @@ describe("8 import interruption", () => {
     expect(m.stderr().trimEnd().split("\n")).toHaveLength(1);
   });
 });
+
+describe("8 import progress", () => {
+  const input = `${VECTORS}/gregorian/commands.ndjson`;
+
+  it("8 import: a terminal gets a progress bar with rate and ETA on stderr", async () => {
+    const m = memoryIo("", { tty: true });
+    await runImport(
+      { program: GREGORIAN_PROGRAM, store: "memory:", rejects: join(tmp(), "r.ndjson"), input },
+      m.io,
+    );
+    expect(m.stderr()).toMatch(/commands\/s \| ETA /);
+    expect(m.stdout()).toBe("33 accepted, 15 rejected, 68 events appended\n");
+  });
+
+  it("8 import: no progress with --json, nor when output is not a terminal", async () => {
+    const json = memoryIo("", { tty: true });
+    await runImport({ program: GREGORIAN_PROGRAM, store: "memory:", json: true, input }, json.io);
+    expect(json.stderr()).toBe("");
+    const piped = memoryIo("", { tty: false });
+    await runImport(
+      { program: GREGORIAN_PROGRAM, store: "memory:", rejects: join(tmp(), "r.ndjson"), input },
+      piped.io,
+    );
+    expect(piped.stderr()).toBe("");
+  });
+});

@@ -184,6 +184,9 @@ export const runImport = async (options: ImportOptions, io: CliIo): Promise<numb
         await reject({ line: item.line, code: outcome.rejection.code, message: outcome.rejection.message });
       }
       progress.update(item.bytesRead, summary);
+      // A store that answers from memory never leaves the microtask queue: give
+      // the event loop a turn so Ctrl-C and the progress bar are seen promptly.
+      await new Promise<void>((resolve) => setImmediate(resolve));
     };
 
     for (const item of ahead) {

@@ -9,7 +9,15 @@ export type Calendar = "gregorian" | "jalali";
 export type ReportLang = "en" | "fa";
 
 // The pieces are the projections' own shapes (spec 6), re-exported under report names.
-import type { BalanceRow, Kpis, Liability, LiabilityBucket, PointsAndValue, RfmRow, Rollforward } from "@vafa/projections";
+import type {
+  BalanceRow,
+  Kpis,
+  Liability,
+  LiabilityBucket,
+  PointsAndValue,
+  RfmRow,
+  Rollforward,
+} from "@vafa/projections";
 import { SEGMENTS } from "@vafa/projections";
 
 /** One row of `balances` as of T (spec 6). */
@@ -19,12 +27,24 @@ export const RFM_SEGMENTS = SEGMENTS;
 export type RfmSegment = (typeof RFM_SEGMENTS)[number];
 
 /** One row of `rfm` as of T (spec 6). `segment` is kept a string so unknown input cannot crash the report. */
-export type ReportRfmRow = Omit<RfmRow, "r" | "f" | "m" | "segment"> & { r: number; f: number; m: number; segment: string };
+export type ReportRfmRow = Omit<RfmRow, "r" | "f" | "m" | "segment"> & {
+  r: number;
+  f: number;
+  m: number;
+  segment: string;
+};
 
 /** `kpis` for the period [from, to) (spec 6). */
 export type ReportKpis = Kpis;
 
-export const LIABILITY_BUCKETS = ["le30", "d31_90", "d91_180", "d181_365", "gt365", "never"] as const satisfies readonly LiabilityBucket[];
+export const LIABILITY_BUCKETS = [
+  "le30",
+  "d31_90",
+  "d91_180",
+  "d181_365",
+  "gt365",
+  "never",
+] as const satisfies readonly LiabilityBucket[];
 export type LiabilityBucketKey = LiabilityBucket;
 export type ReportLiabilityBucket = PointsAndValue;
 

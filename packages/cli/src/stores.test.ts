@@ -57,3 +57,14 @@ describe("8 --store URLs", () => {
     await store.close();
   });
 });
+
+describe("postgres schema in the store URL", () => {
+  it("takes ?schema= out of the URL and keeps it apart", () => {
+    expect(parseStoreUrl("postgres://u:p@h:5432/db?schema=club_a")).toEqual({
+      kind: "postgres",
+      url: "postgres://u:p@h:5432/db",
+      schema: "club_a",
+    });
+    expect(() => parseStoreUrl("postgres://h/db?schema=a;drop")).toThrow(/schema/);
+  });
+});

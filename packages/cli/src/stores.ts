@@ -9,7 +9,7 @@ export const DEFAULT_STORE = "pglite:./.vafa";
 export type StoreLocation =
   | { kind: "memory" }
   | { kind: "pglite"; dir: string }
-  | { kind: "postgres"; url: string }
+  | { kind: "postgres"; url: string; schema?: string }
   | { kind: "esdb"; url: string };
 
 const STORE_HELP = "use pglite:<dir>, postgres://user@host/db, esdb://host:2113 or memory:";
@@ -22,9 +22,20 @@ export const parseStoreUrl = (text: string): StoreLocation => {
     if (dir.length === 0) throw usageError(`--store ${text}: pglite needs a directory, like pglite:./.vafa`);
     return { kind: "pglite", dir };
   }
-  if (/^postgres(ql)?:\/\//.test(text)) return { kind: "postgres", url: text };
+  if (/^postgres(ql)?:\/\//.test(text)) return parsePostgres(text);
   if (/^esdb(\+discover)?:\/\//.test(text)) return { kind: "esdb", url: text };
   throw usageError(`--store ${JSON.stringify(text)}: unknown store; ${STORE_HELP}`);
+};
+
+/** `postgres://...?schema=name` keeps the Vafa tables in that schema (default `public`). */
+const parsePostgres = (text: string): StoreLocation => {
+  const url = new URL(text);
+  const schema = url.searchParams.get("schema");
+  if (schema === null) return { kind: "postgres", url: text };
+  if (!/^[A-Za-z_][A-Za-z0-9_]{0,62}$/.test(schema))
+    throw usageError(`--store: schema ${JSON.stringify(schema)} must be a plain SQL identifier`);
+  url.searchParams.delete("schema");
+  return { kind: "postgres", url: url.toString(), schema };
 };
 
 /** The store URL as it can be printed: a password is masked. */
@@ -72,7 +83,10 @@ const openLocation = async (location: StoreLocation): Promise<EventStore> => {
     }
     case "postgres": {
       const { createPostgresStore } = await import("@vafa/adapters/postgres");
-      return createPostgresStore({ connectionString: location.url });
+      return createPostgresStore({
+        connectionString: location.url,
+        ...(location.schema !== undefined ? { schema: location.schema } : {}),
+      });
     }
     case "esdb": {
       const { createEventStoreDbStore } = await import("@vafa/adapters/eventstoredb");

@@ -131,6 +131,8 @@ const ndjson = await profiled("replay-ndjson", [
   "--rfm-out",
   join(outDir, "rfm-vafa.json"),
 ]);
+log("RFM alone from NDJSON (only the lines RFM reads are parsed) ...");
+const rfmOnly = await profiled("rfm-ndjson", ["--events", eventsPath]);
 log("DuckDB RFM from the same NDJSON ...");
 const duck = (
   await task("duckdb-rfm", ["--events", eventsPath, "--rfm-out", join(outDir, "rfm-duckdb.json")])
@@ -157,6 +159,8 @@ const stores = await runStores();
 
 const failures: string[] = [];
 const nd = ndjson.result;
+if (rfmOnly.result.rfmDigest !== nd.rfmDigest)
+  failures.push("RFM from the filtered rebuild differs from the full replay's");
 if (nd.rfmDigest !== duck.rfmDigest || nd.rfmRows !== duck.rfmRows) {
   const a = JSON.parse(readFileSync(join(outDir, "rfm-vafa.json"), "utf8")) as object[];
   const b = JSON.parse(readFileSync(join(outDir, "rfm-duckdb.json"), "utf8")) as object[];
@@ -192,9 +196,9 @@ const rows: [string, string, string, string][] = [
   ],
   [
     "RFM end to end from NDJSON: vafa",
-    `${fmt(n(nd.rfmEndToEndSeconds))} s`,
-    `${fmt(n(nd.rfmEndToEndSeconds) / n(duck.seconds))}x DuckDB`,
-    `target <= ${TARGETS.rfmVsDuckdb}x, goal < 1x`,
+    `${fmt(n(rfmOnly.result.seconds))} s`,
+    `${fmt(n(rfmOnly.result.seconds) / n(duck.seconds))}x DuckDB`,
+    `target <= ${TARGETS.rfmVsDuckdb}x, goal < 1x; parses only RFM's lines (full replay ${fmt(n(nd.rfmFullReplaySeconds))} s)`,
   ],
   [
     "RFM end to end from NDJSON: DuckDB",
@@ -231,9 +235,9 @@ if (n(mem.eventsPerSecond) < TARGETS.replayMemoryEventsPerSecond)
   );
 if (n(nd.maxRssMiB) > TARGETS.ndjsonPeakRssMiB)
   belowTarget.push(`replay NDJSON peak RSS ${fmt(n(nd.maxRssMiB))} MiB > 512`);
-if (n(nd.rfmEndToEndSeconds) > TARGETS.rfmVsDuckdb * n(duck.seconds))
+if (n(rfmOnly.result.seconds) > TARGETS.rfmVsDuckdb * n(duck.seconds))
   belowTarget.push(
-    `RFM end to end ${fmt(n(nd.rfmEndToEndSeconds) / n(duck.seconds))}x DuckDB > 2x\n${formatProfile(ndjson.profile)}`,
+    `RFM end to end ${fmt(n(rfmOnly.result.seconds) / n(duck.seconds))}x DuckDB > 2x\n${formatProfile(rfmOnly.profile)}`,
   );
 if (n(lr.commandsPerSecond) < TARGETS.ledgerCommandsPerSecond)
   belowTarget.push(`ledger: ${fmt(n(lr.commandsPerSecond))} cmd/s < 100k\n${formatProfile(ledger.profile)}`);

@@ -31,7 +31,7 @@ finish({
   replaySeconds: round(replaySeconds, 2),
   rfmSeconds: round(rfmSeconds, 2),
   balancesLiabilitySeconds: round(otherSeconds, 2),
-  rfmEndToEndSeconds: round(replaySeconds + rfmSeconds, 2),
+  rfmFullReplaySeconds: round(replaySeconds + rfmSeconds, 2),
   totalSeconds: round(total, 2),
   eventsPerSecond: Math.round(rebuilt.applied / replaySeconds),
   rfmRows: rfm.length,

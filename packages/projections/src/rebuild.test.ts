@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { LedgerProjection } from "./ledger.js";
-import { rebuildFromNdjson, rebuildFromStore } from "./rebuild.js";
+import { RFM_EVENT_TYPES, rebuildFromNdjson, rebuildFromStore } from "./rebuild.js";
 import { allQueries, asOfQueries, feed, storeOf } from "./test-support/compare.js";
 import { VECTOR_SETS, VECTOR_TIMES, vectorEvents, vectorPath } from "./test-support/vectors.js";
 
@@ -17,6 +17,22 @@ describe.each(VECTOR_SETS)("rebuild from an NDJSON export (%s vectors)", (set) =
     expect(allQueries(p, t.asOf, t.from, t.to)).toEqual(
       allQueries(feed(vectorEvents(set) as never), t.asOf, t.from, t.to),
     );
+  });
+
+  it("6 rfm: a rebuild reading only RFM_EVENT_TYPES gives the same rfm rows and skips the other lines", async () => {
+    const p = new LedgerProjection({ keepHistory: false });
+    const result = await rebuildFromNdjson(vectorPath(set, "expected-events.ndjson"), p, {
+      types: RFM_EVENT_TYPES,
+      until: t.asOf,
+    });
+    const needed = vectorEvents(set).filter(
+      (e) =>
+        (RFM_EVENT_TYPES as readonly string[]).includes(e.type) &&
+        (e.occurredAt <= new Date(t.asOf).toISOString() || e.type === "ProgramPublished"),
+    ).length;
+    expect(result).toMatchObject({ applied: needed, badLineCount: 0 });
+    expect(result.skipped).toBe(vectorEvents(set).length - needed);
+    expect(p.rfmAsOf(t.asOf)).toEqual(feed(vectorEvents(set) as never).rfmAsOf(t.asOf));
   });
 
   it("6 rebuild: until T without history answers as of T like the full projection", async () => {
@@ -33,6 +49,26 @@ describe.each(VECTOR_SETS)("rebuild from an NDJSON export (%s vectors)", (set) =
 });
 
 describe("rebuild input handling", () => {
+  it("with types, a line whose envelope type is another is skipped unparsed; a kept line is still checked", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "vafa-rebuild-types-"));
+    const file = join(dir, "events.ndjson");
+    const purchase = readFileSync(vectorPath("gregorian", "expected-events.ndjson"), "utf8")
+      .split("\n")
+      .find((l) => l.includes('"PurchaseRecorded"')) as string;
+    // Line 1 is broken but names another type before "data": skipped without parsing.
+    // Line 3's type cannot be read without parsing: it is kept, parsed and reported.
+    writeFileSync(
+      file,
+      [
+        '{"streamId":"member-x","type":"PointsEarned", broken',
+        purchase,
+        '{ "type": "PurchaseRecorded" broken',
+      ].join("\n"),
+    );
+    const result = await rebuildFromNdjson(file, new LedgerProjection(), { types: ["PurchaseRecorded"] });
+    expect(result).toMatchObject({ lines: 3, applied: 1, skipped: 1, badLineCount: 1, badLines: [3] });
+  });
+
   it("8 lines: a BOM, CRLF, blank and broken lines never stop a rebuild; bad lines are reported", async () => {
     const dir = mkdtempSync(join(tmpdir(), "vafa-proj-"));
     const file = join(dir, "events.ndjson");

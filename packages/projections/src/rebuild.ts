@@ -10,7 +10,22 @@ export interface RebuildOptions {
    * applied: projections use the highest published version (spec 5.10).
    */
   until?: string;
+  /**
+   * Apply only events of these types, for a query that needs no others (see
+   * `RFM_EVENT_TYPES`). From a file, a line whose envelope `type` (read from
+   * its bytes, before `"data"`) is another is skipped without being parsed;
+   * every other line is parsed and checked as usual.
+   */
+  types?: readonly string[];
 }
+
+/** What `rfmAsOf` reads (spec 6): members, purchases, refunds and the program's RFM window. */
+export const RFM_EVENT_TYPES = [
+  "MemberJoined",
+  "PurchaseRecorded",
+  "PurchaseRefunded",
+  "ProgramPublished",
+] as const;
 
 export interface RebuildResult {
   /** Events applied. */
@@ -52,6 +67,11 @@ export const rebuildFromStore = async (
 const isFileError = (e: unknown): boolean =>
   e instanceof Error && !(e instanceof VafaError) && typeof (e as NodeJS.ErrnoException).code === "string";
 
+const NEWLINE = 10;
+const QUOTE = 34;
+const TYPE_KEY = Buffer.from('"type":"');
+const DATA_KEY = Buffer.from('"data":');
+
 const isEnvelope = (v: unknown): v is ProjectionEvent => {
   if (v === null || typeof v !== "object") return false;
   const e = v as Record<string, unknown>;
@@ -88,10 +108,41 @@ export const rebuildFromNdjson = async (
       if (result.badLines.length < 100) result.badLines.push(result.lines);
       return;
     }
-    if (until !== undefined && value.occurredAt > until && value.type !== "ProgramPublished")
+    if (
+      (until !== undefined && value.occurredAt > until && value.type !== "ProgramPublished") ||
+      (wanted !== undefined && !wanted.has(value.type))
+    )
       result.skipped++;
     else if (projection.apply(value)) result.applied++;
     else result.skipped++;
+  };
+  const skipLine = (): void => {
+    result.lines++;
+    result.skipped++;
+  };
+  const wanted = options.types === undefined ? undefined : new Set(options.types);
+  const wantedNames = options.types?.map((t) => Buffer.from(t, "latin1"));
+  /**
+   * Whether a line may hold a wanted event. The envelope's `"type":"` comes
+   * before `"data":` (spec 2 key order), so its value is read without parsing;
+   * a line where that cannot be told is kept (and parsed).
+   */
+  const mayBeWanted = (chunk: Buffer, start: number, end: number): boolean => {
+    if (!wantedNames) return true;
+    const t = chunk.indexOf(TYPE_KEY, start);
+    if (t < 0 || t >= end) return true;
+    const d = chunk.indexOf(DATA_KEY, start);
+    if (d >= 0 && d < t) return true;
+    const nameStart = t + TYPE_KEY.length;
+    const nameEnd = chunk.indexOf(QUOTE, nameStart);
+    if (nameEnd < 0 || nameEnd >= end) return true;
+    for (const name of wantedNames)
+      if (
+        name.length === nameEnd - nameStart &&
+        chunk.compare(name, 0, name.length, nameStart, nameEnd) === 0
+      )
+        return true;
+    return false;
   };
   // Split on the newline byte before decoding: UTF-8 never uses byte 10 inside
   // a character, and decoding line by line is several times faster than
@@ -99,10 +150,25 @@ export const rebuildFromNdjson = async (
   let rest: Buffer | undefined;
   try {
     for await (const read of createReadStream(path, { highWaterMark: 1 << 20 })) {
-      const chunk = rest === undefined ? (read as Buffer) : Buffer.concat([rest, read as Buffer]);
+      const chunk = read as Buffer;
       let start = 0;
-      for (let nl = chunk.indexOf(10, start); nl >= 0; nl = chunk.indexOf(10, start)) {
-        onLine(chunk.toString("utf8", start, nl));
+      let nl = chunk.indexOf(NEWLINE);
+      if (rest !== undefined) {
+        // Only the line cut by the previous chunk is joined (a small copy).
+        if (nl < 0) {
+          rest = Buffer.concat([rest, chunk]);
+          continue;
+        }
+        const joined = Buffer.concat([rest, chunk.subarray(0, nl)]);
+        if (mayBeWanted(joined, 0, joined.length)) onLine(joined.toString("utf8"));
+        else skipLine();
+        rest = undefined;
+        start = nl + 1;
+        nl = chunk.indexOf(NEWLINE, start);
+      }
+      for (; nl >= 0; nl = chunk.indexOf(NEWLINE, start)) {
+        if (mayBeWanted(chunk, start, nl)) onLine(chunk.toString("utf8", start, nl));
+        else skipLine();
         start = nl + 1;
       }
       rest = start < chunk.length ? chunk.subarray(start) : undefined;

@@ -14,29 +14,55 @@ type Fns = Pick<
 >;
 const fns: Record<CalendarName, Fns> = { gregorian: greg, jalali: jal };
 
+/** Memoises a pure calendar function: date-fns on UTCDate costs microseconds a call, and decisions repeat the same days. */
+const memo = <A extends (string | number)[], R>(
+  fn: (...args: A) => R,
+  limit = 100_000,
+): ((...args: A) => R) => {
+  const cache = new Map<string, R>();
+  return (...args: A): R => {
+    const key = args.join("|");
+    let value = cache.get(key);
+    if (value === undefined) {
+      if (cache.size >= limit) cache.clear();
+      value = fn(...args);
+      cache.set(key, value);
+    }
+    return value;
+  };
+};
+
 /** The year of an instant in the calendar. */
 export const calendarYear = (calendar: CalendarName, ms: number): number =>
-  fns[calendar].getYear(new UTCDate(ms));
+  yearOfDay(calendar, floorDays(ms));
+const yearOfDay = memo((calendar: CalendarName, day: number): number =>
+  fns[calendar].getYear(new UTCDate(day * DAY_MS)),
+);
 
 /** 00:00 UTC of the first day of `year` in the calendar (1 January / 1 Farvardin). */
-export const startOfCalendarYear = (calendar: CalendarName, year: number): number => {
+export const startOfCalendarYear = (calendar: CalendarName, year: number): number =>
+  yearStart(calendar, year);
+const yearStart = memo((calendar: CalendarName, year: number): number => {
   const f = fns[calendar];
   // Mid-year anchor: any day inside the target year works.
   const anchor = f.setYear(f.startOfYear(new UTCDate(Date.UTC(2000, 5, 15))), year);
   return f.startOfYear(anchor).getTime();
-};
+});
 
 /** A Gregorian `YYYY-MM-DD` as {year, monthIndex, day} in the calendar. */
 export const dateInCalendar = (
   calendar: CalendarName,
   gregorianDate: string,
-): { year: number; monthIndex: number; day: number } => {
-  const [y, m, d] = gregorianDate.split("-").map(Number) as [number, number, number];
-  const at = new UTCDate(0);
-  at.setUTCFullYear(y, m - 1, d);
-  const f = fns[calendar];
-  return { year: f.getYear(at), monthIndex: f.getMonth(at), day: f.getDate(at) };
-};
+): { year: number; monthIndex: number; day: number } => dateParts(calendar, gregorianDate);
+const dateParts = memo(
+  (calendar: CalendarName, gregorianDate: string): { year: number; monthIndex: number; day: number } => {
+    const [y, m, d] = gregorianDate.split("-").map(Number) as [number, number, number];
+    const at = new UTCDate(0);
+    at.setUTCFullYear(y, m - 1, d);
+    const f = fns[calendar];
+    return { year: f.getYear(at), monthIndex: f.getMonth(at), day: f.getDate(at) };
+  },
+);
 
 /**
  * Start of the day of the birthday in `year` of the calendar; a day the month
@@ -46,15 +72,18 @@ export const birthdayInYear = (
   calendar: CalendarName,
   birth: { monthIndex: number; day: number },
   year: number,
-): number => {
-  const f = fns[calendar];
-  const monthStart = f.set(new UTCDate(startOfCalendarYear(calendar, year)), {
-    month: birth.monthIndex,
-    date: 1,
-  });
-  const day = Math.min(birth.day, f.getDaysInMonth(monthStart));
-  return monthStart.getTime() + (day - 1) * DAY_MS;
-};
+): number => birthday(calendar, birth.monthIndex, birth.day, year);
+const birthday = memo(
+  (calendar: CalendarName, monthIndex: number, dayOfMonth: number, year: number): number => {
+    const f = fns[calendar];
+    const monthStart = f.set(new UTCDate(startOfCalendarYear(calendar, year)), {
+      month: monthIndex,
+      date: 1,
+    });
+    const day = Math.min(dayOfMonth, f.getDaysInMonth(monthStart));
+    return monthStart.getTime() + (day - 1) * DAY_MS;
+  },
+);
 
 /** 00:00 UTC of the day of an instant. */
 export const startOfUtcDay = (ms: number): number => floorDays(ms) * DAY_MS;

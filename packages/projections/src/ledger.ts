@@ -34,6 +34,9 @@ export class MemberRecord {
   private asOf: { cut: string; inclusive: boolean; size: number; fold: MemberFold } | undefined = undefined;
   private period: { from: string; to: string; size: number; value: MemberPeriod } | undefined = undefined;
 
+  /** Lot count past which spent lots are dropped next (doubles, so the scans stay amortised). */
+  private pruneAt = PRUNE_FROM;
+
   constructor(
     readonly memberId: string,
     readonly keepHistory: boolean,
@@ -44,7 +47,14 @@ export class MemberRecord {
 
   /** Applies an event straight to the live fold (projections without history). */
   applyNow(type: EventType, at: string, data: unknown): void {
-    this.live().apply(type, at, data);
+    const fold = this.live();
+    fold.apply(type, at, data);
+    // Without history, queries never look before the member's last event, so
+    // lots that are empty and expired by then can go: memory follows live lots.
+    if (!this.keepHistory && fold.lots.length > this.pruneAt) {
+      fold.dropSpentLots(at);
+      this.pruneAt = Math.max(PRUNE_FROM, 2 * fold.lots.length);
+    }
   }
 
   /** The fold of every applied event. */
@@ -91,6 +101,9 @@ export class MemberRecord {
     return value;
   }
 }
+
+/** Lots a member may hold before empty, expired ones are dropped (projections without history). */
+const PRUNE_FROM = 32;
 
 const historyError = (memberId: string, cut: string): VafaError =>
   new VafaError(

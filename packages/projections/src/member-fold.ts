@@ -78,7 +78,7 @@ export class MemberFold {
   clawedBack = 0;
   debited = 0;
   /** Lots in creation order. */
-  readonly lots: LotState[] = [];
+  lots: LotState[] = [];
   /** Purchases in recording order. */
   readonly purchases: PurchaseState[] = [];
   // Most members have a handful of lots: a linear scan beats a Map per member
@@ -190,6 +190,19 @@ export class MemberFold {
       const lot = this.lot(a.lotId);
       if (lot !== undefined) lot.remaining -= num(a.points);
     }
+  }
+
+  /**
+   * Forgets lots that are empty and expired at `at` (spec 5.4). Nothing can
+   * use them again: an event naming one later (a reversal into an expired
+   * lot, then its at-once expiry, spec 5.5) changes only the sums, which come
+   * from the events. Only for folds that are never asked about earlier times.
+   */
+  dropSpentLots(at: string): void {
+    const kept = this.lots.filter((l) => !(l.remaining === 0 && l.expiresAt !== null && l.expiresAt <= at));
+    if (kept.length === this.lots.length) return;
+    this.lots = kept;
+    this.lotIndex = undefined;
   }
 
   /** The lot with this id (the first one, if an id repeats). */

@@ -8,7 +8,6 @@ import {
   type ProposedEvent,
   programStreamId,
   SCHEMA_VERSION,
-  type StoredEvent,
 } from "../envelope.js";
 import { ConcurrencyError, type Rejection, reject, VafaError } from "../errors.js";
 import { applyToCopy, foldMemberEvents } from "../evolve.js";
@@ -114,9 +113,6 @@ export const createLedger = (options: LedgerOptions): Ledger => {
     return decision.ok ? decision.events : [];
   };
 
-  const stored = (events: ProposedEvent[]): StoredEvent[] =>
-    events.map((e) => ({ ...e, recordedAt: e.occurredAt, position: 0n }));
-
   const executeMember = async (command: MemberCommand): Promise<CommandOutcome> => {
     const streamId = memberStreamId(command.memberId);
     const referredBy = command.type === "join" ? command.referredBy : undefined;
@@ -130,7 +126,7 @@ export const createLedger = (options: LedgerOptions): Ledger => {
     // Purchases are kept in time order: the first entry is the first purchase.
     if (command.type === "purchase" && firstPurchase(state)?.purchaseId === command.purchaseId)
       events.push(...(await ensureReferral(state)));
-    return { status: "accepted", events: stored(events), replay: decision.replay };
+    return { status: "accepted", events, replay: decision.replay };
   };
 
   const sweep = async (at: string): Promise<CommandOutcome> => {
@@ -139,10 +135,10 @@ export const createLedger = (options: LedgerOptions): Ledger => {
       const { decision } = await run(streamId, (s) => decideSweep(s, at, program));
       if (decision.ok) events.push(...decision.events);
     }
-    return { status: "accepted", events: stored(events), replay: false };
+    return { status: "accepted", events, replay: false };
   };
 
-  const publishProgram = async (at: string): Promise<{ published: boolean; events: StoredEvent[] }> => {
+  const publishProgram = async (at: string): Promise<{ published: boolean; events: ProposedEvent[] }> => {
     const atMs = parseTime(at);
     if (atMs === undefined)
       throw new VafaError("VALIDATION", `at: ${at} is not a valid time`, "pass an ISO time");
@@ -199,7 +195,7 @@ export const createLedger = (options: LedgerOptions): Ledger => {
         await store.appendToStream(streamId, [event], {
           expectedRevision: last ? last.revision : "no_stream",
         });
-        return { published: true, events: stored([event]) };
+        return { published: true, events: [event] };
       } catch (error) {
         if (!(error instanceof ConcurrencyError) || attempt >= maxAttempts) throw error;
       }

@@ -1,12 +1,16 @@
-import type { StoredEvent } from "../envelope.js";
+import type { ProposedEvent } from "../envelope.js";
 import type { Rejection } from "../errors.js";
 import type { Program } from "../program.js";
 import type { MemberState } from "../state.js";
 import type { EventStore } from "../store.js";
 
-/** What happened to one command. `events` are the events this call appended (empty for a no-op replay). */
+/**
+ * What happened to one command. `events` are the events this call appended
+ * (empty for a no-op replay), as they were proposed to the store: read them
+ * back from the store for `recordedAt` and positions.
+ */
 export type CommandOutcome =
-  | { status: "accepted"; events: StoredEvent[]; replay: boolean }
+  | { status: "accepted"; events: ProposedEvent[]; replay: boolean }
   | { status: "rejected"; rejection: Rejection };
 
 export interface LedgerOptions {
@@ -23,7 +27,7 @@ export interface Ledger {
    * Publishes `program` (spec 5.10) if its version is not in the program stream yet.
    * `at` dates the `ProgramPublished` event.
    */
-  publishProgram(at: string): Promise<{ published: boolean; events: StoredEvent[] }>;
+  publishProgram(at: string): Promise<{ published: boolean; events: ProposedEvent[] }>;
   /** Validates and decides one command (a parsed JSON value of spec 5) and appends its events. */
   execute(command: unknown): Promise<CommandOutcome>;
   /** The member's state as the ledger decides on it (caught up with the store). */

@@ -33,9 +33,10 @@ const UNIT = 10n ** BigInt(UNIT_DIGITS);
 /** Money string (spec 1 pattern) to an integer count of 1e-8. */
 export const toUnits = (money: string): bigint => {
   const dot = money.indexOf(".");
-  if (dot < 0) return BigInt(money) * UNIT;
-  const frac = money.slice(dot + 1).padEnd(UNIT_DIGITS, "0");
-  return BigInt(money.slice(0, dot)) * UNIT + BigInt(frac);
+  const frac = dot < 0 ? "" : money.slice(dot + 1);
+  return BigInt(
+    (dot < 0 ? money : money.slice(0, dot)) + frac.padEnd(UNIT_DIGITS, "0").slice(0, UNIT_DIGITS),
+  );
 };
 
 /** Units of 1e-8 back to a plain money string without trailing zeros. */

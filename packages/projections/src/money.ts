@@ -1,10 +1,11 @@
+import { toUnits, unitsToMoney } from "@vafa/core";
+
 // Exact money and rate arithmetic for the projections, without decimal.js in the
 // hot path (spec 1): amounts are bigint counts of 1e-8 units (money has at most
 // 8 fractional digits), so sums are exact and cheap.
 
 /** Fractional digits of a scaled money amount. */
 export const MONEY_SCALE = 8;
-const SCALE_ZEROS = "00000000";
 
 /**
  * A money string (`^(0|[1-9][0-9]*)(\.[0-9]{1,8})?$`) as bigint units of 1e-8.
@@ -13,13 +14,8 @@ const SCALE_ZEROS = "00000000";
  */
 export const parseMoney = (text: string): bigint => {
   if (typeof text !== "string") return 0n;
-  const dot = text.indexOf(".");
-  const digits =
-    dot < 0
-      ? text + SCALE_ZEROS
-      : text.slice(0, dot) + (text.slice(dot + 1) + SCALE_ZEROS).slice(0, MONEY_SCALE);
   try {
-    return BigInt(digits);
+    return toUnits(text);
   } catch {
     return 0n;
   }
@@ -54,7 +50,7 @@ export const formatScaled = (units: bigint, scale: number): string => {
   return negative && digits !== "0" ? `-${digits}` : digits;
 };
 
-export const formatMoneyUnits = (units: bigint): string => formatScaled(units, MONEY_SCALE);
+export const formatMoneyUnits = (units: bigint): string => unitsToMoney(units);
 
 /** `points * value` as a plain decimal string, exact. */
 export const pointsValue = (points: number, value: ScaledDecimal): string =>

@@ -9,14 +9,7 @@ import type {
   ReverseRedemptionCommand,
 } from "./commands.js";
 import { commandIdOf } from "./commands.js";
-import {
-  type EventMetadata,
-  eventIdFor,
-  genesisHash,
-  hashEvent,
-  type ProposedEvent,
-  SCHEMA_VERSION,
-} from "./envelope.js";
+import { eventIdFor, type ProposedEvent, sealEvent } from "./envelope.js";
 import { type Rejection, reject } from "./errors.js";
 import type { Allocation, EventDataMap, EventType } from "./events.js";
 import { applyMemberEvent, cloneMemberState } from "./evolve.js";
@@ -64,36 +57,17 @@ class Emitter {
   }
 
   emit<T extends EventType>(type: T, at: number, data: EventDataMap[T], eventId = this.nextEventId()): void {
-    const revision = this.s.revision + 1;
-    const occurredAt = toIso(at);
-    const prevHash = this.s.lastHash ?? genesisHash(this.s.streamId);
-    const hash = hashEvent(prevHash, {
+    const stamp = {
       streamId: this.s.streamId,
-      revision,
-      eventId,
-      type,
-      occurredAt,
-      data,
-    });
-    const metadata: EventMetadata = {
-      schemaVersion: SCHEMA_VERSION,
+      revision: this.s.revision + 1,
+      lastHash: this.s.lastHash,
       programId: this.program.programId,
       programVersion: this.program.version,
       commandId: this.commandId,
       correlationId: this.correlationId,
-      ...(this.actor !== undefined ? { actor: this.actor } : {}),
-      prevHash,
-      hash,
+      actor: this.actor,
     };
-    const event = {
-      streamId: this.s.streamId,
-      revision,
-      eventId,
-      type,
-      occurredAt,
-      data,
-      metadata,
-    } as ProposedEvent;
+    const event = sealEvent(stamp, eventId, type, toIso(at), data) as ProposedEvent;
     applyMemberEvent(this.s, event);
     this.events.push(event);
   }

@@ -112,3 +112,41 @@ export const toEnvelope = (e: StoredEvent | EventEnvelope): EventEnvelope => {
     metadata,
   } as EventEnvelope;
 };
+
+/** What a command stamps on each event it appends (spec 2). */
+export interface EventStamp {
+  streamId: string;
+  /** Revision of the new event. */
+  revision: number;
+  /** Hash of the stream's previous event; `null` for the first. */
+  lastHash: string | null;
+  programId: string;
+  programVersion: number;
+  commandId: string;
+  correlationId: string;
+  actor?: string | undefined;
+}
+
+/** An event with its envelope, metadata and link in the stream's hash chain (spec 2). */
+export const sealEvent = <T extends EventType>(
+  stamp: EventStamp,
+  eventId: string,
+  type: T,
+  occurredAt: string,
+  data: EventDataMap[T],
+): ProposedEvent<T> => {
+  const { streamId, revision } = stamp;
+  const prevHash = stamp.lastHash ?? genesisHash(streamId);
+  const hash = hashEvent(prevHash, { streamId, revision, eventId, type, occurredAt, data });
+  const metadata: EventMetadata = {
+    schemaVersion: SCHEMA_VERSION,
+    programId: stamp.programId,
+    programVersion: stamp.programVersion,
+    commandId: stamp.commandId,
+    correlationId: stamp.correlationId,
+    ...(stamp.actor !== undefined ? { actor: stamp.actor } : {}),
+    prevHash,
+    hash,
+  };
+  return { streamId, revision, eventId, type, occurredAt, data, metadata };
+};

@@ -1,14 +1,6 @@
 import { type MemberCommand, validateCommand } from "../commands.js";
 import { type DecideContext, type Decision, decide, decideReferral, decideSweep } from "../decide.js";
-import {
-  eventIdFor,
-  genesisHash,
-  hashEvent,
-  memberStreamId,
-  type ProposedEvent,
-  programStreamId,
-  SCHEMA_VERSION,
-} from "../envelope.js";
+import { eventIdFor, memberStreamId, type ProposedEvent, programStreamId, sealEvent } from "../envelope.js";
 import { ConcurrencyError, type Rejection, reject, VafaError } from "../errors.js";
 import { applyToCopy, foldMemberEvents } from "../evolve.js";
 import { jsonEquals } from "../idempotency.js";
@@ -162,35 +154,21 @@ export const createLedger = (options: LedgerOptions): Ledger => {
       const last = existing[existing.length - 1];
       const revision = (last?.revision ?? -1) + 1;
       const commandId = `publish:${program.programId}:${program.version}`;
-      const eventId = eventIdFor(streamId, commandId, 0);
-      const occurredAt = toIso(atMs);
-      const data = { program };
-      const prevHash = last?.metadata.hash ?? genesisHash(streamId);
-      const hash = hashEvent(prevHash, {
-        streamId,
-        revision,
-        eventId,
-        type: "ProgramPublished",
-        occurredAt,
-        data,
-      });
-      const event: ProposedEvent = {
-        streamId,
-        revision,
-        eventId,
-        type: "ProgramPublished",
-        occurredAt,
-        data,
-        metadata: {
-          schemaVersion: SCHEMA_VERSION,
+      const event = sealEvent(
+        {
+          streamId,
+          revision,
+          lastHash: last?.metadata.hash ?? null,
           programId: program.programId,
           programVersion: program.version,
           commandId,
           correlationId: commandId,
-          prevHash,
-          hash,
         },
-      };
+        eventIdFor(streamId, commandId, 0),
+        "ProgramPublished",
+        toIso(atMs),
+        { program },
+      ) as ProposedEvent;
       try {
         await store.appendToStream(streamId, [event], {
           expectedRevision: last ? last.revision : "no_stream",

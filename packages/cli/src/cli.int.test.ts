@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { runCli } from "./cli.js";
-import { memoryIo } from "./test-support/memory-io.js";
+import { memoryIo } from "./testing/memory-io.js";
 
 const run = async (args: string[], stdin = "") => {
   const m = memoryIo(stdin);

@@ -2,7 +2,7 @@ import { createRequire } from "node:module";
 import { Command, CommanderError, Option } from "commander";
 import { QUERIES, type QueryName } from "./commands/query-names.js";
 import { describeError, EXIT, usageError } from "./errors.js";
-import { FORMATS, type OutputFormat } from "./format.js";
+import { FORMATS, type OutputFormat } from "./output-format.js";
 import { type CliIo, processIo } from "./io.js";
 import { DEFAULT_STORE } from "./stores.js";
 import { parseTimeFlag } from "./times.js";

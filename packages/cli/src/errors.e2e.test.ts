@@ -1,8 +1,8 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { fixture, tempDir } from "./support/files.js";
-import { cliEntry, type VafaResult, vafa } from "./support/vafa.js";
+import { fixture, tempDir } from "./testing/files.js";
+import { cliEntry, type VafaResult, vafa } from "./testing/vafa.js";
 
 // Spec 8: every error a person can cause prints one clear line naming the
 // thing, exits non-zero, and never shows a stack trace.

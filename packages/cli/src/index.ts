@@ -8,7 +8,7 @@ export {
   renderCsv,
   renderJson,
   renderTable,
-} from "./format.js";
+} from "./output-format.js";
 export type { CliIo } from "./io.js";
 export { type InputLine, isBlankLine, readLines } from "./lines.js";
 export { loadProgram, parseProgram } from "./program-file.js";

@@ -2,8 +2,8 @@ import { readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { parse as parseCsv } from "csv-parse/sync";
 import { beforeAll, describe, expect, it } from "vitest";
-import { fixture, ndjson, readNdjson, tempDir } from "./support/files.js";
-import { cliEntry, vafa } from "./support/vafa.js";
+import { fixture, ndjson, readNdjson, tempDir } from "./testing/files.js";
+import { cliEntry, vafa } from "./testing/vafa.js";
 
 // Every command and every output format on a slice of real data (UCI Online
 // Retail, fixtures/online-retail/ATTRIBUTION.md).

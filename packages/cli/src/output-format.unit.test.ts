@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { flattenRow, render, renderCsv, renderTable } from "./format.js";
+import { flattenRow, render, renderCsv, renderTable } from "./output-format.js";
 
 const balances = [
   { memberId: "ava", available: 806, tier: "silver", tierSince: "2011-05-10T00:00:00.000Z" },

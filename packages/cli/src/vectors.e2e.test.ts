@@ -1,8 +1,8 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { fixture, ndjson, readJson, readNdjson, tempDir, withoutRecordedAt } from "./support/files.js";
-import { cliEntry, vafa } from "./support/vafa.js";
+import { fixture, ndjson, readJson, readNdjson, tempDir, withoutRecordedAt } from "./testing/files.js";
+import { cliEntry, vafa } from "./testing/vafa.js";
 
 // The built CLI on the golden vectors (fixtures/vectors/README.md): the same
 // answers over memory, PGlite and an export file.

@@ -14,9 +14,9 @@ import {
   storeOf,
   VECTOR_SPAN,
   vectorHistoryArb,
-} from "./test-support/compare.js";
-import { type History, runScenario, scenarioArb } from "./test-support/histories.js";
-import type { VectorSet } from "./test-support/vectors.js";
+} from "./testing/compare.js";
+import { type History, runScenario, scenarioArb } from "./testing/histories.js";
+import type { VectorSet } from "./testing/vectors.js";
 
 const DAY = 86_400_000;
 

@@ -2,7 +2,7 @@ import { createMemoryStore } from "@vafa/adapters/memory";
 import { createLedger, type Program, type StoredEvent } from "@vafa/core";
 import { describe, expect, it } from "vitest";
 import { LedgerProjection } from "./ledger.js";
-import { asOfQueries, feed, iso } from "./test-support/compare.js";
+import { asOfQueries, feed, iso } from "./testing/compare.js";
 
 // 6 as of T without history: dropping lots that are empty and expired keeps
 // memory to live lots and changes no answer, reversals into expired lots included.

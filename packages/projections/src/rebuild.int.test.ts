@@ -4,8 +4,8 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { LedgerProjection } from "./ledger.js";
 import { RFM_EVENT_TYPES, rebuildFromNdjson, rebuildFromStore } from "./rebuild.js";
-import { allQueries, asOfQueries, feed, storeOf } from "./test-support/compare.js";
-import { VECTOR_SETS, VECTOR_TIMES, vectorEvents, vectorPath } from "./test-support/vectors.js";
+import { allQueries, asOfQueries, feed, storeOf } from "./testing/compare.js";
+import { VECTOR_SETS, VECTOR_TIMES, vectorEvents, vectorPath } from "./testing/vectors.js";
 
 describe.each(VECTOR_SETS)("rebuild from an NDJSON export (%s vectors)", (set) => {
   const t = VECTOR_TIMES[set];

@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { createEngagementProjection } from "./engagement/engagement.js";
 import { LedgerProjection } from "./ledger.js";
 import type { ProjectionEvent } from "./projection.js";
-import { vectorEvents, vectorJson } from "./test-support/vectors.js";
+import { vectorEvents, vectorJson } from "./testing/vectors.js";
 
 const isoArb = fc
   .integer({ min: Date.UTC(2010, 0, 2), max: Date.UTC(2013, 0, 1) })

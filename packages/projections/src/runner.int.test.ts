@@ -5,8 +5,8 @@ import { createEngagementProjection, type TierChangeRow } from "./engagement/eng
 import { LedgerProjection } from "./ledger.js";
 import type { Projection, ProjectionEvent } from "./projection.js";
 import { createProjectionRunner } from "./runner.js";
-import { allQueries, feed, storeOf } from "./test-support/compare.js";
-import { VECTOR_TIMES, vectorEvents } from "./test-support/vectors.js";
+import { allQueries, feed, storeOf } from "./testing/compare.js";
+import { VECTOR_TIMES, vectorEvents } from "./testing/vectors.js";
 
 const waitFor = async (check: () => boolean): Promise<void> => {
   for (let i = 0; i < 500 && !check(); i++) await new Promise((r) => setTimeout(r, 5));

@@ -1,6 +1,6 @@
 import { EventStoreDBClient } from "@eventstore/db-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type StandIn, startStandIn } from "../../test/esdb-standin/server.js";
+import { type StandIn, startStandIn } from "../testing/esdb-standin/server.js";
 import { describeEventStoreContract } from "../contract/event-store.contract.js";
 import { collect, purchaseEvents, uniqueStreamId } from "../contract/fixtures.js";
 import { createEventStoreDbStore, packPosition, unpackPosition } from "./index.js";

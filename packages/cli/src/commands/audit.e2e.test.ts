@@ -1,8 +1,8 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { fixture, tempDir } from "./support/files.js";
-import { cliEntry, vafa } from "./support/vafa.js";
+import { fixture, tempDir } from "../testing/files.js";
+import { cliEntry, vafa } from "../testing/vafa.js";
 
 // Spec 7 and 8: one tampered byte in one event of an export makes the audit
 // exit 1 with exactly one HASH_MISMATCH, naming that stream and revision.

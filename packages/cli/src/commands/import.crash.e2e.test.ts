@@ -2,8 +2,8 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { beforeAll, describe, expect, it } from "vitest";
-import { fixture, readNdjson, tempDir } from "./support/files.js";
-import { cliEntry, startVafa, vafa } from "./support/vafa.js";
+import { fixture, readNdjson, tempDir } from "../testing/files.js";
+import { cliEntry, startVafa, vafa } from "../testing/vafa.js";
 
 // Issue 4 acceptance: SIGKILL an import mid-run, run it again: every command
 // is applied exactly once and the audit is clean.

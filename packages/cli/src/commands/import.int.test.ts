@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Readable } from "node:stream";
 import { describe, expect, it } from "vitest";
-import { memoryIo } from "../test-support/memory-io.js";
+import { memoryIo } from "../testing/memory-io.js";
 import { EPOCH, runImport, validAtOf } from "./import.js";
 
 const VECTORS = "fixtures/vectors";

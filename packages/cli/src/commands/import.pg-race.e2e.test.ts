@@ -2,8 +2,8 @@ import { randomUUID } from "node:crypto";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { fixture, tempDir } from "./support/files.js";
-import { startVafa, vafa } from "./support/vafa.js";
+import { fixture, tempDir } from "../testing/files.js";
+import { startVafa, vafa } from "../testing/vafa.js";
 
 // Issue 4 acceptance (spec 5.9): two processes redeeming from the same member
 // at the same moment against the PostgreSQL server never overdraw it.

@@ -1,6 +1,6 @@
 import { balancesAsOf, kpis, LedgerProjection, liabilityAsOf, rfmAsOf, rollforward } from "@vafa/projections";
 import { type EventSourceOptions, sourceEvents } from "../event-source.js";
-import { type JsonValue, type OutputFormat, render } from "../format.js";
+import { type JsonValue, type OutputFormat, render } from "../output-format.js";
 import { type CliIo, writeOut } from "../io.js";
 
 import type { QueryName } from "./query-names.js";

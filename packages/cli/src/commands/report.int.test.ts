@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { memoryIo } from "../test-support/memory-io.js";
+import { memoryIo } from "../testing/memory-io.js";
 import { runReport } from "./report.js";
 
 const EXPORT = "fixtures/vectors/gregorian/expected-events.ndjson";

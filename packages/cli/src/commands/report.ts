@@ -4,7 +4,7 @@ import { type EventSourceOptions, exportLines } from "../event-source.js";
 import { type CliIo, writeOut } from "../io.js";
 import { openOutput } from "../output-file.js";
 import { type ReportLang, renderReport } from "../report/index.js";
-import { buildReportData, ReportProjection } from "../report-data.js";
+import { buildReportData, ReportProjection } from "../report/data.js";
 import { openStore } from "../stores.js";
 import { countOf } from "./audit.js";
 

@@ -8,8 +8,8 @@ import {
   rfmAsOf,
   rollforward,
 } from "@vafa/projections";
-import { monthsEndingAt } from "./months.js";
-import type { ReportData, ReportLang } from "./report/index.js";
+import { monthsEndingAt } from "../months.js";
+import type { ReportData, ReportLang } from "./index.js";
 
 /** Months in the report's period (spec 6 KPIs and roll-forward run over the same months). */
 export const REPORT_MONTHS = 12;

@@ -2,8 +2,8 @@ import { createReadStream } from "node:fs";
 import type { StoredEvent } from "@vafa/core";
 import { balancesAsOf, kpis, rollforward } from "@vafa/projections";
 import { describe, expect, it } from "vitest";
-import { readLines } from "./lines.js";
-import { buildReportData, projectEvents } from "./report-data.js";
+import { readLines } from "../lines.js";
+import { buildReportData, projectEvents } from "./data.js";
 
 async function* exportEvents(path: string): AsyncGenerator<StoredEvent> {
   let position = 0n;

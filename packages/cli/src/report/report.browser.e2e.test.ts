@@ -11,7 +11,7 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { type Browser, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { renderReport, SECTION_IDS } from "./render.js";
-import { type VectorName, vectorReportData } from "./test-support/vector-report-data.js";
+import { type VectorName, vectorReportData } from "../testing/vector-report-data.js";
 import type { ReportLang } from "./types.js";
 
 const CHROMIUM = "/usr/bin/chromium";

@@ -16,7 +16,7 @@ const newestSourceMs = (dir: string): number => {
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     const path = join(dir, entry.name);
     if (entry.isDirectory()) {
-      if (entry.name !== "test-support") newest = Math.max(newest, newestSourceMs(path));
+      if (entry.name !== "testing") newest = Math.max(newest, newestSourceMs(path));
     } else if (entry.name.endsWith(".ts") && !entry.name.endsWith(".test.ts")) {
       newest = Math.max(newest, statSync(path).mtimeMs);
     }

@@ -7,9 +7,9 @@ import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { UTCDate } from "@date-fns/utc";
 import { format as formatJalali } from "date-fns-jalali";
-import type { Calendar, ReportData, ReportMonth } from "../types.js";
+import type { Calendar, ReportData, ReportMonth } from "../report/types.js";
 
-const VECTORS = fileURLToPath(new URL("../../../../../fixtures/vectors/", import.meta.url));
+const VECTORS = fileURLToPath(new URL("../../../../fixtures/vectors/", import.meta.url));
 
 export type VectorName = "gregorian" | "jalali";
 

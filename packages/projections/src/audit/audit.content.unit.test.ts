@@ -9,7 +9,7 @@ import {
   normalize,
   rechain,
   where,
-} from "./test-support/export.js";
+} from "../testing/audit-export.js";
 
 // Spec 7 content checks: CLAWBACK_MISMATCH, EXPIRY_MISMATCH, EARN_MISMATCH and
 // TIER_MISMATCH, each on a re-chained edit of a golden export.

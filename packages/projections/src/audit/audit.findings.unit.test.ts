@@ -12,7 +12,7 @@ import {
   rechain,
   toLines,
   where,
-} from "./test-support/export.js";
+} from "../testing/audit-export.js";
 
 // One targeted test per finding code of spec 7, each built by editing a valid
 // export. Edits that must reach the content checks are re-chained (and, when

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { memberEvents, programEvent, type Step, withPositions } from "../test-support/events.js";
+import { memberEvents, programEvent, type Step, withPositions } from "../testing/events.js";
 import { createEngagementProjection, type RiskTransition, type TierChangeRow } from "./engagement.js";
 
 const originalTz = process.env.TZ;

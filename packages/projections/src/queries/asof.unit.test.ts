@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { LedgerProjection } from "../ledger.js";
-import { memberEvents, programEvent } from "../test-support/events.js";
+import { memberEvents, programEvent } from "../testing/events.js";
 
 // Spec 6 "as of T" and "period [from, to)" semantics on hand-made histories.
 

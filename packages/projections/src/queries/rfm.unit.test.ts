@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { LedgerProjection } from "../ledger.js";
-import { memberEvents, programEvent } from "../test-support/events.js";
+import { memberEvents, programEvent } from "../testing/events.js";
 import { type RfmInput, SEGMENTS, scoreRfm, segmentOf } from "./rfm.js";
 
 const input = (memberId: string, recencyDays: number, frequency: number, monetary: bigint): RfmInput => ({

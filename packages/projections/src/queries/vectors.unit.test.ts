@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { LedgerProjection } from "../ledger.js";
 import { parseDecimal } from "../money.js";
-import { VECTOR_SETS, VECTOR_TIMES, vectorEvents, vectorJson } from "../test-support/vectors.js";
+import { VECTOR_SETS, VECTOR_TIMES, vectorEvents, vectorJson } from "../testing/vectors.js";
 import { balancesAsOf } from "./balances.js";
 import { kpis } from "./kpis.js";
 import { liabilityAsOf } from "./liability.js";

@@ -1,8 +1,8 @@
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { eventIdFor, genesisHash, hashEvent, type Program, programSchema } from "@vafa/core";
-import { auditEvents } from "../audit.js";
-import type { AuditCode, AuditLine, AuditOptions, AuditReport } from "../types.js";
+import { auditEvents } from "../audit/audit.js";
+import type { AuditCode, AuditLine, AuditOptions, AuditReport } from "../audit/types.js";
 
 // Test helpers: load a golden export, edit it, and make it consistent again
 // (revisions, event ids, lot ids, hashes) so an edit reaches the content checks.
@@ -23,7 +23,7 @@ export interface Env {
 }
 
 const vectorPath = (calendar: Calendar, file: string): string =>
-  fileURLToPath(new URL(`../../../../../fixtures/vectors/${calendar}/${file}`, import.meta.url));
+  fileURLToPath(new URL(`../../../../fixtures/vectors/${calendar}/${file}`, import.meta.url));
 
 export const exportPath = (calendar: Calendar): string => vectorPath(calendar, "expected-events.ndjson");
 

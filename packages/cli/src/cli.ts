@@ -2,8 +2,8 @@ import { createRequire } from "node:module";
 import { Command, CommanderError, Option } from "commander";
 import { QUERIES, type QueryName } from "./commands/query-names.js";
 import { describeError, EXIT, usageError } from "./errors.js";
-import { FORMATS, type OutputFormat } from "./output-format.js";
 import { type CliIo, processIo } from "./io.js";
+import { FORMATS, type OutputFormat } from "./output-format.js";
 import { DEFAULT_STORE } from "./stores.js";
 import { parseTimeFlag } from "./times.js";
 

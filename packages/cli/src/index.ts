@@ -1,5 +1,7 @@
 export { buildCli, runCli } from "./cli.js";
 export { CliError, describeError, EXIT } from "./errors.js";
+export type { CliIo } from "./io.js";
+export { type InputLine, isBlankLine, readLines } from "./lines.js";
 export {
   FORMATS,
   type JsonValue,
@@ -9,7 +11,5 @@ export {
   renderJson,
   renderTable,
 } from "./output-format.js";
-export type { CliIo } from "./io.js";
-export { type InputLine, isBlankLine, readLines } from "./lines.js";
 export { loadProgram, parseProgram } from "./program-file.js";
 export { DEFAULT_STORE, openStore, parseStoreUrl, type StoreLocation } from "./stores.js";

@@ -1,8 +1,8 @@
 import { EventStoreDBClient } from "@eventstore/db-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type StandIn, startStandIn } from "../testing/esdb-standin/server.js";
 import { describeEventStoreContract } from "../contract/event-store.contract.js";
 import { collect, purchaseEvents, uniqueStreamId } from "../contract/fixtures.js";
+import { type StandIn, startStandIn } from "../testing/esdb-standin/server.js";
 import { createEventStoreDbStore, packPosition, unpackPosition } from "./index.js";
 
 const realUrl = process.env.VAFA_ESDB_URL;

@@ -1,7 +1,7 @@
 import { balancesAsOf, kpis, LedgerProjection, liabilityAsOf, rfmAsOf, rollforward } from "@vafa/projections";
 import { type EventSourceOptions, sourceEvents } from "../event-source.js";
-import { type JsonValue, type OutputFormat, render } from "../output-format.js";
 import { type CliIo, writeOut } from "../io.js";
+import { type JsonValue, type OutputFormat, render } from "../output-format.js";
 
 import type { QueryName } from "./query-names.js";
 

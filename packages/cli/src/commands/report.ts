@@ -3,8 +3,8 @@ import { Auditor, type AuditReport } from "@vafa/projections";
 import { type EventSourceOptions, exportLines } from "../event-source.js";
 import { type CliIo, writeOut } from "../io.js";
 import { openOutput } from "../output-file.js";
-import { type ReportLang, renderReport } from "../report/index.js";
 import { buildReportData, ReportProjection } from "../report/data.js";
+import { type ReportLang, renderReport } from "../report/index.js";
 import { openStore } from "../stores.js";
 import { countOf } from "./audit.js";
 

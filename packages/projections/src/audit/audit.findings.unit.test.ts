@@ -1,6 +1,5 @@
 import { genesisHash } from "@vafa/core";
 import { describe, expect, it } from "vitest";
-import { auditEvents } from "./audit.js";
 import {
   audit,
   clone,
@@ -13,6 +12,7 @@ import {
   toLines,
   where,
 } from "../testing/audit-export.js";
+import { auditEvents } from "./audit.js";
 
 // One targeted test per finding code of spec 7, each built by editing a valid
 // export. Edits that must reach the content checks are re-chained (and, when

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { audit, type Calendar, exportPath, loadExport, loadProgram } from "../testing/audit-export.js";
 import { auditEvents } from "./audit.js";
 import { auditNdjsonFile } from "./ndjson.js";
-import { audit, type Calendar, exportPath, loadExport, loadProgram } from "../testing/audit-export.js";
 
 // Spec 7: "A clean ledger audits clean." The golden exports were checked by hand.
 

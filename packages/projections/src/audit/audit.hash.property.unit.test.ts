@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { auditEvents } from "./audit.js";
 import { type Calendar, exportText } from "../testing/audit-export.js";
+import { auditEvents } from "./audit.js";
 
 // Spec 7: "one tampered byte gives exactly one HASH_MISMATCH, on that event;
 // checks of its content may report further findings."

@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { renderReport, SECTION_IDS } from "./render.js";
 import { vectorReportData } from "../testing/vector-report-data.js";
+import { renderReport, SECTION_IDS } from "./render.js";
 import type { ReportData } from "./types.js";
 
 const gregorian = () => vectorReportData("gregorian");

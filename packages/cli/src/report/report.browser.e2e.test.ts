@@ -10,8 +10,8 @@ import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { type Browser, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { renderReport, SECTION_IDS } from "./render.js";
 import { type VectorName, vectorReportData } from "../testing/vector-report-data.js";
+import { renderReport, SECTION_IDS } from "./render.js";
 import type { ReportLang } from "./types.js";
 
 const CHROMIUM = "/usr/bin/chromium";

@@ -1,18 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import {
-  barChart,
-  bidiLabel,
-  coord,
-  curveChart,
-  el,
-  linearScale,
-  mixColor,
-  niceTicks,
-  thin,
-  waterfallChart,
-  wrapLabel,
-} from "./svg.js";
+import { barChart, curveChart, thin, waterfallChart } from "./charts/index.js";
+import { bidiLabel, coord, el, linearScale, mixColor, niceTicks, wrapLabel } from "./svg/index.js";
 
 /** Bars of a chart as numbers, from the markup. */
 function rects(svg: string): { x: number; y: number; width: number; height: number }[] {

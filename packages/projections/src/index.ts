@@ -4,6 +4,7 @@ export * from "./audit/index.js";
 export * from "./engagement/birthday.js";
 export * from "./engagement/engagement.js";
 export * from "./ledger.js";
+export * from "./ledger-view.js";
 export * from "./member-fold.js";
 export * from "./money.js";
 export * from "./program-view.js";

@@ -1,4 +1,4 @@
-import type { LedgerView } from "../ledger.js";
+import type { LedgerView } from "../ledger-view.js";
 import { snapshotLots } from "../member-fold.js";
 import { queryTime } from "../time.js";
 

@@ -1,4 +1,4 @@
-import type { LedgerView } from "../ledger.js";
+import type { LedgerView } from "../ledger-view.js";
 import { formatMoneyUnits, ratio } from "../money.js";
 import { queryPeriod } from "../time.js";
 import { memberPeriod } from "./period.js";

@@ -1,4 +1,4 @@
-import type { LedgerView } from "../ledger.js";
+import type { LedgerView } from "../ledger-view.js";
 import { pointsValue } from "../money.js";
 import { addDaysIso, queryTime } from "../time.js";
 

@@ -8,7 +8,7 @@ import type {
   PointsRedeemed,
   RedemptionReversed,
 } from "@vafa/core";
-import type { MemberRecord } from "../ledger.js";
+import type { MemberRecord } from "../ledger-view.js";
 import { MemberFold, num, snapshotLots } from "../member-fold.js";
 
 /** One member over a period [from, to) of spec 6. */

@@ -1,5 +1,5 @@
 import { DAY_MS, floorDays } from "@vafa/core";
-import type { LedgerView } from "../ledger.js";
+import type { LedgerView } from "../ledger-view.js";
 import type { MemberFold } from "../member-fold.js";
 import { formatMoneyUnits } from "../money.js";
 import { queryTime } from "../time.js";

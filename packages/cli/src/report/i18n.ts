@@ -119,6 +119,18 @@ export interface Labels {
     shown: (shown: string, total: string) => string;
     noStream: string;
   };
+  /** What each figure is computed over (issue 9), so figures from different windows reconcile. */
+  windows: {
+    periodFigures: string;
+    asOfFigures: string;
+    asOfInclusive: string;
+    months: (count: string, calendar: string) => string;
+    otherLanguage: string;
+    rfmInterval: string;
+    rfmRevenue: string;
+    reconcile: string;
+    allEvents: string;
+  };
   footer: string;
 }
 
@@ -267,6 +279,19 @@ const en: Labels = {
     shown: (shown, total) => `Showing the first ${shown} of ${total} findings.`,
     noStream: "(no stream)",
   },
+  windows: {
+    periodFigures: "Over the period",
+    asOfFigures: "At the as-of time",
+    asOfInclusive: "events up to and including this time",
+    months: (n, calendar) => `${n} ${calendar} calendar months; the last one is cut at the as-of time`,
+    otherLanguage:
+      "A Persian report of this ledger counts Jalali months, so its period, and every figure over the period, differ from this one.",
+    rfmInterval: "start exclusive, end inclusive",
+    rfmRevenue: "Revenue in the RFM window",
+    reconcile:
+      "The Pareto curve and the revenue beside it cover the RFM window; the summary's revenue and the top-20% KPI cover the period. They agree only where the two windows do.",
+    allEvents: "Covers every event read, including any after the as-of time.",
+  },
   footer: "Made by vafa report from the event log. Points are whole points; money is exact.",
 };
 
@@ -413,6 +438,19 @@ const fa: Labels = {
     message: "پیام",
     shown: (shown, total) => `${shown} یافته نخست از ${total} یافته نمایش داده شده است.`,
     noStream: "(بدون جریان)",
+  },
+  windows: {
+    periodFigures: "در طول دوره",
+    asOfFigures: "در تاریخ گزارش",
+    asOfInclusive: "با احتساب رویدادهای همین لحظه",
+    months: (n, calendar) => `${n} ماه ${calendar}؛ ماه آخر در تاریخ گزارش بسته می‌شود`,
+    otherLanguage:
+      "گزارش انگلیسی همین دفتر ماه‌های میلادی را می‌شمارد، پس دوره آن و همه ارقام دوره در آن با این گزارش فرق دارد.",
+    rfmInterval: "بدون احتساب آغاز، با احتساب پایان",
+    rfmRevenue: "درآمد در بازه RFM",
+    reconcile:
+      "منحنی پارتو و درآمد کنار آن بازه RFM را می‌پوشانند؛ درآمد بخش شاخص‌ها و شاخص سهم ۲۰٪ برتر، دوره را. این ارقام فقط جایی برابرند که دو بازه یکی باشند.",
+    allEvents: "همه رویدادهای خوانده‌شده را می‌پوشاند، از جمله رویدادهای پس از تاریخ گزارش.",
   },
   footer: "تهیه‌شده با vafa report از دفتر رویدادها. امتیازها عدد صحیح و مبالغ دقیق هستند.",
 };

@@ -63,6 +63,8 @@ code, .id { font-family: ui-monospace, "SFMono-Regular", Menlo, Consolas, "DejaV
 .chips { display: flex; flex-wrap: wrap; gap: 6px; margin: 6px 0 12px; }
 .chip { background: var(--bad-bg); color: var(--bad); border-radius: 999px; padding: 2px 10px; font-size: 12px; }
 .note { color: var(--muted); font-size: 12px; margin: 6px 0 0; }
+.window { color: var(--muted); font-size: 12px; margin: 8px 0 6px; }
+figcaption.window { margin: 4px 0 0; }
 .lead { font-size: 15px; margin: 4px 0 12px; }
 .lead strong { color: var(--accent); }
 footer { margin-top: 40px; padding-top: 12px; border-top: 1px solid var(--line); color: var(--muted); font-size: 12px; }

@@ -1,5 +1,5 @@
 import { escapeHtml } from "../format.js";
-import { type Ctx, section } from "./shared.js";
+import { type Ctx, section, windowText } from "./shared.js";
 
 export function auditSection(ctx: Ctx, maxFindings: number): string {
   const { t, data } = ctx;
@@ -34,5 +34,6 @@ export function auditSection(ctx: Ctx, maxFindings: number): string {
 <table class="findings"><thead><tr><th>${escapeHtml(t.audit.stream)}</th><th class="n">${escapeHtml(t.audit.revision)}</th><th>${escapeHtml(t.audit.eventId)}</th><th>${escapeHtml(t.audit.code)}</th><th>${escapeHtml(t.audit.message)}</th></tr></thead><tbody>${rows}</tbody></table>
 ${more}`;
   }
-  return section(ctx, "audit", 7, t.audit.title, `${badge}${stats}${details}`);
+  const scope = `<p class="intro" data-window="all-events">${windowText(ctx, "all-events")}</p>`;
+  return section(ctx, "audit", 7, t.audit.title, `${scope}${badge}${stats}${details}`);
 }

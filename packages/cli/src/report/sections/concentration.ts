@@ -3,7 +3,7 @@ import { curveChart } from "../charts/index.js";
 import { concentration } from "../concentration.js";
 import { escapeHtml, formatPercent } from "../format.js";
 import type { ReportData } from "../types.js";
-import { type Ctx, idText, section } from "./shared.js";
+import { type Ctx, idText, section, windowCaption, windowText } from "./shared.js";
 
 export function concentrationSection(ctx: Ctx, topBalances = 10): string {
   const { t, data } = ctx;
@@ -27,10 +27,6 @@ export function concentrationSection(ctx: Ctx, topBalances = 10): string {
         t.concentration.topShare(ctx.int(c.topCount), ctx.int(c.population), "\u0000"),
       ).replace("\u0000", `<strong>${escapeHtml(topShareText)}</strong>`)}</p>`
     : `<p class="empty">${escapeHtml(t.concentration.empty)}</p>`;
-  const windowNote =
-    typeof data.rfmWindowDays === "number"
-      ? ` (${escapeHtml(t.concentration.window(ctx.int(data.rfmWindowDays)))})`
-      : "";
   const net = (b: ReportData["balances"][number]) => b.available + b.pending - b.debt;
   const largest = [...(data.balances ?? [])]
     .sort((a, b) => net(b) - net(a) || (a.memberId < b.memberId ? -1 : a.memberId > b.memberId ? 1 : 0))
@@ -42,13 +38,19 @@ export function concentrationSection(ctx: Ctx, topBalances = 10): string {
     )
     .join("");
   const cc = t.concentration;
-  const body = `<p class="intro">${escapeHtml(cc.intro)} ${escapeHtml(t.asOf)}: ${ctx.date(data.asOf)}${windowNote}</p>
+  const w = t.windows;
+  // The curve and its revenue are over the RFM window; the KPI share and the summary's revenue over
+  // the period: both are shown with their windows side by side so a reader can reconcile them (issue 9).
+  const body = `<p class="intro">${escapeHtml(cc.intro)} ${windowText(ctx, "rfm-window")}</p>
 ${lead}
-<div class="grid-2"><figure>${chart}</figure><div>
-<table class="kv"><tbody><tr><td>${escapeHtml(cc.periodShare)}</td><td class="n">${escapeHtml(ctx.pct(data.kpis.top20RevenueShare))}</td></tr>
-<tr><td>${escapeHtml(t.kpi.revenue)} (${escapeHtml(ctx.cur)})</td><td class="n">${escapeHtml(ctx.money(c.total))}</td></tr></tbody></table>
+<div class="grid-2"><figure>${chart}${windowCaption(ctx, "rfm-window")}</figure><div>
+<table class="kv"><tbody><tr data-window="rfm-window"><td>${escapeHtml(w.rfmRevenue)} (${escapeHtml(ctx.cur)})<br><span class="note">${windowText(ctx, "rfm-window")}</span></td><td class="n">${escapeHtml(ctx.money(c.total))}</td></tr>
+<tr data-window="period"><td>${escapeHtml(t.kpi.revenue)} (${escapeHtml(ctx.cur)})<br><span class="note">${windowText(ctx, "period", data.kpis)}</span></td><td class="n">${escapeHtml(ctx.money(data.kpis.revenue))}</td></tr>
+<tr data-window="period"><td>${escapeHtml(cc.periodShare)}<br><span class="note">${windowText(ctx, "period", data.kpis)}</span></td><td class="n">${escapeHtml(ctx.pct(data.kpis.top20RevenueShare))}</td></tr></tbody></table>
+<p class="note" data-reconcile="revenue">${escapeHtml(w.reconcile)}</p>
 </div></div>
 <h3>${escapeHtml(cc.largestBalances)}</h3>
+<p class="note" data-window="as-of">${windowText(ctx, "as-of")}</p>
 <table class="balances narrow"><thead><tr><th>${escapeHtml(cc.member)}</th><th>${escapeHtml(cc.tier)}</th><th class="n">${escapeHtml(cc.available)}</th><th class="n">${escapeHtml(cc.pending)}</th><th class="n">${escapeHtml(cc.debt)}</th><th class="n">${escapeHtml(cc.net)}</th></tr></thead><tbody>${balanceRows}</tbody></table>`;
   return section(ctx, "concentration", 6, cc.title, body);
 }

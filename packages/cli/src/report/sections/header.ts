@@ -1,5 +1,5 @@
 import { escapeHtml } from "../format.js";
-import { type Ctx, idText, periodText, SECTION_IDS } from "./shared.js";
+import { type Ctx, idText, monthsText, periodText, SECTION_IDS } from "./shared.js";
 
 export function header(ctx: Ctx): string {
   const { t, data } = ctx;
@@ -18,7 +18,10 @@ export function header(ctx: Ctx): string {
     ],
     [t.calendar, escapeHtml(data.calendar === "jalali" ? t.calendars.jalali : t.calendars.gregorian)],
     [t.asOf, ctx.date(data.asOf)],
-    [t.period, periodText(ctx, rf.from, rf.to)],
+    [
+      t.period,
+      `${periodText(ctx, rf.from, rf.to)}<br><span class="note" data-window="period">${monthsText(ctx)}</span>`,
+    ],
     [t.generatedAt, ctx.date(data.generatedAt)],
   ];
   const meta = items.map(([k, v]) => `<div><dt>${escapeHtml(k)}</dt><dd>${v}</dd></div>`).join("");

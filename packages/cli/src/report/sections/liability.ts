@@ -2,7 +2,7 @@
 import { barChart } from "../charts/index.js";
 import { escapeHtml, formatCompact } from "../format.js";
 import { LIABILITY_BUCKETS } from "../types.js";
-import { COLORS, type Ctx, section, shareOf } from "./shared.js";
+import { COLORS, type Ctx, section, shareOf, windowCaption, windowText } from "./shared.js";
 
 export function liabilitySection(ctx: Ctx): string {
   const { t, data } = ctx;
@@ -34,7 +34,7 @@ export function liabilitySection(ctx: Ctx): string {
   const table = `<table class="liability"><thead><tr><th>${escapeHtml(t.liability.bucket)}</th><th class="n">${escapeHtml(t.liability.points)}</th><th class="n">${escapeHtml(t.liability.value)} (${escapeHtml(ctx.cur)})</th><th class="n">${escapeHtml(t.liability.share)}</th></tr></thead>
 <tbody>${rows}<tr class="total"><td>${escapeHtml(t.liability.total)}</td><td class="n">${escapeHtml(ctx.int(l.points))}</td><td class="n">${escapeHtml(ctx.money(l.value))}</td><td class="n">${escapeHtml(ctx.pct(l.points === 0 ? 0 : 1))}</td></tr></tbody></table>
 <p class="note">${escapeHtml(t.liability.debt)}: <strong>${escapeHtml(ctx.int(l.debt))}</strong></p>`;
-  const body = `<p class="intro">${escapeHtml(t.liability.intro)} ${escapeHtml(t.asOf)}: ${ctx.date(l.asOf)}</p>
-<div class="grid-2"><figure>${chart}</figure><div>${table}</div></div>`;
+  const body = `<p class="intro">${escapeHtml(t.liability.intro)} ${windowText(ctx, "as-of")}</p>
+<div class="grid-2"><figure>${chart}${windowCaption(ctx, "as-of")}</figure><div>${table}</div></div>`;
   return section(ctx, "liability", 2, t.liability.title, body);
 }

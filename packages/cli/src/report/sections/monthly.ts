@@ -1,7 +1,7 @@
 /** Section 3: points earned, redeemed and expired per calendar month. */
 import { groupedBarChart } from "../charts/index.js";
 import { escapeHtml, formatCompact, formatMonth } from "../format.js";
-import { COLORS, type Ctx, section } from "./shared.js";
+import { COLORS, type Ctx, monthsText, section, windowCaption, windowText } from "./shared.js";
 
 export function monthlySection(ctx: Ctx): string {
   const { t, data } = ctx;
@@ -33,8 +33,8 @@ export function monthlySection(ctx: Ctx): string {
         `<tr data-month="${escapeHtml(String(m.month))}"><td>${escapeHtml(labels[i] ?? "")}</td><td class="n">${escapeHtml(ctx.int(m.earned))}</td><td class="n">${escapeHtml(ctx.int(m.redeemed))}</td><td class="n">${escapeHtml(ctx.int(m.expired))}</td></tr>`,
     )
     .join("");
-  const body = `<p class="intro">${escapeHtml(t.monthly.intro)} ${escapeHtml(t.calendar)}: ${escapeHtml(calendar === "jalali" ? t.calendars.jalali : t.calendars.gregorian)}.</p>
-<figure>${chart}</figure>
+  const body = `<p class="intro">${escapeHtml(t.monthly.intro)} ${escapeHtml(t.calendar)}: ${escapeHtml(calendar === "jalali" ? t.calendars.jalali : t.calendars.gregorian)}. ${windowText(ctx, "period")}. ${monthsText(ctx)}</p>
+<figure>${chart}${windowCaption(ctx, "period")}</figure>
 <table class="monthly narrow"><thead><tr><th>${escapeHtml(t.monthly.month)}</th><th class="n">${escapeHtml(t.monthly.earned)}</th><th class="n">${escapeHtml(t.monthly.redeemed)}</th><th class="n">${escapeHtml(t.monthly.expired)}</th></tr></thead><tbody>${rows}</tbody></table>`;
   return section(ctx, "monthly", 3, t.monthly.title, body);
 }

@@ -2,7 +2,7 @@
 import { heatMap } from "../charts/index.js";
 import { escapeHtml } from "../format.js";
 import { RFM_SEGMENTS, type RfmSegment } from "../types.js";
-import { COLORS, type Ctx, section, shareOf } from "./shared.js";
+import { COLORS, type Ctx, section, shareOf, windowCaption, windowText } from "./shared.js";
 
 /** Segment of each (r, f) cell, spec 6: SEGMENT_GRID[r - 1][f - 1]. */
 export const SEGMENT_GRID: readonly (readonly RfmSegment[])[] = [
@@ -66,7 +66,7 @@ export function rfmSection(ctx: Ctx): string {
     )
     .join("");
   const empty = rows.length === 0 ? `<p class="empty">${escapeHtml(t.rfm.empty)}</p>` : "";
-  const body = `<p class="intro">${escapeHtml(t.rfm.intro)} ${escapeHtml(t.asOf)}: ${ctx.date(data.asOf)}</p>
-${empty}<div class="grid-2"><figure>${chart}</figure><div><table class="segments"><thead><tr><th>${escapeHtml(t.rfm.segment)}</th><th class="n">${escapeHtml(t.rfm.members)}</th><th class="n">${escapeHtml(t.tiers.share)}</th></tr></thead><tbody>${segmentRows}</tbody></table></div></div>`;
+  const body = `<p class="intro">${escapeHtml(t.rfm.intro)} ${windowText(ctx, "as-of")}${ctx.lang === "fa" ? "؛" : ";"} ${windowText(ctx, "rfm-window")}</p>
+${empty}<div class="grid-2"><figure>${chart}${windowCaption(ctx, "rfm-window")}</figure><div><table class="segments"><thead><tr><th>${escapeHtml(t.rfm.segment)}</th><th class="n">${escapeHtml(t.rfm.members)}</th><th class="n">${escapeHtml(t.tiers.share)}</th></tr></thead><tbody>${segmentRows}</tbody></table></div></div>`;
   return section(ctx, "rfm", 5, t.rfm.title, body);
 }

@@ -3,7 +3,7 @@ import { type WaterfallStep, waterfallChart } from "../charts/index.js";
 import { escapeHtml, formatCompact, formatInteger } from "../format.js";
 import type { RollforwardKey } from "../i18n.js";
 import type { ReportData } from "../types.js";
-import { COLORS, type Ctx, periodText, section } from "./shared.js";
+import { COLORS, type Ctx, periodText, section, windowCaption } from "./shared.js";
 
 const ROLLFORWARD_LINES: [RollforwardKey, "total" | "up" | "down"][] = [
   ["opening", "total"],
@@ -69,7 +69,7 @@ export function rollforwardSection(ctx: Ctx): string {
           diff === null ? "" : ` (${escapeHtml(formatInteger(Number(diff), ctx.lang))})`
         }</p>`;
   const body = `<p class="intro">${escapeHtml(t.rollforward.intro)} ${escapeHtml(t.period)}: ${periodText(ctx, rf.from, rf.to)}</p>
-<figure>${chart}</figure>
+<figure>${chart}${windowCaption(ctx, "period")}</figure>
 <table class="rollforward narrow"><thead><tr><th>${escapeHtml(t.rollforward.line)}</th><th></th><th class="n">${escapeHtml(t.rollforward.points)}</th></tr></thead><tbody>${rows}</tbody></table>
 ${check}`;
   return section(ctx, "rollforward", 1, t.rollforward.title, body);

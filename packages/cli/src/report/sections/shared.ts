@@ -72,3 +72,66 @@ export function idText(id: string | null | undefined): string {
 export function shareOf(part: number, total: number): number {
   return total === 0 || !Number.isFinite(total) ? 0 : part / total;
 }
+
+/** The windows a figure can be computed over (issue 9): each figure names one, so numbers reconcile. */
+export type WindowKind = "period" | "as-of" | "rfm-window" | "all-events";
+
+const DAY_MS = 86_400_000;
+
+/** Start of the RFM window `(asOf - windowDays, asOf]` (spec 6 rfm), or null when it cannot be known. */
+export function rfmWindowStart(data: ReportData): string | null {
+  const asOfMs = Date.parse(String(data.asOf));
+  const days = data.rfmWindowDays;
+  if (typeof days !== "number" || !Number.isFinite(days) || !Number.isFinite(asOfMs)) return null;
+  const startMs = asOfMs - days * DAY_MS;
+  return Number.isFinite(startMs) && Math.abs(startMs) <= 8.64e15 ? new Date(startMs).toISOString() : null;
+}
+
+/** The period's months: how many, in which calendar, and a warning when the other language counts others. */
+export function monthsText(ctx: Ctx): string {
+  const { t, data } = ctx;
+  const calendar = data.monthlyCalendar ?? data.calendar;
+  const count = (data.monthly ?? []).length;
+  const name = calendar === "jalali" ? t.calendars.jalali : t.calendars.gregorian;
+  // The report counts Jalali months in Persian or for a Jalali program, so only a Gregorian program's
+  // English and Persian reports cover different periods.
+  const other = data.calendar === "jalali" ? "" : ` ${escapeHtml(t.windows.otherLanguage)}`;
+  return `${escapeHtml(t.windows.months(ctx.int(count), name))}.${other}`;
+}
+
+/** A period `[from, to)`; the KPIs and the roll-forward each carry theirs (the same months). */
+interface Range {
+  from: string;
+  to: string;
+}
+
+/** The window of `kind` in words, with its times as `<time>` elements. */
+export function windowText(ctx: Ctx, kind: WindowKind, range: Range = ctx.data.rollforward): string {
+  const { t, data } = ctx;
+  switch (kind) {
+    case "period":
+      return `${escapeHtml(t.period)}: ${periodText(ctx, range.from, range.to)}`;
+    case "as-of":
+      return `${escapeHtml(t.asOf)}: ${ctx.date(data.asOf)} <span class="note">(${escapeHtml(t.windows.asOfInclusive)})</span>`;
+    case "rfm-window": {
+      const start = rfmWindowStart(data);
+      const days = typeof data.rfmWindowDays === "number" ? data.rfmWindowDays : Number.NaN;
+      const name = escapeHtml(t.concentration.window(ctx.int(days)));
+      return start === null
+        ? `${name}, ${escapeHtml(t.asOf)}: ${ctx.date(data.asOf)}`
+        : `${name}: ${ctx.date(start)} – ${ctx.date(data.asOf)} <span class="note">(${escapeHtml(t.windows.rfmInterval)})</span>`;
+    }
+    case "all-events":
+      return escapeHtml(t.windows.allEvents);
+  }
+}
+
+/** A figure's caption naming its window. */
+export function windowCaption(ctx: Ctx, kind: WindowKind): string {
+  return `<figcaption class="window" data-window="${kind}">${windowText(ctx, kind)}</figcaption>`;
+}
+
+/** A line above a group of figures (KPI cards) naming their window. */
+export function windowLine(ctx: Ctx, kind: WindowKind, heading: string, range?: Range): string {
+  return `<p class="window" data-window="${kind}"><strong>${escapeHtml(heading)}</strong> · ${windowText(ctx, kind, range)}</p>`;
+}

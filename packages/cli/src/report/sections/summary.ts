@@ -1,5 +1,5 @@
 import { escapeHtml, formatNumber } from "../format.js";
-import { type Ctx, periodText, section } from "./shared.js";
+import { type Ctx, section, windowLine } from "./shared.js";
 
 function kpiCard(label: string, value: string, unit = ""): string {
   const u = unit ? ` <bdi class="unit">${escapeHtml(unit)}</bdi>` : "";
@@ -9,7 +9,7 @@ function kpiCard(label: string, value: string, unit = ""): string {
 export function summarySection(ctx: Ctx): string {
   const { t, data } = ctx;
   const k = data.kpis;
-  const cards = [
+  const periodCards = [
     kpiCard(t.kpi.members, escapeHtml(ctx.int(k.members))),
     kpiCard(t.kpi.newMembers, escapeHtml(ctx.int(k.newMembers))),
     kpiCard(t.kpi.activeMembers, escapeHtml(ctx.int(k.activeMembers))),
@@ -20,10 +20,15 @@ export function summarySection(ctx: Ctx): string {
     kpiCard(t.kpi.redemptionRate, escapeHtml(ctx.pct(k.redemptionRate))),
     kpiCard(t.kpi.breakageRate, escapeHtml(ctx.pct(k.breakageRate))),
     kpiCard(t.kpi.nps, escapeHtml(formatNumber(k.nps, ctx.lang))),
+  ];
+  const asOfCards = [
     kpiCard(t.kpi.outstandingPoints, escapeHtml(ctx.int(data.liability.points))),
     kpiCard(t.kpi.liabilityValue, escapeHtml(ctx.money(data.liability.value)), ctx.cur),
   ];
-  const body = `<p class="intro">${escapeHtml(t.period)}: ${periodText(ctx, k.from, k.to)}</p>
-<div class="kpis">${cards.join("")}</div>`;
+  // Two groups, each naming its window: period figures and as-of figures differ on purpose (issue 9).
+  const body = `${windowLine(ctx, "period", t.windows.periodFigures, k)}
+<div class="kpis" data-window="period">${periodCards.join("")}</div>
+${windowLine(ctx, "as-of", t.windows.asOfFigures)}
+<div class="kpis" data-window="as-of">${asOfCards.join("")}</div>`;
   return section(ctx, "summary", null, t.summary, body);
 }

@@ -7,7 +7,7 @@ import { createPostgresStore, MIGRATIONS } from "./index.js";
 const url = process.env.VAFA_PG_URL;
 if (!url) {
   console.warn(
-    "postgres.test.ts: VAFA_PG_URL is not set, PostgreSQL server tests are skipped (run scripts/start-postgres.sh)",
+    "postgres.int.test.ts: VAFA_PG_URL is not set, PostgreSQL server tests are skipped (run scripts/start-postgres.sh)",
   );
 }
 

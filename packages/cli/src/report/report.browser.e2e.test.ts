@@ -62,7 +62,7 @@ if (!hasChromium && onCi) {
   });
 } else if (!hasChromium) {
   const reason = `${CHROMIUM} is missing (install it: apt-get install -y chromium)`;
-  console.warn(`report.browser.test: skipped, ${reason}`);
+  console.warn(`report.browser.e2e.test: skipped, ${reason}`);
   describe("HTML report in headless Chromium", () => {
     it.skip(`skipped: ${reason}`, () => {});
   });

@@ -7,7 +7,9 @@ import { createEventStoreDbStore, packPosition, unpackPosition } from "./index.j
 
 const realUrl = process.env.VAFA_ESDB_URL;
 if (!realUrl) {
-  console.warn("eventstoredb.int.test.ts: VAFA_ESDB_URL is not set, the real EventStoreDB server run is skipped");
+  console.warn(
+    "eventstoredb.int.test.ts: VAFA_ESDB_URL is not set, the real EventStoreDB server run is skipped",
+  );
 }
 
 const standInSubject = async () => {

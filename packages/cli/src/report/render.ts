@@ -14,7 +14,7 @@ import { REPORT_CSS } from "./style.js";
 import type { ReportData, ReportLang, ReportOptions } from "./types.js";
 
 export { SEGMENT_GRID } from "./sections/rfm.js";
-export { currencyLabel, SECTION_IDS } from "./sections/shared.js";
+export { SECTION_IDS } from "./sections/shared.js";
 
 /** Renders the whole report. Never throws on odd values: they are shown as given, escaped. */
 export function renderReport(data: ReportData, options: ReportOptions): string {

@@ -8,7 +8,7 @@ export interface Bar {
   valueLabel: string;
 }
 
-export interface BarChartInput extends ChartFrame {
+interface BarChartInput extends ChartFrame {
   kind: string;
   title: string;
   bars: Bar[];

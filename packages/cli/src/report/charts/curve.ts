@@ -12,7 +12,7 @@ export function thin(points: [number, number][], max: number): [number, number][
   return out;
 }
 
-export interface CurveInput extends ChartFrame {
+interface CurveInput extends ChartFrame {
   title: string;
   /** Points (x, y) in [0, 1], starting at (0, 0). */
   points: [number, number][];

@@ -3,13 +3,13 @@ import { escapeHtml } from "../format.js";
 import { linearScale, niceTicks, type Plot, slots, valueAxis } from "../svg/axis.js";
 import { type ChartFrame, el, multilineText, svgRoot, text, wrapLabel } from "../svg/element.js";
 
-export interface Series {
+interface Series {
   name: string;
   color: string;
   values: number[];
 }
 
-export interface GroupedBarInput extends ChartFrame {
+interface GroupedBarInput extends ChartFrame {
   kind: string;
   title: string;
   categories: string[];

@@ -4,7 +4,7 @@ import type { Plot } from "../svg/axis.js";
 import { mixColor } from "../svg/color.js";
 import { type ChartFrame, coord, el, multilineText, svgRoot, text, wrapLabel } from "../svg/element.js";
 
-export interface HeatCell {
+interface HeatCell {
   /** 1..5 */
   r: number;
   /** 1..5 */
@@ -14,7 +14,7 @@ export interface HeatCell {
   name: string;
 }
 
-export interface HeatMapInput extends ChartFrame {
+interface HeatMapInput extends ChartFrame {
   title: string;
   cells: HeatCell[];
   rowAxis: string;

@@ -1,5 +1,5 @@
-export { type Bar, type BarChartInput, barChart } from "./bar.js";
-export { type CurveInput, curveChart, thin } from "./curve.js";
-export { type GroupedBarInput, groupedBarChart, type Series } from "./grouped-bar.js";
-export { type HeatCell, type HeatMapInput, heatMap } from "./heat-map.js";
-export { type WaterfallInput, type WaterfallStep, waterfallChart } from "./waterfall.js";
+export { barChart } from "./bar.js";
+export { curveChart, thin } from "./curve.js";
+export { groupedBarChart } from "./grouped-bar.js";
+export { heatMap } from "./heat-map.js";
+export { type WaterfallStep, waterfallChart } from "./waterfall.js";

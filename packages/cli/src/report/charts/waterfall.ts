@@ -9,7 +9,7 @@ export interface WaterfallStep {
   valueLabel: string;
 }
 
-export interface WaterfallInput extends ChartFrame {
+interface WaterfallInput extends ChartFrame {
   title: string;
   steps: WaterfallStep[];
   tickFormat: (v: number) => string;

@@ -74,12 +74,12 @@ export function shareOf(part: number, total: number): number {
 }
 
 /** The windows a figure can be computed over (issue 9): each figure names one, so numbers reconcile. */
-export type WindowKind = "period" | "as-of" | "rfm-window" | "all-events";
+type WindowKind = "period" | "as-of" | "rfm-window" | "all-events";
 
 const DAY_MS = 86_400_000;
 
 /** Start of the RFM window `(asOf - windowDays, asOf]` (spec 6 rfm), or null when it cannot be known. */
-export function rfmWindowStart(data: ReportData): string | null {
+function rfmWindowStart(data: ReportData): string | null {
   const asOfMs = Date.parse(String(data.asOf));
   const days = data.rfmWindowDays;
   if (typeof days !== "number" || !Number.isFinite(days) || !Number.isFinite(asOfMs)) return null;

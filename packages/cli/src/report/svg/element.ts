@@ -5,7 +5,7 @@
  */
 import { escapeHtml } from "../format.js";
 
-export type Attrs = Record<string, string | number | undefined>;
+type Attrs = Record<string, string | number | undefined>;
 
 /** One element; attribute values and text are escaped, `children` is trusted SVG markup. */
 export function el(name: string, attrs: Attrs, children = ""): string {

@@ -1,3 +1,3 @@
 export { linearScale, niceTicks } from "./axis.js";
 export { mixColor } from "./color.js";
-export { type Attrs, bidiLabel, type ChartFrame, coord, el, text, wrapLabel } from "./element.js";
+export { bidiLabel, coord, el, wrapLabel } from "./element.js";

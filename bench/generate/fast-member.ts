@@ -1,15 +1,14 @@
-import { hash } from "node:crypto";
-import { EVENT_ID_NAMESPACE, genesisHash } from "@vafa/core";
+import { eventIdFor, genesisHash, hashEvent } from "@vafa/core";
 import { BENCH_PROGRAM } from "../lib/program.js";
 
 // A fast stand-in for core's decider, specialised to BENCH_PROGRAM (gregorian,
 // floor rounding, rolling expiry, spend tiers, money with at most 2 decimals as
-// integer cents). Core's `decide()` re-walks an immer draft of the whole member
-// state per command, which makes 10M events take hours; this keeps the same
-// rules (spec 5) on plain mutable state. It is not trusted: the ledger
-// benchmark replays the recorded commands through `createLedger` and fails when
-// a single stream differs (ids, hashes, JSON), so every data set it generates
-// is checked against core on the quick sizes and on a slice of the full size.
+// integer cents): the same rules (spec 5) on plain mutable state, without
+// Decimal money or copy-on-write states. Event ids and hashes come from core
+// (`eventIdFor`, `hashEvent`). It is not trusted: the ledger benchmark replays
+// the recorded commands through `createLedger` and fails when a single stream
+// differs (ids, hashes, JSON), so every data set it generates is checked
+// against core on the quick sizes and on a slice of the full size.
 
 const DAY_MS = 86_400_000;
 const program = BENCH_PROGRAM;
@@ -57,37 +56,7 @@ export const formatCents = (cents: number): string => {
   return frac % 10 === 0 ? `${whole}.${frac / 10}` : `${whole}.${String(frac).padStart(2, "0")}`;
 };
 
-/** RFC 8785 for the values events hold here (strings, safe integers, null, arrays, objects). */
-const jcs = (v: unknown): string => {
-  if (v === null || typeof v !== "object") return JSON.stringify(v);
-  if (Array.isArray(v)) return `[${v.map(jcs).join(",")}]`;
-  const o = v as Record<string, unknown>;
-  const keys = Object.keys(o).sort();
-  let out = "{";
-  for (const k of keys) {
-    if (o[k] === undefined) continue;
-    if (out.length > 1) out += ",";
-    out += `${JSON.stringify(k)}:${jcs(o[k])}`;
-  }
-  return `${out}}`;
-};
-
 const iso = (ms: number): string => new Date(ms).toISOString();
-
-const NAMESPACE_BYTES = Buffer.from(EVENT_ID_NAMESPACE.replace(/-/g, ""), "hex");
-const hex2 = (n: number): string => n.toString(16).padStart(2, "0");
-
-/** UUID v5 of spec 2 with one-shot SHA-1 (the uuid package costs ~8 µs per id). */
-export const eventIdOf = (streamId: string, commandId: string, index: number): string => {
-  const h = hash(
-    "sha1",
-    Buffer.concat([NAMESPACE_BYTES, Buffer.from(`${streamId}|${commandId}|${index}`, "utf8")]),
-    "hex",
-  );
-  const version = hex2((Number.parseInt(h.slice(12, 14), 16) & 0x0f) | 0x50);
-  const variant = hex2((Number.parseInt(h.slice(16, 18), 16) & 0x3f) | 0x80);
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${version}${h.slice(14, 16)}-${variant}${h.slice(18, 20)}-${h.slice(20, 32)}`;
-};
 
 interface Lot {
   lotId: string;
@@ -163,8 +132,14 @@ export class FastMember {
     const revision = this.revision + 1;
     const occurredAt = iso(at);
     const prevHash = this.lastHash;
-    const body = jcs({ data, eventId, occurredAt, revision, streamId: this.streamId, type });
-    const eventHash = hash("sha256", `${prevHash}\n${body}`, "hex");
+    const eventHash = hashEvent(prevHash, {
+      streamId: this.streamId,
+      revision,
+      eventId,
+      type,
+      occurredAt,
+      data,
+    });
     const metadata = {
       schemaVersion: 1,
       programId: PROGRAM_ID,
@@ -195,7 +170,7 @@ export class FastMember {
   }
 
   private nextEventId(): string {
-    return eventIdOf(this.streamId, this.commandId, this.index);
+    return eventIdFor(this.streamId, this.commandId, this.index);
   }
 
   /** A new lot (spec 4, 5.4): repays debt first. `extra` keys go between `reason` and `availableAt`. */

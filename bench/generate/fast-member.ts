@@ -40,7 +40,7 @@ if (
   throw new Error("fast-member supports only the bench program's rules");
 
 /** Money string with at most 2 decimals as integer cents. */
-export const toCents = (amount: string): number => {
+const toCents = (amount: string): number => {
   const dot = amount.indexOf(".");
   if (dot < 0) return Number(amount) * 100;
   const frac = `${amount.slice(dot + 1)}00`.slice(0, 2);

@@ -5,7 +5,7 @@ import { createLedger, type Program, parseTime, type StoredEvent } from "../src/
 
 // Runs a golden vector folder the way `vafa import` does (spec 8) on the memory store.
 
-export const vectorsRoot = join(import.meta.dirname, "../../../fixtures/vectors");
+const vectorsRoot = join(import.meta.dirname, "../../../fixtures/vectors");
 
 export const runVector = async (name: string) => {
   const dir = join(vectorsRoot, name);

@@ -11,7 +11,7 @@ import {
   type Program,
   parseTime,
   pendingPoints,
-} from "../src/index.js";
+} from "../index.js";
 
 /** A small GBP program; tests override what they exercise. */
 export const baseProgram = (): Program => ({

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { adjust, club, join, program, purchase, redeem, refund, reverse } from "./harness.js";
+import { adjust, club, join, program, purchase, redeem, refund, reverse } from "../testing/harness.js";
 
 const T0 = "2011-01-01T10:00:00Z";
 const day = (n: number, time = "10:00:00") => {

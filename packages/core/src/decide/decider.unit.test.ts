@@ -26,7 +26,7 @@ describe("decide, given events, no store", () => {
     spec
       .given(joined)
       .when({ type: "purchase", memberId: "m1", at: T1, purchaseId: "p1", amount: "120" })
-      .then([
+      .thenAppends([
         { type: "PurchaseRecorded", occurredAt: T1, data: { purchaseId: "p1", amount: "120" } },
         {
           type: "PointsEarned",
@@ -48,7 +48,7 @@ describe("decide, given events, no store", () => {
     spec
       .given(joined, lot("a", 10, "2025-06-01T00:00:00.000Z"), lot("b", 10, "2025-03-01T00:00:00.000Z"))
       .when({ type: "redeem", memberId: "m1", at: T1, redemptionId: "r1", points: 15 })
-      .then([
+      .thenAppends([
         {
           type: "PointsRedeemed",
           occurredAt: T1,
@@ -78,7 +78,7 @@ describe("decide, given events, no store", () => {
         },
       )
       .when({ type: "refund", memberId: "m1", at: T1, purchaseId: "p1", refundId: "f1", amount: "100" })
-      .then([
+      .thenAppends([
         {
           type: "PurchaseRefunded",
           occurredAt: T1,

@@ -14,8 +14,8 @@ import { initialMemberState, type MemberState } from "../state.js";
 interface DeciderThen {
   /** The decision, for checks the helpers below do not cover. */
   decision: Decision;
-  /** The decider appends exactly these events. */
-  then(expected: LedgerEvent[]): void;
+  /** The decider appends exactly these events (not `then`: that would make the object a thenable). */
+  thenAppends(expected: LedgerEvent[]): void;
   thenRejects(code: RejectionCode): void;
   thenReplay(): void;
   thenNothingToDo(): void;
@@ -45,7 +45,7 @@ export const deciderSpecification = (ctx: DecideContext, memberId = "m1"): Decid
       const show = () => JSON.stringify(decision);
       return {
         decision,
-        then: (expected) => {
+        thenAppends: (expected) => {
           if (decision.kind !== "events") fail(`expected events, the decider said ${show()}`);
           deepStrictEqual(decision.events, expected);
         },

@@ -12,7 +12,7 @@ import {
   parseTime,
   pendingPoints,
 } from "../index.js";
-import { baseProgram, program } from "./program.js";
+import { baseProgram } from "./program.js";
 
 export { baseProgram, program } from "./program.js";
 

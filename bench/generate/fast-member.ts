@@ -1,4 +1,4 @@
-import { eventIdFor, genesisHash, hashEvent } from "@vafa/core";
+import { allocate, eventIdFor, genesisHash, hashEvent } from "@vafa/core";
 import { BENCH_PROGRAM } from "../lib/program.js";
 
 // A fast stand-in for core's decider, specialised to BENCH_PROGRAM (gregorian,
@@ -227,20 +227,6 @@ export class FastMember {
     return sum;
   }
 
-  private takeFrom(lots: Lot[], points: number): { allocations: Allocation[]; rest: number } {
-    const allocations: Allocation[] = [];
-    let rest = points;
-    for (const lot of lots) {
-      if (rest === 0) break;
-      const take = Math.min(lot.remaining, rest);
-      if (take > 0) {
-        allocations.push({ lotId: lot.lotId, points: take });
-        rest -= take;
-      }
-    }
-    return { allocations, rest };
-  }
-
   private consume(allocations: Allocation[]): void {
     for (const a of allocations) (this.lotById.get(a.lotId) as Lot).remaining -= a.points;
   }
@@ -389,7 +375,7 @@ export class FastMember {
         const l = lots[i] as Lot;
         if (l !== first && live(l)) order.push(l);
       }
-      const { allocations, rest } = this.takeFrom(order, take);
+      const { allocations, rest } = allocate(order, take);
       this.emit("PointsClawedBack", at, {
         purchaseId,
         refundId,
@@ -409,7 +395,7 @@ export class FastMember {
     this.runDueItems(at);
     if (points < program.redemption.minPoints || points > this.available(at))
       throw new Error(`fast-member: redemption ${redemptionId} not allowed`);
-    const { allocations } = this.takeFrom(this.availableLots(at), points);
+    const { allocations } = allocate(this.availableLots(at), points);
     this.emit("PointsRedeemed", at, {
       redemptionId,
       points,
@@ -463,7 +449,7 @@ export class FastMember {
     } else {
       const debit = -points;
       if (debit > this.available(at)) throw new Error(`fast-member: debit ${adjustmentId} above available`);
-      const { allocations } = this.takeFrom(this.availableLots(at), debit);
+      const { allocations } = allocate(this.availableLots(at), debit);
       this.emit("PointsDebited", at, { adjustmentId, points: debit, reason, actor, allocations });
       this.consume(allocations);
     }

@@ -7,7 +7,7 @@ import { fifoCompare, isExpired, isPending, type Lot, type MemberState, type Pur
 
 /** Takes `points` from `lots` in the order given; returns the allocations and what is left untaken. */
 export const allocate = (
-  lots: readonly Lot[],
+  lots: readonly Pick<Lot, "lotId" | "remaining">[],
   points: number,
 ): { allocations: Allocation[]; rest: number } => {
   const allocations: Allocation[] = [];

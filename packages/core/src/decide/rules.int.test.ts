@@ -1,11 +1,16 @@
 import { describe, expect, it } from "vitest";
-import { adjust, club, join, program, purchase, redeem, refund, reverse } from "../testing/harness.js";
-
-const T0 = "2011-01-01T10:00:00Z";
-const day = (n: number, time = "10:00:00") => {
-  const d = new Date(Date.UTC(2011, 0, 1 + n));
-  return `${d.toISOString().slice(0, 10)}T${time}Z`;
-};
+import {
+  adjust,
+  club,
+  day,
+  join,
+  program,
+  purchase,
+  redeem,
+  refund,
+  reverse,
+  T0,
+} from "../testing/harness.js";
 
 describe("5.1 join", () => {
   it("appends MemberJoined and a signup bonus; same join again is a no-op; other content MEMBER_EXISTS", async () => {

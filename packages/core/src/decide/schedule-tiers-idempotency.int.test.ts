@@ -1,11 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { club, join, program, purchase, redeem, refund } from "../testing/harness.js";
-
-const T0 = "2011-01-01T10:00:00Z";
-const day = (n: number, time = "10:00:00") => {
-  const d = new Date(Date.UTC(2011, 0, 1 + n));
-  return `${d.toISOString().slice(0, 10)}T${time}Z`;
-};
+import { club, day, join, program, purchase, redeem, refund, T0 } from "../testing/harness.js";
 
 describe("5.6 scheduled items", () => {
   it("expiries are recorded by the next command, dated at expiresAt, in FIFO order", async () => {

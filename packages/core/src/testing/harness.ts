@@ -148,3 +148,10 @@ export const adjust = (memberId: string, at: string, adjustmentId: string, point
   reason: "test",
   actor: "ops@test",
 });
+
+/** The ledger rules tests' first day, and day `n` after it at `time` (UTC). */
+export const T0 = "2011-01-01T10:00:00Z";
+export const day = (n: number, time = "10:00:00") => {
+  const d = new Date(Date.UTC(2011, 0, 1 + n));
+  return `${d.toISOString().slice(0, 10)}T${time}Z`;
+};

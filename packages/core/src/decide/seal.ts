@@ -28,7 +28,8 @@ export const sealEvents = (
   const firstIndex = nextEventIndex(before, commandId);
   const sealed: ProposedEvent[] = [];
   let lastHash = before.lastHash;
-  for (const [i, e] of events.entries()) {
+  for (let i = 0; i < events.length; i++) {
+    const e = events[i] as LedgerEvent;
     const event = sealEvent(
       {
         streamId,
@@ -79,7 +80,8 @@ export const assertSealed = (
       `state at revision ${after.revision} after ${events.length} events on ${before.revision}`,
     );
   const touched: string[] = [];
-  for (const [i, e] of events.entries()) {
+  for (let i = 0; i < events.length; i++) {
+    const e = events[i] as ProposedEvent;
     if (e.revision !== before.revision + 1 + i)
       throw broken(id, `event ${i} has revision ${e.revision}, expected ${before.revision + 1 + i}`);
     const { type } = e;
@@ -135,7 +137,11 @@ export const decideAndSeal = (input: DecideInput, state: MemberState, ctx: Decid
     correlationId: d.correlationId,
     actor: d.actor,
   });
-  const after: MemberState = { ...draft.state, lastHash: events.at(-1)?.metadata.hash ?? state.lastHash };
+  // The draft's working copy belongs to this decision alone: it becomes the new
+  // state once it has the hash link. (A spread copy here would give states a
+  // second object shape, measured 3-5% slower on the ledger benchmark.)
+  const after = draft.state;
+  after.lastHash = events.at(-1)?.metadata.hash ?? state.lastHash;
   assertSealed(state, events, after);
   return { ok: true, kind: "events", events, state: after };
 };

@@ -13,7 +13,7 @@ const program = BENCH_PROGRAM;
 /** Members join during the first 20 months. */
 const JOIN_SPAN_MS = 600 * DAY_MS;
 /** Average events one purchase brings (itself, its lot, refunds, redemptions, expiries, tiers...): tunes purchase counts. */
-export const EVENTS_PER_PURCHASE = 2.35;
+const EVENTS_PER_PURCHASE = 2.35;
 
 export interface ChunkSpec {
   seed: number;
@@ -59,7 +59,7 @@ interface SimMember {
   paidReferral: boolean;
 }
 
-export const memberIdOf = (index: number): string => `m${String(index).padStart(7, "0")}`;
+const memberIdOf = (index: number): string => `m${String(index).padStart(7, "0")}`;
 
 const iso = (ms: number): string => new Date(ms).toISOString();
 

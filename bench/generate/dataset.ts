@@ -12,10 +12,10 @@ import type { ChunkResult, ChunkSpec } from "./chunk.js";
 // reused from bench/out by later runs.
 
 /** Bump when the generated data changes, so caches are not reused. */
-export const GENERATOR_VERSION = 3;
-export const CHUNK_MEMBERS = 500;
+const GENERATOR_VERSION = 3;
+const CHUNK_MEMBERS = 500;
 
-export interface DatasetMeta {
+interface DatasetMeta {
   members: number;
   targetEvents: number;
   seed: number;
@@ -41,7 +41,7 @@ export interface Dataset {
  * Heavy-tailed event budgets: 30% one-off members (join, signup, one purchase),
  * the rest Pareto(1.16), the 80/20 shape, capped at 300 times the median.
  */
-export const memberBudgets = (members: number, events: number, seed: number): number[] => {
+const memberBudgets = (members: number, events: number, seed: number): number[] => {
   const random = createRandom(subSeed(seed, -1));
   const ONE_OFF = 4;
   const kinds = Array.from({ length: members }, () => random() < 0.3);
@@ -99,7 +99,7 @@ export interface DatasetRequest {
   log?: (line: string) => void;
 }
 
-export const datasetDir = (r: DatasetRequest): string =>
+const datasetDir = (r: DatasetRequest): string =>
   join(r.outDir, `data-m${r.members}-e${r.events}-s${r.seed}-g${GENERATOR_VERSION}`);
 
 /** Generates the data set (in worker threads, chunks of members) unless bench/out holds it already. */

@@ -1,15 +1,14 @@
-import { hash } from "node:crypto";
-import { EVENT_ID_NAMESPACE, genesisHash } from "@vafa/core";
+import { allocate, eventIdFor, genesisHash, hashEvent } from "@vafa/core";
 import { BENCH_PROGRAM } from "../lib/program.js";
 
 // A fast stand-in for core's decider, specialised to BENCH_PROGRAM (gregorian,
 // floor rounding, rolling expiry, spend tiers, money with at most 2 decimals as
-// integer cents). Core's `decide()` re-walks an immer draft of the whole member
-// state per command, which makes 10M events take hours; this keeps the same
-// rules (spec 5) on plain mutable state. It is not trusted: the ledger
-// benchmark replays the recorded commands through `createLedger` and fails when
-// a single stream differs (ids, hashes, JSON), so every data set it generates
-// is checked against core on the quick sizes and on a slice of the full size.
+// integer cents): the same rules (spec 5) on plain mutable state, without
+// Decimal money or copy-on-write states. Event ids and hashes come from core
+// (`eventIdFor`, `hashEvent`). It is not trusted: the ledger benchmark replays
+// the recorded commands through `createLedger` and fails when a single stream
+// differs (ids, hashes, JSON), so every data set it generates is checked
+// against core on the quick sizes and on a slice of the full size.
 
 const DAY_MS = 86_400_000;
 const program = BENCH_PROGRAM;
@@ -41,7 +40,7 @@ if (
   throw new Error("fast-member supports only the bench program's rules");
 
 /** Money string with at most 2 decimals as integer cents. */
-export const toCents = (amount: string): number => {
+const toCents = (amount: string): number => {
   const dot = amount.indexOf(".");
   if (dot < 0) return Number(amount) * 100;
   const frac = `${amount.slice(dot + 1)}00`.slice(0, 2);
@@ -57,37 +56,7 @@ export const formatCents = (cents: number): string => {
   return frac % 10 === 0 ? `${whole}.${frac / 10}` : `${whole}.${String(frac).padStart(2, "0")}`;
 };
 
-/** RFC 8785 for the values events hold here (strings, safe integers, null, arrays, objects). */
-const jcs = (v: unknown): string => {
-  if (v === null || typeof v !== "object") return JSON.stringify(v);
-  if (Array.isArray(v)) return `[${v.map(jcs).join(",")}]`;
-  const o = v as Record<string, unknown>;
-  const keys = Object.keys(o).sort();
-  let out = "{";
-  for (const k of keys) {
-    if (o[k] === undefined) continue;
-    if (out.length > 1) out += ",";
-    out += `${JSON.stringify(k)}:${jcs(o[k])}`;
-  }
-  return `${out}}`;
-};
-
 const iso = (ms: number): string => new Date(ms).toISOString();
-
-const NAMESPACE_BYTES = Buffer.from(EVENT_ID_NAMESPACE.replace(/-/g, ""), "hex");
-const hex2 = (n: number): string => n.toString(16).padStart(2, "0");
-
-/** UUID v5 of spec 2 with one-shot SHA-1 (the uuid package costs ~8 µs per id). */
-export const eventIdOf = (streamId: string, commandId: string, index: number): string => {
-  const h = hash(
-    "sha1",
-    Buffer.concat([NAMESPACE_BYTES, Buffer.from(`${streamId}|${commandId}|${index}`, "utf8")]),
-    "hex",
-  );
-  const version = hex2((Number.parseInt(h.slice(12, 14), 16) & 0x0f) | 0x50);
-  const variant = hex2((Number.parseInt(h.slice(16, 18), 16) & 0x3f) | 0x80);
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${version}${h.slice(14, 16)}-${variant}${h.slice(18, 20)}-${h.slice(20, 32)}`;
-};
 
 interface Lot {
   lotId: string;
@@ -163,8 +132,14 @@ export class FastMember {
     const revision = this.revision + 1;
     const occurredAt = iso(at);
     const prevHash = this.lastHash;
-    const body = jcs({ data, eventId, occurredAt, revision, streamId: this.streamId, type });
-    const eventHash = hash("sha256", `${prevHash}\n${body}`, "hex");
+    const eventHash = hashEvent(prevHash, {
+      streamId: this.streamId,
+      revision,
+      eventId,
+      type,
+      occurredAt,
+      data,
+    });
     const metadata = {
       schemaVersion: 1,
       programId: PROGRAM_ID,
@@ -195,7 +170,7 @@ export class FastMember {
   }
 
   private nextEventId(): string {
-    return eventIdOf(this.streamId, this.commandId, this.index);
+    return eventIdFor(this.streamId, this.commandId, this.index);
   }
 
   /** A new lot (spec 4, 5.4): repays debt first. `extra` keys go between `reason` and `availableAt`. */
@@ -250,20 +225,6 @@ export class FastMember {
       if (l.expiresAt > now && l.availableAt <= now) sum += l.remaining;
     }
     return sum;
-  }
-
-  private takeFrom(lots: Lot[], points: number): { allocations: Allocation[]; rest: number } {
-    const allocations: Allocation[] = [];
-    let rest = points;
-    for (const lot of lots) {
-      if (rest === 0) break;
-      const take = Math.min(lot.remaining, rest);
-      if (take > 0) {
-        allocations.push({ lotId: lot.lotId, points: take });
-        rest -= take;
-      }
-    }
-    return { allocations, rest };
   }
 
   private consume(allocations: Allocation[]): void {
@@ -414,7 +375,7 @@ export class FastMember {
         const l = lots[i] as Lot;
         if (l !== first && live(l)) order.push(l);
       }
-      const { allocations, rest } = this.takeFrom(order, take);
+      const { allocations, rest } = allocate(order, take);
       this.emit("PointsClawedBack", at, {
         purchaseId,
         refundId,
@@ -434,7 +395,7 @@ export class FastMember {
     this.runDueItems(at);
     if (points < program.redemption.minPoints || points > this.available(at))
       throw new Error(`fast-member: redemption ${redemptionId} not allowed`);
-    const { allocations } = this.takeFrom(this.availableLots(at), points);
+    const { allocations } = allocate(this.availableLots(at), points);
     this.emit("PointsRedeemed", at, {
       redemptionId,
       points,
@@ -488,7 +449,7 @@ export class FastMember {
     } else {
       const debit = -points;
       if (debit > this.available(at)) throw new Error(`fast-member: debit ${adjustmentId} above available`);
-      const { allocations } = this.takeFrom(this.availableLots(at), debit);
+      const { allocations } = allocate(this.availableLots(at), debit);
       this.emit("PointsDebited", at, { adjustmentId, points: debit, reason, actor, allocations });
       this.consume(allocations);
     }

@@ -7,8 +7,8 @@ export interface BenchOptions {
   seed: number;
 }
 
-export const QUICK = { members: 1_000, events: 50_000 };
-export const FULL = { members: 100_000, events: 10_000_000 };
+const QUICK = { members: 1_000, events: 50_000 };
+const FULL = { members: 100_000, events: 10_000_000 };
 
 const positive = (name: string, text: string | undefined, fallback: number): number => {
   if (text === undefined) return fallback;

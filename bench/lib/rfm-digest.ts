@@ -11,7 +11,7 @@ export interface RfmLike {
 }
 
 /** One line per member in memberId order: what two RFM implementations must agree on. */
-export const rfmLines = (rows: readonly RfmLike[]): string[] =>
+const rfmLines = (rows: readonly RfmLike[]): string[] =>
   [...rows]
     .sort((a, b) => (a.memberId < b.memberId ? -1 : a.memberId > b.memberId ? 1 : 0))
     .map((r) => `${r.memberId},${r.recencyDays},${r.frequency},${r.monetary},${r.r},${r.f},${r.m}`);

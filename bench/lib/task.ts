@@ -17,7 +17,7 @@ export const startRssSampler = (): { peakMiB: () => number; stop: () => void } =
 };
 
 /** Max resident set size of this process so far (MiB), as `/usr/bin/time -v` reports it. */
-export const maxRssMiB = (): number => process.resourceUsage().maxRSS / 1024;
+const maxRssMiB = (): number => process.resourceUsage().maxRSS / 1024;
 
 export const finish = (result: object): void => {
   process.stdout.write(`${RESULT_PREFIX}${JSON.stringify({ ...result, maxRssMiB: round(maxRssMiB()) })}\n`);

@@ -35,7 +35,7 @@ import type { z } from "zod";
  */
 
 /** HTTP status of each rejection code (see docs/errors.md). */
-export const STATUS_OF: Record<RejectionCode, ContentfulStatusCode> = {
+const STATUS_OF: Record<RejectionCode, ContentfulStatusCode> = {
   VALIDATION: 400,
   CURRENCY_MISMATCH: 422,
   MEMBER_EXISTS: 409,

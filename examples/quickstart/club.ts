@@ -1,4 +1,4 @@
-import type { EventStore, Ledger, Program, RejectionCode } from "@vafa/core";
+import type { EventStore, Ledger, RejectionCode } from "@vafa/core";
 
 /** What importing a list of commands did. */
 export interface ImportSummary {
@@ -58,5 +58,3 @@ export const firstAt = (commands: readonly unknown[]): string => {
     return (first as { at: string }).at;
   return "1970-01-01T00:00:00.000Z";
 };
-
-export type { Program };

@@ -12,7 +12,7 @@ export interface EventSourceOptions {
 }
 
 /** Checks that `--events` names a readable file, before any work. */
-export const checkReadableFile = async (flag: string, path: string): Promise<void> => {
+const checkReadableFile = async (flag: string, path: string): Promise<void> => {
   try {
     const info = await stat(path);
     if (info.isDirectory()) throw Object.assign(new Error("is a directory"), { code: "EISDIR" });

@@ -12,7 +12,7 @@ const fns: Record<CalendarName, MonthFns> = { gregorian, jalali };
 export const startOfMonthMs = (calendar: CalendarName, ms: number): number =>
   fns[calendar].startOfMonth(new UTCDate(ms)).getTime();
 
-export const addMonthsMs = (calendar: CalendarName, ms: number, months: number): number =>
+const addMonthsMs = (calendar: CalendarName, ms: number, months: number): number =>
   fns[calendar].addMonths(new UTCDate(ms), months).getTime();
 
 /** `YYYY-MM` of `ms` in the calendar (`2011-03`, Jalali `1390-12`). */

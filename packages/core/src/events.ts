@@ -114,7 +114,6 @@ export const eventDataSchemas = {
 
 export type EventType = keyof typeof eventDataSchemas;
 export const EVENT_TYPES = Object.keys(eventDataSchemas) as EventType[];
-export const MEMBER_EVENT_TYPES: readonly EventType[] = EVENT_TYPES.filter((t) => t !== "ProgramPublished");
 
 export type MemberJoined = z.infer<typeof memberJoinedData>;
 export type PurchaseRecorded = z.infer<typeof purchaseRecordedData>;
@@ -149,5 +148,3 @@ export interface EventDataMap {
 export type LedgerEvent = {
   [K in EventType]: { type: K; occurredAt: string; data: EventDataMap[K] };
 }[EventType];
-
-export type MemberEvent = Exclude<LedgerEvent, { type: "ProgramPublished" }>;

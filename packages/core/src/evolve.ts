@@ -1,12 +1,17 @@
-import { enableMapSet, produce, setAutoFreeze } from "immer";
+import { enableMapSet, Immer } from "immer";
 import type { ProposedEvent } from "./envelope.js";
+import type { LedgerEvent } from "./events.js";
+import { reversalReturns } from "./lots.js";
 import { Dec, toUnits } from "./money.js";
 import { parseTime } from "./primitives.js";
 import { initialMemberState, type Lot, type MemberState, nextEventIndex } from "./state.js";
 
+// Map and Set drafts: a plugin immer loads once for every caller; it adds
+// support and changes no setting a host app relies on.
 enableMapSet();
-// Deep-freezing every new state would cost more than the decision itself.
-setAutoFreeze(false);
+// Our own instance, so the host app's immer keeps its settings. Deep-freezing
+// every new state would cost more than the decision itself.
+const immer = new Immer({ autoFreeze: false });
 
 // Stored times are already normalised (`toISOString()` form): Date.parse reads them exactly.
 const ms = (iso: string): number => (iso.length === 24 ? Date.parse(iso) : (parseTime(iso) as number));
@@ -19,11 +24,24 @@ const ms = (iso: string): number => (iso.length === 24 ? Date.parse(iso) : (pars
  * a working copy may share them with the state it was made from.
  */
 export const applyMemberEvent = (s: MemberState, e: ProposedEvent): void => {
-  const at = ms(e.occurredAt);
-  s.revision = e.revision;
+  applyDomainEvent(s, e as LedgerEvent, e.revision, e.metadata.commandId);
   s.lastHash = e.metadata.hash;
+};
+
+/**
+ * Applies a domain event at `revision` for `commandId`: everything but the
+ * hash link, which only sealing knows. The decider applies its events with it
+ * as it decides (a later step reads what an earlier one changed).
+ */
+export const applyDomainEvent = (
+  s: MemberState,
+  e: LedgerEvent,
+  revision: number,
+  commandId: string,
+): void => {
+  const at = ms(e.occurredAt);
+  s.revision = revision;
   s.lastEventAt = at;
-  const commandId = e.metadata.commandId;
   const index = nextEventIndex(s, commandId);
   s.lastCommand = { id: commandId, count: index + 1 };
   if (commandId.startsWith("sweep:")) w(s, "sweepCounts").set(commandId, index + 1);
@@ -39,14 +57,14 @@ export const applyMemberEvent = (s: MemberState, e: ProposedEvent): void => {
   };
   switch (e.type) {
     case "MemberJoined": {
-      const d = e.data as ProposedEvent<"MemberJoined">["data"];
+      const d = e.data;
       s.joined = d;
       s.joinedAt = at;
       s.tierSince = at;
       return;
     }
     case "PurchaseRecorded": {
-      const d = e.data as ProposedEvent<"PurchaseRecorded">["data"];
+      const d = e.data;
       w(s, "purchases").set(d.purchaseId, {
         purchaseId: d.purchaseId,
         amount: d.amount,
@@ -63,7 +81,7 @@ export const applyMemberEvent = (s: MemberState, e: ProposedEvent): void => {
       return;
     }
     case "PurchaseRefunded": {
-      const d = e.data as ProposedEvent<"PurchaseRefunded">["data"];
+      const d = e.data;
       const p = s.purchases.get(d.purchaseId);
       if (p) {
         // Copy on write: a decision's working state shares entries with the state it came from.
@@ -79,7 +97,7 @@ export const applyMemberEvent = (s: MemberState, e: ProposedEvent): void => {
       return;
     }
     case "PointsEarned": {
-      const d = e.data as ProposedEvent<"PointsEarned">["data"];
+      const d = e.data;
       s.debt -= d.debtRepaid;
       w(s, "lotIndex").set(d.lotId, s.lots.length);
       w(s, "lots").push({
@@ -89,7 +107,7 @@ export const applyMemberEvent = (s: MemberState, e: ProposedEvent): void => {
         earnedAt: at,
         availableAt: ms(d.availableAt),
         expiresAt: d.expiresAt === null ? null : ms(d.expiresAt),
-        revision: e.revision,
+        revision,
         reason: d.reason,
         ...(d.purchaseId !== undefined ? { purchaseId: d.purchaseId } : {}),
       });
@@ -110,7 +128,7 @@ export const applyMemberEvent = (s: MemberState, e: ProposedEvent): void => {
       return;
     }
     case "PointsRedeemed": {
-      const d = e.data as ProposedEvent<"PointsRedeemed">["data"];
+      const d = e.data;
       takeFromLots(d.allocations);
       w(s, "redemptions").set(d.redemptionId, {
         redemptionId: d.redemptionId,
@@ -122,22 +140,18 @@ export const applyMemberEvent = (s: MemberState, e: ProposedEvent): void => {
       return;
     }
     case "RedemptionReversed": {
-      const d = e.data as ProposedEvent<"RedemptionReversed">["data"];
+      const d = e.data;
       s.debt -= d.debtRepaid;
-      // The debt share is taken from the allocations in order (spec 5.5).
-      let debtShare = d.debtRepaid;
-      for (const a of d.allocations) {
-        const share = Math.min(a.points, debtShare);
-        debtShare -= share;
-        const lot = lotById(a.lotId);
-        if (lot) lot.remaining += a.points - share;
+      for (const back of reversalReturns(d.allocations, d.debtRepaid)) {
+        const lot = lotById(back.lotId);
+        if (lot) lot.remaining += back.points;
       }
       const r = s.redemptions.get(d.redemptionId);
       if (r) w(s, "redemptions").set(d.redemptionId, { ...r, reversedAt: at });
       return;
     }
     case "PointsClawedBack": {
-      const d = e.data as ProposedEvent<"PointsClawedBack">["data"];
+      const d = e.data;
       takeFromLots(d.allocations);
       s.debt += d.debtIncurred;
       const p = s.purchases.get(d.purchaseId);
@@ -145,7 +159,7 @@ export const applyMemberEvent = (s: MemberState, e: ProposedEvent): void => {
       return;
     }
     case "PointsDebited": {
-      const d = e.data as ProposedEvent<"PointsDebited">["data"];
+      const d = e.data;
       takeFromLots(d.allocations);
       w(s, "adjustments").set(d.adjustmentId, {
         adjustmentId: d.adjustmentId,
@@ -157,19 +171,19 @@ export const applyMemberEvent = (s: MemberState, e: ProposedEvent): void => {
       return;
     }
     case "PointsExpired": {
-      const d = e.data as ProposedEvent<"PointsExpired">["data"];
+      const d = e.data;
       const lot = lotById(d.lotId);
       if (lot) lot.remaining -= d.points;
       return;
     }
     case "TierChanged": {
-      const d = e.data as ProposedEvent<"TierChanged">["data"];
+      const d = e.data;
       s.tier = d.to;
       s.tierSince = at;
       return;
     }
     case "FeedbackSubmitted": {
-      const d = e.data as ProposedEvent<"FeedbackSubmitted">["data"];
+      const d = e.data;
       w(s, "feedback").set(d.feedbackId, {
         score: d.score,
         ...(d.comment !== undefined ? { comment: d.comment } : {}),
@@ -184,7 +198,7 @@ export const applyMemberEvent = (s: MemberState, e: ProposedEvent): void => {
 
 /** Emmett-style evolve: a new state, the old one untouched (immer). */
 export const evolve = (state: MemberState, event: ProposedEvent): MemberState =>
-  produce(state, (draft) => {
+  immer.produce(state, (draft) => {
     applyMemberEvent(draft as MemberState, event);
   });
 

@@ -24,9 +24,6 @@ export const formatMoney = (value: Decimal | string): string => {
   return d.isZero() ? "0" : d.toFixed();
 };
 
-/** Two money strings are equal as numbers ("50.00" equals "50"). */
-export const moneyEquals = (a: string, b: string): boolean => new Dec(a).eq(b);
-
 const UNIT_DIGITS = 8;
 const UNIT = 10n ** BigInt(UNIT_DIGITS);
 

@@ -53,13 +53,6 @@ export const purchasePoints = (program: Program, amount: string, at: number, tie
 export const basePoints = (program: Program, amount: string): Dec =>
   new Dec(amount).times(program.earn.pointsPerUnit).floor();
 
-/** Net amount of a purchase counting refunds up to `t` (refunds count at their own time). */
-export const netAmountAt = (p: Pick<Purchase, "amount" | "refunds">, t: number): Dec => {
-  let net = new Dec(p.amount);
-  for (const r of p.refunds) if (r.at <= t) net = net.minus(r.amount);
-  return net;
-};
-
 /** metric(t) of spec 5.7 over the purchases with `at` in (t - windowDays, t]; exact (integer units). */
 export const tierMetric = (program: Program, purchases: Iterable<Purchase>, t: number): Dec => {
   const from = t - program.tiers.windowDays * DAY_MS;

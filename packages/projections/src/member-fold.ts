@@ -13,11 +13,17 @@ import type {
 } from "@vafa/core";
 import { parseMoney } from "./money.js";
 
-// The per-member fold of the projections (spec 6). Times stay ISO strings in
-// `toISOString()` form and are compared as strings (fixed width for years
-// 0000-9999), which is twice as fast as Date.parse per event. The fold trusts
-// its input (the audit checks schemas and allocations); a malformed event can
-// make numbers wrong, never make the fold throw.
+// The per-member fold of the projections (spec 6): deliberately a second
+// implementation of the lot arithmetic that core's `evolve` holds (points
+// taken from lots, the debt-first reversal), tuned for replay (ISO strings,
+// no per-event copies, tolerant of malformed events). It is checked against
+// core's `foldMemberEvents` (lots, debt, tier) on random histories in
+// consistency.test.ts ("cross-check with the core's own evolve").
+//
+// Times stay ISO strings in `toISOString()` form and are compared as strings
+// (fixed width for years 0000-9999), twice as fast as Date.parse per event.
+// The fold trusts its input (the audit checks schemas and allocations); a
+// malformed event can make numbers wrong, never make the fold throw.
 
 /** A lot of spec 5.4; `remaining` is what the applied events left in it (no implied expiry). */
 export class LotState {
@@ -40,16 +46,6 @@ export class PurchaseState {
     /** Amount in 1e-8 units. */
     readonly amount: bigint,
   ) {}
-}
-
-/** Lifetime point sums of spec 6 balances (recorded events only; implied expiries are added by queries). */
-export interface PointSums {
-  earned: number;
-  redeemed: number;
-  reversed: number;
-  expired: number;
-  clawedBack: number;
-  debited: number;
 }
 
 /** A finite number or 0: keeps a malformed event from turning sums into NaN. */
@@ -255,10 +251,4 @@ export const snapshotLots = (fold: MemberFold, cut: string, inclusive: boolean):
     else pending += r;
   }
   return { available, pending, impliedExpired };
-};
-
-/** Net balance at a cut: `available + pending - debt` (spec 5.4). */
-export const netAt = (fold: MemberFold, cut: string, inclusive: boolean): number => {
-  const s = snapshotLots(fold, cut, inclusive);
-  return s.available + s.pending - fold.debt;
 };

@@ -9,6 +9,7 @@ import {
   VafaError,
 } from "@vafa/core";
 import { planAppend, type StoredLocation } from "../shared/append-plan.js";
+import { decodeJson } from "../shared/decode.js";
 import { Notifier, runSubscription } from "../shared/live-feed.js";
 import { tableNames } from "./schema.js";
 import type { SqlClient, SqlQueryable } from "./sql-client.js";
@@ -54,8 +55,8 @@ const toStored = (row: EventRow): StoredEvent =>
     eventId: row.event_id,
     type: row.type,
     occurredAt: row.occurred_at,
-    data: JSON.parse(row.data_text),
-    metadata: JSON.parse(row.metadata_text),
+    data: decodeJson(row.data_text, `event ${row.revision} of stream ${row.stream_id}: data`),
+    metadata: decodeJson(row.metadata_text, `event ${row.revision} of stream ${row.stream_id}: metadata`),
     recordedAt: row.recorded_at,
     position: BigInt(row.pos),
   }) as StoredEvent;

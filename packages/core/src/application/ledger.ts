@@ -1,5 +1,5 @@
 import { type MemberCommand, validateCommand } from "../commands.js";
-import { type DecideContext, type Decision, decide, decideReferral, decideSweep } from "../decide.js";
+import { type DecideContext, decideAndSeal, type SealedDecision } from "../decide/index.js";
 import { eventIdFor, memberStreamId, type ProposedEvent, programStreamId, sealEvent } from "../envelope.js";
 import { ConcurrencyError, type Rejection, reject, VafaError } from "../errors.js";
 import { applyToCopy, foldMemberEvents } from "../evolve.js";
@@ -56,8 +56,8 @@ export const createLedger = (options: LedgerOptions): Ledger => {
   /** Decide and append, deciding again on fresh state after a conflict. */
   const run = async (
     streamId: string,
-    decideOn: (state: MemberState) => Decision | Promise<Decision>,
-  ): Promise<{ decision: Decision; state: MemberState }> => {
+    decideOn: (state: MemberState) => SealedDecision | Promise<SealedDecision>,
+  ): Promise<{ decision: SealedDecision; state: MemberState }> => {
     for (let attempt = 1; ; attempt++) {
       const state = await load(streamId);
       const decision = await decideOn(state);
@@ -94,12 +94,15 @@ export const createLedger = (options: LedgerOptions): Ledger => {
     const first = firstPurchase(referee);
     if (!first) return [];
     const { decision } = await run(memberStreamId(referredBy), (referrer) =>
-      decideReferral(
+      decideAndSeal(
+        {
+          type: "referral",
+          refereeId: referee.joined?.memberId as string,
+          purchaseAt: first.at,
+          correlationId: `purchase:${first.purchaseId}`,
+        },
         referrer,
-        referee.joined?.memberId as string,
-        first.at,
-        `purchase:${first.purchaseId}`,
-        program,
+        ctx,
       ),
     );
     return decision.ok ? decision.events : [];
@@ -112,19 +115,21 @@ export const createLedger = (options: LedgerOptions): Ledger => {
       referredBy !== undefined && referredBy !== command.memberId
         ? (await load(memberStreamId(referredBy))).joined !== null
         : false;
-    const { decision, state } = await run(streamId, (s) => decide(s, command, { ...ctx, referrerExists }));
+    const { decision, state } = await run(streamId, (s) =>
+      decideAndSeal(command, s, { ...ctx, referrerExists }),
+    );
     if (!decision.ok) return { status: "rejected", rejection: decision.rejection };
     const events = [...decision.events];
     // Purchases are kept in time order: the first entry is the first purchase.
     if (command.type === "purchase" && firstPurchase(state)?.purchaseId === command.purchaseId)
       events.push(...(await ensureReferral(state)));
-    return { status: "accepted", events, replay: decision.replay };
+    return { status: "accepted", events, replay: decision.kind === "replay" };
   };
 
   const sweep = async (at: string): Promise<CommandOutcome> => {
     const events: ProposedEvent[] = [];
     for (const streamId of await store.listStreams("member-")) {
-      const { decision } = await run(streamId, (s) => decideSweep(s, at, program));
+      const { decision } = await run(streamId, (s) => decideAndSeal({ type: "sweep", at }, s, ctx));
       if (decision.ok) events.push(...decision.events);
     }
     return { status: "accepted", events, replay: false };

@@ -1,8 +1,12 @@
 import {
+  type Allocation,
+  allocate,
   applyMemberEvent,
   availablePoints,
+  clawbackLots,
+  clawbackPoints,
   Dec,
-  fifoCompare,
+  debtRepaid,
   initialMemberState,
   isExpired,
   isPending,
@@ -24,7 +28,6 @@ import {
 import type { ProgramBook } from "./programs.js";
 
 type Ev<T extends ProposedEvent["type"]> = ProposedEvent<T>;
-type Allocation = { lotId: string; points: number };
 
 const iso = (ms: number | null): string => (ms === null ? "never" : toIso(ms));
 const sum = (allocations: readonly Allocation[]): number => allocations.reduce((s, a) => s + a.points, 0);
@@ -203,9 +206,7 @@ export class MemberAudit {
           `refund of ${d.amount} where ${left.toFixed()} of purchase ${d.purchaseId} is left to refund`,
         );
       // Cumulative rule of 5.3 on the points the purchase lot earned.
-      const refundedTotal = new Dec(p.refunded).plus(d.amount);
-      const clawedTotal = new Dec(p.earned).times(refundedTotal).div(p.amount).floor().toNumber();
-      const points = clawedTotal - p.clawed;
+      const points = clawbackPoints(p, new Dec(p.refunded).plus(d.amount));
       if (points > 0) this.pendingRefund = { purchaseId: d.purchaseId, refundId: d.refundId, points, loc };
     }
     this.refundRevision.set(d.refundId, e.revision);
@@ -228,9 +229,9 @@ export class MemberAudit {
         "SCHEMA",
         `a ${d.reason} lot carries ${present.join(", ") || "no optional field"}; it must carry ${wanted.join(", ") || "none"}`,
       );
-    const debtRepaid = Math.min(d.points, s.debt);
-    if (d.debtRepaid !== debtRepaid)
-      this.findings.at(loc, "ALLOCATION", `debtRepaid is ${d.debtRepaid}, the debt asks for ${debtRepaid}`);
+    const repaid = debtRepaid(d.points, s.debt);
+    if (d.debtRepaid !== repaid)
+      this.findings.at(loc, "ALLOCATION", `debtRepaid is ${d.debtRepaid}, the debt asks for ${repaid}`);
 
     const fact: LotFact = {
       reason: d.reason,
@@ -314,9 +315,9 @@ export class MemberAudit {
     }
     if (sum(d.allocations) !== d.points)
       this.findings.at(loc, "ALLOCATION", `allocations sum to ${sum(d.allocations)}, not ${d.points}`);
-    const debtRepaid = Math.min(d.points, s.debt);
-    if (d.debtRepaid !== debtRepaid)
-      this.findings.at(loc, "ALLOCATION", `debtRepaid is ${d.debtRepaid}, the debt asks for ${debtRepaid}`);
+    const repaid = debtRepaid(d.points, s.debt);
+    if (d.debtRepaid !== repaid)
+      this.findings.at(loc, "ALLOCATION", `debtRepaid is ${d.debtRepaid}, the debt asks for ${repaid}`);
     for (const a of d.allocations)
       if (!this.lots.has(a.lotId))
         this.findings.at(loc, "ALLOCATION", `allocation names unknown lot ${a.lotId}`);
@@ -474,30 +475,15 @@ export class MemberAudit {
     );
   }
 
-  /** 5.3: the purchase's own lot first, then other non-expired lots FIFO, the rest debt. */
+  /** 5.3 with core's lot arithmetic: the purchase's own lot first, then other non-expired lots FIFO, the rest debt. */
   private clawbackPlan(
     purchaseId: string,
     points: number,
     now: number,
   ): { allocations: Allocation[]; debt: number } {
     const s = this.state;
-    const own = s.purchases.get(purchaseId)?.lotId;
-    const ownLot = own !== undefined ? this.lots.get(own) : undefined;
-    const order: Lot[] = [];
-    if (ownLot && ownLot.remaining > 0 && !isExpired(ownLot, now)) order.push(ownLot);
-    const rest = s.lots
-      .filter((l) => l !== ownLot && l.remaining > 0 && !isExpired(l, now))
-      .sort(fifoCompare);
-    order.push(...rest);
-    const allocations: Allocation[] = [];
-    let left = points;
-    for (const lot of order) {
-      if (left === 0) break;
-      const take = Math.min(left, lot.remaining);
-      allocations.push({ lotId: lot.lotId, points: take });
-      left -= take;
-    }
-    return { allocations, debt: left };
+    const { allocations, rest } = allocate(clawbackLots(s, s.purchases.get(purchaseId)?.lotId, now), points);
+    return { allocations, debt: rest };
   }
 
   /** Redemption and debit: allocations sum to the points, from available lots, within `available` (5.5). */

@@ -22,7 +22,7 @@ import {
 const iso = (ms: number | null): string => (ms === null ? "never" : toIso(ms));
 
 /** "" stands for the member's starting tier: the first level of the program in force (5.1). */
-export const resolveTier = (program: Program, tier: string): string =>
+const resolveTier = (program: Program, tier: string): string =>
   tier === "" ? (program.tiers.levels[0]?.id ?? "") : tier;
 
 export interface LotFact {

@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { Dec, type Purchase, tierMetric, toUnits } from "../src/index.js";
-import { baseProgram } from "./harness.js";
+import { Dec, type Purchase, tierMetric, toUnits } from "./index.js";
+import { baseProgram } from "./testing/harness.js";
 
 // 5.7 metric(t): the integer fast path must equal exact decimal arithmetic, IRR billions included.
 const money = fc

@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { availablePoints, foldMemberEvents, type MemberState, type StoredEvent } from "../src/index.js";
-import { club, program } from "./harness.js";
+import { availablePoints, foldMemberEvents, type MemberState, type StoredEvent } from "../index.js";
+import { club, program } from "../testing/harness.js";
 
 // Model-based test (fc.commands) of spec 5: random members, purchases, refunds,
 // redemptions, reversals, adjustments and time jumps, with the ledger's

@@ -1,7 +1,7 @@
 import { createMemoryStore } from "@vafa/adapters/memory";
 import { describe, expect, it } from "vitest";
-import { type EventStore, VafaError } from "../src/index.js";
-import { club, join, program, purchase } from "./harness.js";
+import { type EventStore, VafaError } from "../index.js";
+import { club, join, program, purchase } from "../testing/harness.js";
 
 describe("5.2 referral reaction exactly once, also after crashes and retries", () => {
   it("a crash between the referee's append and the referrer's is repaired by retrying the purchase, once", async () => {

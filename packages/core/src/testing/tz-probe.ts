@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { toEnvelope } from "../src/index.js";
+import { toEnvelope } from "../index.js";
 import { runVector } from "./vector-runner.js";
 
 // Prints a digest of both vectors' exports; tz.test.ts runs it under several TZ values.

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { formatMoney, parseTime, validateCommand } from "../src/index.js";
-import { club, join, purchase } from "./harness.js";
+import { formatMoney, parseTime, validateCommand } from "./index.js";
+import { club, join, purchase } from "./testing/harness.js";
 
 const T0 = "2011-01-01T10:00:00Z";
 

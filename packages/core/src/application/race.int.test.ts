@@ -1,8 +1,8 @@
 import { createMemoryStore } from "@vafa/adapters/memory";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { availablePoints, createLedger, type EventStore, foldMemberEvents } from "../src/index.js";
-import { program } from "./harness.js";
+import { availablePoints, createLedger, type EventStore, foldMemberEvents } from "../index.js";
+import { program } from "../testing/harness.js";
 
 // Spec 5.9: appends use the expected revision and decide again on conflict;
 // two concurrent redemptions never overdraw a member.
@@ -110,7 +110,7 @@ describe("5.9 races", () => {
     const store = createMemoryStore();
     const ledger = createLedger({ store, program: prog, maxAttempts: 3 });
     await ledger.execute({ type: "join", memberId: "a", at: "2011-01-01T00:00:00Z", kind: "person" });
-    const { ConcurrencyError } = await import("../src/index.js");
+    const { ConcurrencyError } = await import("../index.js");
     const flaky: EventStore = {
       ...store,
       readStream: store.readStream.bind(store),

@@ -1,11 +1,11 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { createMemoryStore } from "../../adapters/src/memory/index.js";
-import { createLedger, type Program, parseTime, type StoredEvent } from "../src/index.js";
+import { createMemoryStore } from "@vafa/adapters/memory";
+import { createLedger, type Program, parseTime, type StoredEvent } from "../index.js";
 
 // Runs a golden vector folder the way `vafa import` does (spec 8) on the memory store.
 
-export const vectorsRoot = join(import.meta.dirname, "../../../fixtures/vectors");
+const vectorsRoot = join(import.meta.dirname, "../../../../fixtures/vectors");
 
 export const runVector = async (name: string) => {
   const dir = join(vectorsRoot, name);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { eventIdFor, genesisHash, hashEvent, jcs, sha256Hex } from "../src/index.js";
-import { club, join, program, purchase } from "./harness.js";
+import { eventIdFor, genesisHash, hashEvent, jcs, sha256Hex } from "./index.js";
+import { club, join, program, purchase } from "./testing/harness.js";
 
 describe("2 envelope", () => {
   it("eventId is UUID v5 in the URL namespace of <streamId>|<commandId>|<index>", () => {
@@ -57,7 +57,7 @@ describe("2 event ids agree with the uuid package", () => {
   it("uuidV5 equals uuid's v5 for random names", async () => {
     const { v5 } = await import("uuid");
     const fc = (await import("fast-check")).default;
-    const { uuidV5, EVENT_ID_NAMESPACE } = await import("../src/index.js");
+    const { uuidV5, EVENT_ID_NAMESPACE } = await import("./index.js");
     fc.assert(
       fc.property(fc.string({ unit: "grapheme" }), (name) => uuidV5(name) === v5(name, EVENT_ID_NAMESPACE)),
     );

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { birthdayInYear, calendarYear, dateInCalendar, startOfCalendarYear } from "../src/index.js";
-import { club, join, program, purchase } from "./harness.js";
+import { birthdayInYear, calendarYear, dateInCalendar, startOfCalendarYear } from "./index.js";
+import { club, join, program, purchase } from "./testing/harness.js";
 
 const jalali = program({
   calendar: "jalali",

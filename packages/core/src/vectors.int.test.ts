@@ -1,8 +1,8 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { toEnvelope } from "../src/index.js";
-import { runVector } from "./vector-runner.js";
+import { toEnvelope } from "./index.js";
+import { runVector } from "./testing/vector-runner.js";
 
 // Golden vectors (spec README): the same events byte for byte in eventId, data
 // and hash, and the same rejections by line and code.

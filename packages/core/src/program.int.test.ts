@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { type Program, programSchema } from "../src/index.js";
-import { baseProgram, club, join } from "./harness.js";
+import { type Program, programSchema } from "./index.js";
+import { baseProgram, club, join } from "./testing/harness.js";
 
 const invalid = (patch: (p: Program) => unknown) => {
   const p = structuredClone(baseProgram());

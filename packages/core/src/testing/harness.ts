@@ -11,49 +11,10 @@ import {
   type Program,
   parseTime,
   pendingPoints,
-} from "../src/index.js";
+} from "../index.js";
+import { baseProgram } from "./program.js";
 
-/** A small GBP program; tests override what they exercise. */
-export const baseProgram = (): Program => ({
-  programId: "test",
-  version: 1,
-  currency: "GBP",
-  calendar: "gregorian",
-  earn: {
-    pointsPerUnit: "1",
-    rounding: "floor",
-    pendingDays: 0,
-    signupBonus: 0,
-    birthdayBonus: 0,
-    referralBonus: 0,
-  },
-  expiry: { policy: "never" },
-  tiers: {
-    metric: "spend",
-    windowDays: 365,
-    retentionDays: 0,
-    levels: [
-      { id: "bronze", threshold: "0", multiplier: "1" },
-      { id: "silver", threshold: "500", multiplier: "1.5" },
-    ],
-  },
-  redemption: { minPoints: 1, pointValue: "0.01" },
-  rfm: { windowDays: 365 },
-});
-
-type DeepPartial<T> = { [K in keyof T]?: T[K] extends object ? DeepPartial<T[K]> : T[K] };
-
-export const program = (patch: DeepPartial<Program> = {}): Program => {
-  const p = baseProgram();
-  return {
-    ...p,
-    ...patch,
-    earn: { ...p.earn, ...patch.earn },
-    tiers: { ...p.tiers, ...patch.tiers },
-    redemption: { ...p.redemption, ...patch.redemption },
-    expiry: (patch.expiry as Program["expiry"]) ?? p.expiry,
-  } as Program;
-};
+export { baseProgram, program } from "./program.js";
 
 const opened: Promise<EventStore>[] = [];
 afterAll(async () => {
@@ -95,7 +56,7 @@ const lazyStore = (open: () => Promise<EventStore>): EventStore => {
  * PostgreSQL server at VAFA_PG_URL when VAFA_LEDGER_STORE=postgres (CI runs the
  * whole ledger test set once that way, issue 4).
  */
-export const testStore = (): EventStore => {
+const testStore = (): EventStore => {
   const url = process.env.VAFA_PG_URL;
   if (process.env.VAFA_LEDGER_STORE !== "postgres") return createMemoryStore();
   if (!url) throw new Error("VAFA_LEDGER_STORE=postgres needs VAFA_PG_URL");
@@ -187,3 +148,10 @@ export const adjust = (memberId: string, at: string, adjustmentId: string, point
   reason: "test",
   actor: "ops@test",
 });
+
+/** The ledger rules tests' first day, and day `n` after it at `time` (UTC). */
+export const T0 = "2011-01-01T10:00:00Z";
+export const day = (n: number, time = "10:00:00") => {
+  const d = new Date(Date.UTC(2011, 0, 1 + n));
+  return `${d.toISOString().slice(0, 10)}T${time}Z`;
+};

@@ -1,0 +1,121 @@
+import { describe, it } from "vitest";
+import type { LedgerEvent } from "../events.js";
+import { deciderSpecification } from "../testing/decider-specification.js";
+import { program } from "../testing/program.js";
+
+// The plain decider, given events and no store (spec 5).
+
+const spec = deciderSpecification({ program: program() });
+const T0 = "2024-01-01T00:00:00.000Z";
+const T1 = "2024-01-02T00:00:00.000Z";
+const T2 = "2024-01-03T00:00:00.000Z";
+
+const joined: LedgerEvent = {
+  type: "MemberJoined",
+  occurredAt: T0,
+  data: { memberId: "m1", kind: "person" },
+};
+const lot = (lotId: string, points: number, expiresAt: string | null, extra = {}): LedgerEvent => ({
+  type: "PointsEarned",
+  occurredAt: T0,
+  data: { lotId, points, reason: "signup", ...extra, availableAt: T0, expiresAt, debtRepaid: 0 },
+});
+
+describe("decide, given events, no store", () => {
+  it("5.2 a purchase records itself, then its lot named by the event id", () => {
+    spec
+      .given(joined)
+      .when({ type: "purchase", memberId: "m1", at: T1, purchaseId: "p1", amount: "120" })
+      .thenAppends([
+        { type: "PurchaseRecorded", occurredAt: T1, data: { purchaseId: "p1", amount: "120" } },
+        {
+          type: "PointsEarned",
+          occurredAt: T1,
+          data: {
+            lotId: spec.lotId("purchase:p1", 1),
+            points: 120,
+            reason: "purchase",
+            purchaseId: "p1",
+            availableAt: T1,
+            expiresAt: null,
+            debtRepaid: 0,
+          },
+        },
+      ]);
+  });
+
+  it("5.4 a redemption takes from the lot that expires first", () => {
+    spec
+      .given(joined, lot("a", 10, "2025-06-01T00:00:00.000Z"), lot("b", 10, "2025-03-01T00:00:00.000Z"))
+      .when({ type: "redeem", memberId: "m1", at: T1, redemptionId: "r1", points: 15 })
+      .thenAppends([
+        {
+          type: "PointsRedeemed",
+          occurredAt: T1,
+          data: {
+            redemptionId: "r1",
+            points: 15,
+            allocations: [
+              { lotId: "b", points: 10 },
+              { lotId: "a", points: 5 },
+            ],
+          },
+        },
+      ]);
+  });
+
+  it("5.3 a full refund claws back from the purchase's own lot, then FIFO, then debt", () => {
+    spec
+      .given(
+        joined,
+        { type: "PurchaseRecorded", occurredAt: T0, data: { purchaseId: "p1", amount: "100" } },
+        lot("p", 100, null, { reason: "purchase", purchaseId: "p1" }),
+        lot("s", 20, null),
+        {
+          type: "PointsRedeemed",
+          occurredAt: T0,
+          data: { redemptionId: "r1", points: 90, allocations: [{ lotId: "p", points: 90 }] },
+        },
+      )
+      .when({ type: "refund", memberId: "m1", at: T1, purchaseId: "p1", refundId: "f1", amount: "100" })
+      .thenAppends([
+        {
+          type: "PurchaseRefunded",
+          occurredAt: T1,
+          data: { purchaseId: "p1", refundId: "f1", amount: "100" },
+        },
+        {
+          type: "PointsClawedBack",
+          occurredAt: T1,
+          data: {
+            purchaseId: "p1",
+            refundId: "f1",
+            points: 100,
+            allocations: [
+              { lotId: "p", points: 10 },
+              { lotId: "s", points: 20 },
+            ],
+            debtIncurred: 70,
+          },
+        },
+      ]);
+  });
+
+  it("5 step 3: the same purchase again is a replay", () => {
+    spec
+      .given(joined, { type: "PurchaseRecorded", occurredAt: T1, data: { purchaseId: "p1", amount: "120" } })
+      .when({ type: "purchase", memberId: "m1", at: T1, purchaseId: "p1", amount: "120.00" })
+      .thenReplay();
+  });
+
+  it("5.6 a sweep with nothing due has nothing to do", () => {
+    spec.given(joined).when({ type: "sweep", at: T2 }).thenNothingToDo();
+  });
+
+  it("5.5 a redemption above the available points is rejected", () => {
+    spec
+      .given(joined, lot("a", 10, null))
+      .when({ type: "redeem", memberId: "m1", at: T1, redemptionId: "r1", points: 11 })
+      .thenRejects("INSUFFICIENT_POINTS");
+  });
+});

@@ -1,0 +1,97 @@
+import { describe, expect, it } from "vitest";
+import { eventIdFor } from "../envelope.js";
+import type { LedgerEvent } from "../events.js";
+import { applyToCopy } from "../evolve.js";
+import { givenState } from "../testing/decider-specification.js";
+import { program } from "../testing/program.js";
+import { assertSealed, sealEvents } from "./seal.js";
+
+// Pair assertions when a decision is sealed: each broken invariant is a coded
+// INVARIANT error (a bug in the decider, never a rejection of the command).
+
+const ctx = { program: program() };
+const T0 = "2024-01-01T00:00:00.000Z";
+const T1 = "2024-01-02T00:00:00.000Z";
+const stamp = { program: ctx.program, commandId: "test:1", correlationId: "test:1" };
+
+const before = givenState(ctx, "m1", [
+  { type: "MemberJoined", occurredAt: T0, data: { memberId: "m1", kind: "person" } },
+  {
+    type: "PointsEarned",
+    occurredAt: T0,
+    data: { lotId: "a", points: 10, reason: "signup", availableAt: T0, expiresAt: null, debtRepaid: 0 },
+  },
+]);
+
+/** Seals `events` on `before` and applies them, as decideAndSeal does, then asserts. */
+const sealAndAssert = (events: LedgerEvent[], after?: (sealed: ReturnType<typeof sealEvents>) => unknown) => {
+  const sealed = sealEvents(before, events, stamp);
+  assertSealed(before, sealed, (after?.(sealed) as typeof before) ?? applyToCopy(before, sealed));
+};
+const redeemed = (points: number, taken: number): LedgerEvent => ({
+  type: "PointsRedeemed",
+  occurredAt: T1,
+  data: { redemptionId: "r1", points, allocations: [{ lotId: "a", points: taken }] },
+});
+const invariant = (text: RegExp) =>
+  expect.objectContaining({ code: "INVARIANT", message: expect.stringMatching(text) });
+
+describe("sealing asserts the decision's invariants", () => {
+  it("passes a well-formed decision", () => {
+    expect(() => sealAndAssert([redeemed(10, 10)])).not.toThrow();
+  });
+
+  it("allocations must sum to the points (5.5)", () => {
+    expect(() => sealAndAssert([redeemed(8, 5)])).toThrow(invariant(/allocations sum to 5, not 8/));
+  });
+
+  it("a clawback's allocations and debt must sum to its points (5.3)", () => {
+    const clawback: LedgerEvent = {
+      type: "PointsClawedBack",
+      occurredAt: T1,
+      data: {
+        purchaseId: "p1",
+        refundId: "f1",
+        points: 9,
+        allocations: [{ lotId: "a", points: 4 }],
+        debtIncurred: 2,
+      },
+    };
+    expect(() => sealAndAssert([clawback])).toThrow(invariant(/clawback allocations 4 \+ debt 2 are not 9/));
+  });
+
+  it("no lot may go below zero (5.4)", () => {
+    expect(() => sealAndAssert([redeemed(15, 15)])).toThrow(invariant(/lot a holds -5 points/));
+  });
+
+  it("the debt may not go below zero (5.4)", () => {
+    const lotId = eventIdFor("member-m1", "test:1", 0);
+    const earned: LedgerEvent = {
+      type: "PointsEarned",
+      occurredAt: T1,
+      data: { lotId, points: 10, reason: "signup", availableAt: T1, expiresAt: null, debtRepaid: 5 },
+    };
+    expect(() => sealAndAssert([earned])).toThrow(invariant(/debt is -5/));
+  });
+
+  it("a lot id must be its event's id (spec 4)", () => {
+    const earned: LedgerEvent = {
+      type: "PointsEarned",
+      occurredAt: T1,
+      data: { lotId: "x", points: 1, reason: "signup", availableAt: T1, expiresAt: null, debtRepaid: 0 },
+    };
+    expect(() => sealAndAssert([earned])).toThrow(invariant(/lot x is not its event's id/));
+  });
+
+  it("revisions must follow on from the state the decision started from (spec 2)", () => {
+    expect(() => sealAndAssert([redeemed(10, 10)], () => before)).toThrow(
+      invariant(/state at revision 1 after 1 events on 1/),
+    );
+    expect(() =>
+      sealAndAssert([redeemed(10, 10)], (sealed) => {
+        (sealed[0] as { revision: number }).revision = 7;
+        return applyToCopy(before, sealed);
+      }),
+    ).toThrow(invariant(/revision/));
+  });
+});

@@ -72,6 +72,7 @@ const lazyStore = (open: () => Promise<EventStore>): EventStore => {
   };
   return {
     appendToStream: async (...a) => (await get()).appendToStream(...a),
+    appendToStreams: async (...a) => (await get()).appendToStreams(...a),
     readStream: async (...a) => (await get()).readStream(...a),
     listStreams: async (...a) => (await get()).listStreams(...a),
     async *readAll(options) {

@@ -65,6 +65,13 @@ export interface EventStore {
    * (global positions follow it). Results are in the order of `appends`.
    */
   appendToStreams(appends: readonly StreamAppend[]): Promise<AppendResult[]>;
+  /**
+   * Events of several streams from a revision each, in one round trip where the
+   * store can: a map from each asked stream id to its events (`[]` when none).
+   */
+  readStreams(
+    reads: readonly { streamId: string; fromRevision?: number }[],
+  ): Promise<Map<string, StoredEvent[]>>;
   /** Events of one stream in revision order; `[]` when it does not exist. */
   readStream(streamId: string, options?: { fromRevision?: number }): Promise<StoredEvent[]>;
   /** All events in global order. */

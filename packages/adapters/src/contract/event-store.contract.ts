@@ -361,6 +361,32 @@ export const describeEventStoreContract = (
       expect(await store.readStream(streamA)).toHaveLength(1);
     });
 
+    it("2 readStreams reads several streams from a revision each; a missing stream reads as []", async () => {
+      const streamA = uniqueStreamId("readsA");
+      const streamB = uniqueStreamId("readsB");
+      const missing = uniqueStreamId("readsNone");
+      await store.appendToStreams([
+        {
+          streamId: streamA,
+          events: purchaseEvents({ streamId: streamA, fromRevision: 0, count: 3, commandId: "c:a" }),
+          expectedRevision: "no_stream",
+        },
+        {
+          streamId: streamB,
+          events: purchaseEvents({ streamId: streamB, fromRevision: 0, count: 2, commandId: "c:b" }),
+          expectedRevision: "no_stream",
+        },
+      ]);
+      const read = await store.readStreams([
+        { streamId: streamA, fromRevision: 1 },
+        { streamId: streamB },
+        { streamId: missing },
+      ]);
+      expect(read.get(streamA)).toEqual(await store.readStream(streamA, { fromRevision: 1 }));
+      expect(read.get(streamB)).toEqual(await store.readStream(streamB));
+      expect(read.get(missing)).toEqual([]);
+    });
+
     it("2 appendToStreams refuses a stream given twice, before storing anything", async () => {
       const streamId = uniqueStreamId("twice");
       const events = purchaseEvents({ streamId, fromRevision: 0, count: 2, commandId: "c:t" });

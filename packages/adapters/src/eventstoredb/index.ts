@@ -297,6 +297,15 @@ export const createEventStoreDbStore = (
       }
       return results;
     },
+    async readStreams(reads) {
+      const result = new Map<string, StoredEvent[]>();
+      for (const { streamId, fromRevision } of reads)
+        result.set(
+          streamId,
+          await store.readStream(streamId, fromRevision === undefined ? {} : { fromRevision }),
+        );
+      return result;
+    },
     async readStream(streamId, readOptions = {}) {
       return readStreamRaw(streamId, Math.max(0, readOptions.fromRevision ?? 0));
     },

@@ -105,6 +105,12 @@ export const createMemoryStore = (options: MemoryStoreOptions = {}): EventStore 
         notifier.notify();
       return results;
     },
+    async readStreams(reads) {
+      const result = new Map<string, StoredEvent[]>();
+      for (const { streamId, fromRevision } of reads)
+        result.set(streamId, (streams.get(streamId) ?? []).slice(Math.max(0, fromRevision ?? 0)).map(copy));
+      return result;
+    },
     async readStream(streamId, readOptions = {}) {
       const stream = streams.get(streamId) ?? [];
       return stream.slice(Math.max(0, readOptions.fromRevision ?? 0)).map(copy);

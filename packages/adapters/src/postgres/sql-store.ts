@@ -88,8 +88,10 @@ export const createSqlEventStore = (client: SqlClient, options: SqlStoreOptions)
     checkDistinctStreams(appends);
     if (options.appendLock) await tx.query("SELECT pg_advisory_xact_lock(hashtext($1))", [appendLockKey]);
     const [state] = await tx.query<{ revisions: string | null; existing: string | null }>(
-      `SELECT (SELECT json_agg(json_build_object('streamId', stream_id, 'revision', revision))::text
-                 FROM ${t.streams} WHERE stream_id IN (SELECT json_array_elements_text($1::json))) AS revisions,
+      `SELECT (SELECT json_agg(json_build_object('streamId', s.stream_id, 'revision', s.revision,
+                        'position', (SELECT e.position::text FROM ${t.events} e
+                                      WHERE e.stream_id = s.stream_id AND e.revision = s.revision)))::text
+                 FROM ${t.streams} s WHERE s.stream_id IN (SELECT json_array_elements_text($1::json))) AS revisions,
               (SELECT json_agg(json_build_object('eventId', event_id, 'streamId', stream_id,
                         'revision', revision, 'position', position::text))::text
                  FROM ${t.events} WHERE event_id IN (SELECT json_array_elements_text($2::json))) AS existing`,
@@ -99,8 +101,15 @@ export const createSqlEventStore = (client: SqlClient, options: SqlStoreOptions)
       ],
     );
     const revisions = new Map<string, number>();
-    for (const row of JSON.parse(state?.revisions ?? "[]") as { streamId: string; revision: number }[])
+    const heads = new Map<string, bigint>();
+    for (const row of JSON.parse(state?.revisions ?? "[]") as {
+      streamId: string;
+      revision: number;
+      position: string | null;
+    }[]) {
       revisions.set(row.streamId, Number(row.revision));
+      heads.set(row.streamId, BigInt(row.position ?? "0"));
+    }
     const existing = new Map<string, StoredLocation>();
     const found = JSON.parse(state?.existing ?? "[]") as {
       eventId: string;
@@ -131,8 +140,10 @@ export const createSqlEventStore = (client: SqlClient, options: SqlStoreOptions)
     const lastPositions = new Map<string, bigint>();
     if (toWrite.length > 0) {
       const recordedAt = now();
+      let n = 0;
       const rows = toWrite.flatMap((a) =>
         a.events.map((e) => ({
+          n: n++,
           streamId: a.streamId,
           revision: e.revision,
           eventId: e.eventId,
@@ -142,26 +153,26 @@ export const createSqlEventStore = (client: SqlClient, options: SqlStoreOptions)
           metadataText: JSON.stringify(e.metadata),
         })),
       );
-      const heads = toWrite.map((a) => ({ streamId: a.streamId, revision: a.events.at(-1)?.revision }));
+      const newHeads = toWrite.map((a) => ({ streamId: a.streamId, revision: a.events.at(-1)?.revision }));
       // one statement: every event, every stream's new revision and (on a server) the wake-up notice
       const inserted = await tx.query<{ position: string; stream_id: string }>(
         `WITH inserted AS (
            INSERT INTO ${t.events}
              (stream_id, revision, event_id, type, occurred_at, recorded_at, data_text, metadata_text)
-           SELECT item->>'streamId', (item->>'revision')::integer, item->>'eventId', item->>'type',
-                  item->>'occurredAt', $1, item->>'dataText', item->>'metadataText'
-             FROM json_array_elements($2::json) WITH ORDINALITY AS batch(item, n)
+           SELECT "streamId", revision, "eventId", type, "occurredAt", $1, "dataText", "metadataText"
+             FROM json_to_recordset($2::json) AS batch(n integer, "streamId" text, revision integer,
+                    "eventId" text, type text, "occurredAt" text, "dataText" text, "metadataText" text)
             ORDER BY n
            RETURNING position, stream_id),
          stream AS (
            INSERT INTO ${t.streams} (stream_id, revision)
-           SELECT head->>'streamId', (head->>'revision')::integer FROM json_array_elements($3::json) AS heads(head)
+           SELECT "streamId", revision FROM json_to_recordset($3::json) AS heads("streamId" text, revision integer)
            ON CONFLICT (stream_id) DO UPDATE SET revision = EXCLUDED.revision)
          SELECT position::text AS position, stream_id${options.notify ? ", (SELECT pg_notify($4, '')) AS notified" : ""}
            FROM inserted`,
         options.notify
-          ? [recordedAt, JSON.stringify(rows), JSON.stringify(heads), channel]
-          : [recordedAt, JSON.stringify(rows), JSON.stringify(heads)],
+          ? [recordedAt, JSON.stringify(rows), JSON.stringify(newHeads), channel]
+          : [recordedAt, JSON.stringify(rows), JSON.stringify(newHeads)],
       );
       for (const row of inserted) {
         const position = BigInt(row.position);
@@ -179,13 +190,7 @@ export const createSqlEventStore = (client: SqlClient, options: SqlStoreOptions)
           nextExpectedRevision: a.events.at(-1)?.revision ?? currentRevision,
           position: lastPositions.get(a.streamId) ?? 0n,
         });
-      else {
-        const [row] = await tx.query<{ position: string | null }>(
-          `SELECT max(position)::text AS position FROM ${t.events} WHERE stream_id = $1`,
-          [a.streamId],
-        );
-        results.push({ nextExpectedRevision: currentRevision, position: BigInt(row?.position ?? "0") });
-      }
+      else results.push({ nextExpectedRevision: currentRevision, position: heads.get(a.streamId) ?? 0n });
     }
     return results;
   };
@@ -234,6 +239,28 @@ export const createSqlEventStore = (client: SqlClient, options: SqlStoreOptions)
       return result as AppendResult;
     },
     appendToStreams: appendMany,
+    async readStreams(reads) {
+      const result = new Map<string, StoredEvent[]>();
+      for (const { streamId } of reads) result.set(streamId, []);
+      if (reads.length === 0) return result;
+      const rows = await client
+        .query<EventRow>(
+          `SELECT ${COLUMNS} FROM ${t.events} e
+             JOIN json_to_recordset($1::json) AS r("streamId" text, "fromRevision" integer)
+               ON e.stream_id = r."streamId" AND e.revision >= r."fromRevision"
+            ORDER BY e.stream_id, e.revision`,
+          [
+            JSON.stringify(
+              reads.map((r) => ({ streamId: r.streamId, fromRevision: Math.max(0, r.fromRevision ?? 0) })),
+            ),
+          ],
+        )
+        .catch((error: unknown) => {
+          throw unavailable(error);
+        });
+      for (const row of rows) result.get(row.stream_id)?.push(toStored(row));
+      return result;
+    },
     async readStream(streamId, readOptions = {}) {
       const rows = await client
         .query<EventRow>(

@@ -1,5 +1,5 @@
-import type { MemberCommand } from "../commands.js";
-import { type DecideContext, type Decision, decide, decideReferral } from "../decide.js";
+import type { Command } from "../commands.js";
+import { type DecideContext, type Decision, decide, decideReferral, decideSweep } from "../decide.js";
 import { memberStreamId, type ProposedEvent } from "../envelope.js";
 import { ConcurrencyError, reject } from "../errors.js";
 import type { Program } from "../program.js";
@@ -15,8 +15,11 @@ import type { CommandOutcome } from "./types.js";
 /** One validated member command of a batch and where its outcome goes. */
 export interface BatchItem {
   index: number;
-  command: MemberCommand;
+  command: Command;
 }
+
+/** Streams read per round trip when a batch fetches states it has not cached. */
+const PREFETCH_STREAMS = 1000;
 
 export interface BatchDeps {
   store: EventStore;
@@ -26,6 +29,8 @@ export interface BatchDeps {
   cached(streamId: string): MemberState | undefined;
   /** Reads a stream the ledger has no state for. */
   load(streamId: string): Promise<MemberState>;
+  /** Reads the streams the ledger has no state for in one round trip and caches them. */
+  loadMany(streamIds: readonly string[]): Promise<void>;
   forget(streamId: string): void;
   remember(state: MemberState): void;
 }
@@ -78,10 +83,39 @@ export const runBatch = async (
     else draft.pending.set(streamId, [...decision.events]);
   };
 
-  /** The same steps as `execute` for one member command (ledger.ts `executeMember`). */
+  /** Fetches in one round trip the states of `streamIds` that neither the draft nor the cache has. */
+  const prefetch = async (streamIds: Iterable<string>): Promise<void> => {
+    const missing = [...new Set(streamIds)].filter((id) => !draft.current.has(id) && !deps.cached(id));
+    for (let i = 0; i < missing.length; i += PREFETCH_STREAMS)
+      await deps.loadMany(missing.slice(i, i + PREFETCH_STREAMS));
+  };
+
+  /** A sweep (spec 5.6) on every member the store or this batch has, in stream id order as `execute` does. */
+  const decideSweepItem = async (position: number, at: string): Promise<CommandOutcome> => {
+    const ids = new Set(await deps.store.listStreams("member-"));
+    for (const streamId of draft.pending.keys()) if (streamId.startsWith("member-")) ids.add(streamId);
+    const sorted = [...ids].sort();
+    const events: ProposedEvent[] = [];
+    for (let i = 0; i < sorted.length; i += PREFETCH_STREAMS) {
+      const chunk = sorted.slice(i, i + PREFETCH_STREAMS);
+      await prefetch(chunk);
+      for (const streamId of chunk) {
+        const decision = decideSweep(await stateOf(streamId, position), at, program);
+        accept(streamId, decision);
+        if (decision.ok) events.push(...decision.events);
+      }
+    }
+    return { status: "accepted", events, replay: false };
+  };
+
+  /** The same steps as `execute` for one command (ledger.ts `executeMember` and `sweep`). */
   const decideItem = async (position: number): Promise<void> => {
     const { index, command } = items[position] as BatchItem;
     touched[position] = [];
+    if (command.type === "sweep") {
+      outcomes[index] = await decideSweepItem(position, command.at);
+      return;
+    }
     const streamId = memberStreamId(command.memberId);
     const referredBy = command.type === "join" ? command.referredBy : undefined;
     const referrerExists =
@@ -121,6 +155,15 @@ export const runBatch = async (
     return decision.ok ? decision.events : [];
   };
 
+  await prefetch(
+    items.flatMap(({ command }) =>
+      command.type === "sweep"
+        ? []
+        : command.type === "join" && command.referredBy !== undefined
+          ? [memberStreamId(command.memberId), memberStreamId(command.referredBy)]
+          : [memberStreamId(command.memberId)],
+    ),
+  );
   for (let position = 0; position < items.length; position++) await decideItem(position);
 
   for (let attempt = 1; ; attempt++) {

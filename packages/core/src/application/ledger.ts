@@ -213,23 +213,22 @@ export const createLedger = (options: LedgerOptions): Ledger => {
     maxAttempts,
     cached: (streamId) => cache.get(streamId),
     load,
+    loadMany: async (streamIds) => {
+      const read = await store.readStreams(streamIds.map((streamId) => ({ streamId })));
+      for (const streamId of streamIds)
+        remember(foldMemberEvents(streamId, firstTier, read.get(streamId) ?? []));
+    },
     forget: (streamId) => cache.delete(streamId),
     remember,
   };
 
   const executeMany = async (inputs: readonly unknown[]): Promise<CommandOutcome[]> => {
     const outcomes: CommandOutcome[] = new Array(inputs.length);
-    let items: BatchItem[] = [];
+    const items: BatchItem[] = [];
     for (const [index, input] of inputs.entries()) {
       const admitted = admit(input);
       if ("outcome" in admitted) outcomes[index] = admitted.outcome;
-      else if (admitted.command.type !== "sweep") items.push({ index, command: admitted.command });
-      else {
-        // A sweep lists the store's streams: what came before it is appended first.
-        await runBatch(batchDeps, items, outcomes);
-        items = [];
-        outcomes[index] = await sweep(admitted.command.at);
-      }
+      else items.push({ index, command: admitted.command });
     }
     await runBatch(batchDeps, items, outcomes);
     return outcomes;

@@ -33,7 +33,7 @@ export interface Ledger {
   /**
    * Runs commands in order with the outcomes `execute` would give one by one,
    * event for event, but appends them in one atomic `appendToStreams` call
-   * (a sweep splits the batch: what came before it is appended first). On a
+   * (a sweep covers the members this batch created too). On a
    * conflict only the commands of the streams involved are decided again.
    */
   executeMany(commands: readonly unknown[]): Promise<CommandOutcome[]>;

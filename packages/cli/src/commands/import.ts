@@ -32,17 +32,13 @@ export const BATCH_MAX_WAIT_MS = 100;
 
 const TIMED_OUT = Symbol("timed out");
 
-/** `promise`, or TIMED_OUT when it has not settled by `deadline` (a performance.now() time). */
-const raceWithTimer = async <T>(promise: Promise<T>, deadline: number): Promise<T | typeof TIMED_OUT> => {
+/** One timer per batch: resolves TIMED_OUT when the batch has waited BATCH_MAX_WAIT_MS. */
+const batchDeadline = (): { expired: Promise<typeof TIMED_OUT>; cancel: () => void } => {
   let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<typeof TIMED_OUT>((resolve) => {
-    timer = setTimeout(() => resolve(TIMED_OUT), Math.max(0, deadline - performance.now()));
+  const expired = new Promise<typeof TIMED_OUT>((resolve) => {
+    timer = setTimeout(() => resolve(TIMED_OUT), BATCH_MAX_WAIT_MS);
   });
-  try {
-    return await Promise.race([promise, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
+  return { expired, cancel: () => clearTimeout(timer) };
 };
 
 /** The date of `ProgramPublished` when no line has a valid `at` (spec 5.10). */
@@ -191,9 +187,12 @@ export const runImport = async (options: ImportOptions, io: CliIo): Promise<numb
     let batch: InputLine[] = [];
     let batchBytes = 0;
     let batchStartedAt = 0;
+    let deadline: ReturnType<typeof batchDeadline> | undefined;
     let batchLimit = FIRST_BATCH_COMMANDS;
 
     const flush = async () => {
+      deadline?.cancel();
+      deadline = undefined;
       if (batch.length === 0) return;
       const items = batch;
       batch = [];
@@ -238,7 +237,10 @@ export const runImport = async (options: ImportOptions, io: CliIo): Promise<numb
     };
 
     const add = async (item: InputLine) => {
-      if (batch.length === 0) batchStartedAt = performance.now();
+      if (batch.length === 0) {
+        batchStartedAt = performance.now();
+        deadline = batchDeadline();
+      }
       batch.push(item);
       batchBytes += item.text.length;
       if (
@@ -260,7 +262,7 @@ export const runImport = async (options: ImportOptions, io: CliIo): Promise<numb
       const next =
         batch.length === 0
           ? await pendingLine
-          : await raceWithTimer(pendingLine, batchStartedAt + BATCH_MAX_WAIT_MS);
+          : await Promise.race([pendingLine, (deadline ?? batchDeadline()).expired]);
       if (next === TIMED_OUT) {
         await flush();
         continue;

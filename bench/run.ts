@@ -73,8 +73,8 @@ const task = (name: string, args: string[], nodeFlags: string[] = []): Promise<T
     });
   });
 
-const profiled = async (name: string, args: string[], extraFlags: string[] = []) => {
-  const dir = join(outDir, "profiles", name);
+const profiled = async (name: string, args: string[], extraFlags: string[] = [], label = name) => {
+  const dir = join(outDir, "profiles", label);
   rmSync(dir, { recursive: true, force: true });
   const run = await task(name, args, [...extraFlags, "--cpu-prof", "--cpu-prof-dir", dir]);
   const file = existsSync(dir) ? largestProfile(dir) : undefined;
@@ -173,18 +173,23 @@ for (const store of importStores)
     // One by one into a SQL store takes a round trip per command: a smaller slice says enough.
     const limit = via === "execute" && store !== "memory" ? ONE_BY_ONE_SQL_COMMANDS : IMPORT_COMMANDS;
     log(`import via ${via} into ${store} (${limit.toLocaleString("en")} commands) ...`);
-    const run = await profiled(`import-${via}-${store}`, [
-      "--dir",
-      dataDir,
-      "--chunks",
-      String(meta.commandChunks),
-      "--limit",
-      String(limit),
-      "--via",
-      via,
-      "--store",
-      store,
-    ]).catch((error: unknown) => ({ result: { error: String(error) }, stdout: "", profile: [] }));
+    const run = await profiled(
+      "import",
+      [
+        "--dir",
+        dataDir,
+        "--chunks",
+        String(meta.commandChunks),
+        "--limit",
+        String(limit),
+        "--via",
+        via,
+        "--store",
+        store,
+      ],
+      [],
+      `import-${via}-${store}`,
+    ).catch((error: unknown) => ({ result: { error: String(error) }, stdout: "", profile: [] }));
     importRuns[`${via}:${store}`] = run.result;
     importProfiles[`${via}:${store}`] = run.profile;
   }

@@ -27,6 +27,16 @@ const TARGETS = {
 /** Sizes of the slices that do not scale to the whole data set in time. */
 const LEDGER_COMMANDS = options.quick ? 1_000 : 10_000;
 const MEMORY_EVENTS = options.quick ? 1_000_000 : 1_000_000;
+const IMPORT_COMMANDS = options.quick ? 2_000 : 20_000;
+const ONE_BY_ONE_SQL_COMMANDS = options.quick ? 200 : 2_000;
+const IMPORT_TARGETS: Record<string, number> = {
+  "executeMany:memory": 100_000,
+  "cli:memory": 50_000,
+  "executeMany:pglite": 10_000,
+  "cli:pglite": 10_000,
+  "executeMany:postgres": 10_000,
+  "cli:postgres": 10_000,
+};
 
 interface TaskRun {
   result: Record<string, unknown>;
@@ -63,8 +73,8 @@ const task = (name: string, args: string[], nodeFlags: string[] = []): Promise<T
     });
   });
 
-const profiled = async (name: string, args: string[], extraFlags: string[] = []) => {
-  const dir = join(outDir, "profiles", name);
+const profiled = async (name: string, args: string[], extraFlags: string[] = [], label = name) => {
+  const dir = join(outDir, "profiles", label);
   rmSync(dir, { recursive: true, force: true });
   const run = await task(name, args, [...extraFlags, "--cpu-prof", "--cpu-prof-dir", dir]);
   const file = existsSync(dir) ? largestProfile(dir) : undefined;
@@ -154,6 +164,35 @@ const ledger = await profiled("ledger", [
   "--limit",
   String(LEDGER_COMMANDS),
 ]);
+// Import throughput (issue 11): executeMany, vafa import and one-by-one execute per store.
+const importStores = ["memory", "pglite", ...(process.env.VAFA_PG_URL ? ["postgres"] : [])] as const;
+const importRuns: Record<string, Record<string, unknown>> = {};
+const importProfiles: Record<string, ReturnType<typeof summariseProfile>> = {};
+for (const store of importStores)
+  for (const via of ["executeMany", "cli", "execute"] as const) {
+    // One by one into a SQL store takes a round trip per command: a smaller slice says enough.
+    const limit = via === "execute" && store !== "memory" ? ONE_BY_ONE_SQL_COMMANDS : IMPORT_COMMANDS;
+    log(`import via ${via} into ${store} (${limit.toLocaleString("en")} commands) ...`);
+    const run = await profiled(
+      "import",
+      [
+        "--dir",
+        dataDir,
+        "--chunks",
+        String(meta.commandChunks),
+        "--limit",
+        String(limit),
+        "--via",
+        via,
+        "--store",
+        store,
+      ],
+      [],
+      `import-${via}-${store}`,
+    ).catch((error: unknown) => ({ result: { error: String(error) }, stdout: "", profile: [] }));
+    importRuns[`${via}:${store}`] = run.result;
+    importProfiles[`${via}:${store}`] = run.profile;
+  }
 log("store benchmarks (bench/stores.ts) ...");
 const stores = await runStores();
 
@@ -181,6 +220,7 @@ if (!stores.ok) failures.push("bench/stores.ts failed");
 
 const baselineEps = n(baseline.eventsPerSecond);
 const mem = memory.result;
+const belowTarget: string[] = [];
 const rows: [string, string, string, string][] = [
   [
     "baseline: JSON.parse + sum over NDJSON",
@@ -225,10 +265,30 @@ const rows: [string, string, string, string][] = [
     `target >= 100,000 cmd/s; ${fmt(n(lr.compared))} events equal to the generator`,
   ],
 ];
+for (const [key, r] of Object.entries(importRuns)) {
+  const [via, store] = key.split(":") as [string, string];
+  if (r.error !== undefined) {
+    failures.push(`import via ${via} into ${store} failed: ${String(r.error).slice(0, 300)}`);
+    continue;
+  }
+  if (n(r.rejected) !== 0) failures.push(`import via ${via} into ${store} rejected ${r.rejected} commands`);
+  const memoryRate = n(importRuns[`${via}:memory`]?.commandsPerSecond);
+  const oneByOne = n(importRuns[`execute:${store}`]?.commandsPerSecond);
+  const target = IMPORT_TARGETS[key];
+  rows.push([
+    `import via ${via} -> ${store} (${fmt(n(r.commands))})`,
+    `${fmt(n(r.commandsPerSecond))} cmd/s`,
+    `${fmt(n(r.commandsPerSecond) / memoryRate)}x memory`,
+    `${via === "execute" ? "" : `${fmt(n(r.commandsPerSecond) / oneByOne)}x one by one; `}${fmt(n(r.commandsPerCpuSecond))} cmd per CPU-s${target ? `; target >= ${fmt(target)}` : ""}`,
+  ]);
+  if (target !== undefined && n(r.commandsPerSecond) < target)
+    belowTarget.push(
+      `import via ${via} into ${store}: ${fmt(n(r.commandsPerSecond))} cmd/s < ${fmt(target)} (${fmt(n(r.commandsPerCpuSecond))} per CPU-s)\n${formatProfile(importProfiles[key] ?? [])}`,
+    );
+}
 const width = [0, 1, 2, 3].map((i) => Math.max(...rows.map((r) => (r[i] as string).length)));
 const table = rows.map((r) => r.map((c, i) => c.padEnd(width[i] as number)).join("  ")).join("\n");
 
-const belowTarget: string[] = [];
 if (n(mem.eventsPerSecond) < TARGETS.replayMemoryEventsPerSecond)
   belowTarget.push(
     `replay in memory: ${fmt(n(mem.eventsPerSecond))} ev/s < 2M\n${formatProfile(memory.profile)}`,
@@ -252,7 +312,13 @@ const results = {
   duckdb: duck,
   replayMemory: mem,
   ledger: lr,
-  profiles: { replayNdjson: ndjson.profile, replayMemory: memory.profile, ledger: ledger.profile },
+  import: importRuns,
+  profiles: {
+    replayNdjson: ndjson.profile,
+    replayMemory: memory.profile,
+    ledger: ledger.profile,
+    import: importProfiles,
+  },
   stores,
   failures,
   belowTarget,

@@ -67,6 +67,23 @@ for (const [calendar, period] of Object.entries(CASES)) {
       ]);
     });
 
+    // Issue 11: batched import into a PostgreSQL server, byte for byte the same (needs VAFA_PG_URL).
+    const pgUrl = process.env.VAFA_PG_URL;
+    if (pgUrl)
+      it("8 import into PostgreSQL (batched), then export: the expected events in every field but recordedAt", async () => {
+        const url = new URL(pgUrl);
+        url.searchParams.set("schema", `v_${calendar}_${Date.now().toString(36)}`);
+        const r = await vafa([...importArgs, "--store", url.toString(), commands]);
+        expect(r.code).toBe(3);
+        expect(JSON.parse(r.stdout)).toEqual(readJson(join(dir, "expected-summary.json")));
+        const e = await vafa(["export", "--store", url.toString()]);
+        expect(e.code).toBe(0);
+        expect(withoutRecordedAt(ndjson(e.stdout))).toEqual(
+          withoutRecordedAt(readNdjson(join(dir, "expected-events.ndjson"))),
+        );
+      });
+    else it.skip("8 import into PostgreSQL: skipped because VAFA_PG_URL is not set (no server)", () => {});
+
     // One calendar is enough for the replay (each PGlite start costs seconds).
     if (calendar === "gregorian")
       it("8 import again: replays append nothing and count as accepted", async () => {

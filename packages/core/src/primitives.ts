@@ -29,6 +29,17 @@ export const isValidGregorianDate = (year: number, month: number, day: number): 
  * the millisecond are truncated.
  */
 export const parseTime = (text: string): number | undefined => {
+  // One command parses its `at` several times (validation, idempotency, decision): remember the last.
+  if (text === lastParsed.text) return lastParsed.ms;
+  const ms = parseTimeOnce(text);
+  lastParsed.text = text;
+  lastParsed.ms = ms;
+  return ms;
+};
+
+const lastParsed: { text: string; ms: number | undefined } = { text: "", ms: undefined };
+
+const parseTimeOnce = (text: string): number | undefined => {
   // Fast path for the normalised form every stored event carries.
   if (text.length === 24 && NORMALISED.test(text)) {
     const ms = Date.parse(text);
@@ -60,7 +71,16 @@ export const parseTime = (text: string): number | undefined => {
 };
 
 /** Writes UTC milliseconds as `toISOString()` does. */
-export const toIso = (ms: number): string => new Date(ms).toISOString();
+export const toIso = (ms: number): string => {
+  // Events of one command share their time: remember the last conversion.
+  if (ms === lastIso.ms) return lastIso.text;
+  const text = new Date(ms).toISOString();
+  lastIso.ms = ms;
+  lastIso.text = text;
+  return text;
+};
+
+const lastIso = { ms: Number.NaN, text: "" };
 
 /** Parses a `YYYY-MM-DD` Gregorian date to its parts, or `undefined`. */
 export const parseDate = (text: string): { year: number; month: number; day: number } | undefined => {

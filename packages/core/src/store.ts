@@ -8,6 +8,14 @@ export interface AppendResult {
   position: bigint;
 }
 
+/** One stream's part of `appendToStreams`. */
+export interface StreamAppend {
+  streamId: string;
+  /** May be empty: then only `expectedRevision` is checked (a stream the caller read but did not write). */
+  events: readonly ProposedEvent[];
+  expectedRevision: ExpectedRevision;
+}
+
 export interface ReadAllOptions {
   /** Exclusive: events with a position strictly greater are returned. */
   after?: bigint;
@@ -36,6 +44,11 @@ export interface SubscribeOptions {
  * - revisions are 0-based and gapless per stream;
  * - `appendToStream` is atomic: all events or none;
  * - it checks `expectedRevision` and throws `ConcurrencyError` on mismatch;
+ * - `appendToStreams` does the same for several streams at once: every
+ *   expected revision is checked before anything is stored, and all streams
+ *   are written or none (`ConcurrencyError` names the first stream that
+ *   conflicts). EventStoreDB cannot write two streams atomically: its adapter
+ *   appends stream by stream (docs/stores.md);
  * - a retried append whose event ids are all already stored at the same
  *   revisions succeeds without storing anything (dedupe by event id);
  * - an event id stored in any stream is never stored twice;
@@ -47,6 +60,18 @@ export interface EventStore {
     events: readonly ProposedEvent[],
     options: { expectedRevision: ExpectedRevision },
   ): Promise<AppendResult>;
+  /**
+   * Appends to several distinct streams in one atomic step, in the order given
+   * (global positions follow it). Results are in the order of `appends`.
+   */
+  appendToStreams(appends: readonly StreamAppend[]): Promise<AppendResult[]>;
+  /**
+   * Events of several streams from a revision each, in one round trip where the
+   * store can: a map from each asked stream id to its events (`[]` when none).
+   */
+  readStreams(
+    reads: readonly { streamId: string; fromRevision?: number }[],
+  ): Promise<Map<string, StoredEvent[]>>;
   /** Events of one stream in revision order; `[]` when it does not exist. */
   readStream(streamId: string, options?: { fromRevision?: number }): Promise<StoredEvent[]>;
   /** All events in global order. */

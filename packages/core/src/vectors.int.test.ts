@@ -13,9 +13,18 @@ const readNdjson = (path: string) =>
     .filter((l) => l.trim() !== "")
     .map((l) => JSON.parse(l) as Record<string, unknown>);
 
-describe.each(["gregorian", "jalali"])("golden vector %s", (name) => {
+describe.each([
+  ["gregorian", undefined],
+  ["jalali", undefined],
+  // Issue 11: batched through executeMany, byte for byte the same.
+  ["gregorian", 1],
+  ["gregorian", 7],
+  ["gregorian", 10_000],
+  ["jalali", 5],
+  ["jalali", 10_000],
+] as const)("golden vector %s (executeMany batch size %s)", (name, batchSize) => {
   it("summary, rejections by line and code, and every event byte for byte (spec 2, 4, 5, 8)", async () => {
-    const r = await runVector(name);
+    const r = await runVector(name, batchSize);
     const summary = JSON.parse(readFileSync(join(r.dir, "expected-summary.json"), "utf8"));
     expect({ accepted: r.accepted, rejected: r.rejected, events: r.events }).toEqual(summary);
     const expectedRejects = readNdjson(join(r.dir, "expected-rejects.ndjson")).map((x) => ({
@@ -23,6 +32,7 @@ describe.each(["gregorian", "jalali"])("golden vector %s", (name) => {
       code: x.code,
     }));
     expect(r.rejects.map((x) => ({ line: x.line, code: x.code }))).toEqual(expectedRejects);
+    if (batchSize !== undefined) expect(r.rejects).toEqual((await runVector(name)).rejects);
     const expected = readNdjson(join(r.dir, "expected-events.ndjson"));
     const actual = r.exported.map((e) => {
       const env = toEnvelope(e) as unknown as Record<string, unknown>;

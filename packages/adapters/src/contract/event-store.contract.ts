@@ -257,6 +257,149 @@ export const describeEventStoreContract = (
       expect(await store.listStreams(streamB)).toEqual([]);
     });
 
+    it("5.9 appendToStreams writes several streams in one step, in the order given", async () => {
+      const streamA = uniqueStreamId("manyA");
+      const streamB = uniqueStreamId("manyB");
+      await store.appendToStream(
+        streamB,
+        purchaseEvents({ streamId: streamB, fromRevision: 0, count: 1, commandId: "c:0" }),
+        { expectedRevision: "no_stream" },
+      );
+      const before = await endPosition(store);
+      const a = purchaseEvents({ streamId: streamA, fromRevision: 0, count: 2, commandId: "c:a" });
+      const b = nextEvents(await store.readStream(streamB), streamB, "c:b", 3);
+      const results = await store.appendToStreams([
+        { streamId: streamA, events: a, expectedRevision: "no_stream" },
+        { streamId: streamB, events: b, expectedRevision: 0 },
+      ]);
+      expect(results.map((r) => r.nextExpectedRevision)).toEqual([1, 3]);
+      const storedA = await store.readStream(streamA);
+      const storedB = await store.readStream(streamB);
+      expect(storedA.map(withoutStoreFields)).toEqual(a);
+      expect(storedB.slice(1).map(withoutStoreFields)).toEqual(b);
+      expect(results[0]?.position).toBe(storedA.at(-1)?.position);
+      expect(results[1]?.position).toBe(storedB.at(-1)?.position);
+      const written = (await collect(store.readAll({ after: before }))).filter(
+        (e) => e.streamId === streamA || e.streamId === streamB,
+      );
+      expect(written.map((e) => e.eventId)).toEqual([...a, ...b].map((e) => e.eventId));
+      // a retried call (the same ids at the same revisions) stores nothing
+      const end = await endPosition(store);
+      const again = await store.appendToStreams([
+        { streamId: streamA, events: a, expectedRevision: "no_stream" },
+        { streamId: streamB, events: b, expectedRevision: 0 },
+      ]);
+      expect(again.map((r) => r.nextExpectedRevision)).toEqual([1, 3]);
+      expect(await endPosition(store)).toBe(end);
+    });
+
+    it("5.9 appendToStreams: one stream's stale revision is a ConcurrencyError naming it, and nothing is stored anywhere", async () => {
+      const streamA = uniqueStreamId("allA");
+      const streamB = uniqueStreamId("allB");
+      const streamC = uniqueStreamId("allC");
+      await store.appendToStream(
+        streamB,
+        purchaseEvents({ streamId: streamB, fromRevision: 0, count: 2, commandId: "c:0" }),
+        { expectedRevision: "no_stream" },
+      );
+      const end = await endPosition(store);
+      const error = await expectRejects(
+        store.appendToStreams([
+          {
+            streamId: streamA,
+            events: purchaseEvents({ streamId: streamA, fromRevision: 0, count: 2, commandId: "c:a" }),
+            expectedRevision: "no_stream",
+          },
+          {
+            streamId: streamB,
+            events: purchaseEvents({ streamId: streamB, fromRevision: 1, count: 1, commandId: "c:b" }),
+            expectedRevision: 0,
+          },
+          {
+            streamId: streamC,
+            events: purchaseEvents({ streamId: streamC, fromRevision: 0, count: 1, commandId: "c:c" }),
+            expectedRevision: "no_stream",
+          },
+        ]),
+      );
+      expect(error).toBeInstanceOf(ConcurrencyError);
+      expect(error).toMatchObject({
+        code: "CONCURRENCY",
+        streamId: streamB,
+        expectedRevision: 0,
+        actualRevision: 1,
+      });
+      expect(await store.readStream(streamA)).toEqual([]);
+      expect(await store.readStream(streamC)).toEqual([]);
+      expect(await store.readStream(streamB)).toHaveLength(2);
+      expect(await endPosition(store)).toBe(end);
+    });
+
+    it("5.9 appendToStreams: an entry without events only checks its expected revision", async () => {
+      const streamA = uniqueStreamId("readA");
+      const streamB = uniqueStreamId("readB");
+      await store.appendToStream(
+        streamB,
+        purchaseEvents({ streamId: streamB, fromRevision: 0, count: 1, commandId: "c:0" }),
+        { expectedRevision: "no_stream" },
+      );
+      const a = purchaseEvents({ streamId: streamA, fromRevision: 0, count: 1, commandId: "c:a" });
+      const error = await expectRejects(
+        store.appendToStreams([
+          { streamId: streamA, events: a, expectedRevision: "no_stream" },
+          { streamId: streamB, events: [], expectedRevision: "no_stream" },
+        ]),
+      );
+      expect(error).toMatchObject({ code: "CONCURRENCY", streamId: streamB });
+      expect(await store.readStream(streamA)).toEqual([]);
+      const results = await store.appendToStreams([
+        { streamId: streamA, events: a, expectedRevision: "no_stream" },
+        { streamId: streamB, events: [], expectedRevision: 0 },
+      ]);
+      expect(results.map((r) => r.nextExpectedRevision)).toEqual([0, 0]);
+      expect(await store.readStream(streamB)).toHaveLength(1);
+      expect(await store.readStream(streamA)).toHaveLength(1);
+    });
+
+    it("2 readStreams reads several streams from a revision each; a missing stream reads as []", async () => {
+      const streamA = uniqueStreamId("readsA");
+      const streamB = uniqueStreamId("readsB");
+      const missing = uniqueStreamId("readsNone");
+      await store.appendToStreams([
+        {
+          streamId: streamA,
+          events: purchaseEvents({ streamId: streamA, fromRevision: 0, count: 3, commandId: "c:a" }),
+          expectedRevision: "no_stream",
+        },
+        {
+          streamId: streamB,
+          events: purchaseEvents({ streamId: streamB, fromRevision: 0, count: 2, commandId: "c:b" }),
+          expectedRevision: "no_stream",
+        },
+      ]);
+      const read = await store.readStreams([
+        { streamId: streamA, fromRevision: 1 },
+        { streamId: streamB },
+        { streamId: missing },
+      ]);
+      expect(read.get(streamA)).toEqual(await store.readStream(streamA, { fromRevision: 1 }));
+      expect(read.get(streamB)).toEqual(await store.readStream(streamB));
+      expect(read.get(missing)).toEqual([]);
+    });
+
+    it("2 appendToStreams refuses a stream given twice, before storing anything", async () => {
+      const streamId = uniqueStreamId("twice");
+      const events = purchaseEvents({ streamId, fromRevision: 0, count: 2, commandId: "c:t" });
+      const error = await expectRejects(
+        store.appendToStreams([
+          { streamId, events: events.slice(0, 1), expectedRevision: "no_stream" },
+          { streamId, events: events.slice(1), expectedRevision: 0 },
+        ]),
+      );
+      expect(error).toMatchObject({ code: "INVARIANT" });
+      expect(await store.readStream(streamId)).toEqual([]);
+    });
+
     it("2 a batch with gaps in its revisions or another stream's event is refused", async () => {
       const streamId = uniqueStreamId("badbatch");
       const events = purchaseEvents({ streamId, fromRevision: 0, count: 3, commandId: "c:1" });

@@ -15,6 +15,7 @@ import {
   WrongExpectedVersionError,
 } from "@eventstore/db-client";
 import {
+  type AppendResult,
   type CheckpointStore,
   ConcurrencyError,
   type EventMetadata,
@@ -23,9 +24,10 @@ import {
   eventIdFor,
   type ProposedEvent,
   type StoredEvent,
+  type StreamAppend,
   VafaError,
 } from "@vafa/core";
-import { checkBatch } from "../shared/append-plan.js";
+import { checkBatch, checkDistinctStreams } from "../shared/append-plan.js";
 
 export interface EventStoreDbStoreOptions {
   /** Stream prefixes that `readAll` and `subscribe` deliver (default: the ledger's `member-`, `program-`). */
@@ -152,6 +154,33 @@ export const createEventStoreDbStore = (
     return events;
   };
 
+  /** The stream's last revision, or `no_stream`. */
+  const lastRevision = async (streamId: string): Promise<number | "no_stream"> => {
+    let last: number | "no_stream" = "no_stream";
+    try {
+      // read to the end: leaving the loop early would leave the gRPC call open
+      for await (const resolved of client.readStream(streamId, {
+        direction: BACKWARDS,
+        fromRevision: END,
+        maxCount: 1,
+      }))
+        if (resolved.event) last = Number(resolved.event.revision);
+    } catch (error) {
+      if (error instanceof StreamNotFoundError) return "no_stream";
+      throw unavailable(error);
+    }
+    return last;
+  };
+
+  /** Whether this stream's proposed events are all stored already at their revisions (a retried append). */
+  const allStored = async (streamId: string, appends: readonly StreamAppend[]): Promise<boolean> => {
+    const events = appends.find((a) => a.streamId === streamId)?.events ?? [];
+    const first = events[0];
+    if (first === undefined) return false;
+    const stored = await readStreamRaw(streamId, first.revision);
+    return events.every((e, i) => stored[i]?.eventId === e.eventId);
+  };
+
   /** $all after `after` (exclusive) in batches; `filter` picks the streams. */
   async function* scanAll(after: bigint | undefined, batchSize: number): AsyncGenerator<StoredEvent> {
     let from: Position | typeof START = after === undefined ? START : unpackPosition(after);
@@ -236,6 +265,46 @@ export const createEventStoreDbStore = (
           ? packPosition(result.position)
           : ((await readStreamRaw(streamId, last.revision))[0]?.position ?? 0n);
       return { nextExpectedRevision, position };
+    },
+    /**
+     * EventStoreDB cannot append to two streams atomically: every expected
+     * revision is checked first (one backwards read per stream), then the
+     * streams are appended one by one. A writer that slips in between, or a
+     * crash half-way, can leave only some streams written (docs/stores.md);
+     * running the same commands again completes them (ids dedupe).
+     */
+    async appendToStreams(appends) {
+      checkDistinctStreams(appends);
+      for (const { streamId, expectedRevision } of appends) {
+        if (expectedRevision === "any") continue;
+        const actual = await lastRevision(streamId);
+        const expectedOk =
+          expectedRevision === "no_stream" ? actual === "no_stream" : actual === expectedRevision;
+        // A retried append of stored events passes here only if it is a true duplicate; appendToStream decides.
+        if (!expectedOk && !(await allStored(streamId, appends)))
+          throw new ConcurrencyError(streamId, expectedRevision, actual);
+      }
+      const results: AppendResult[] = [];
+      for (const { streamId, events, expectedRevision } of appends) {
+        if (events.length === 0) {
+          // checked above; an empty append is not sent (the server would only check it again)
+          const actual = await lastRevision(streamId);
+          results.push({
+            nextExpectedRevision: actual === "no_stream" ? -1 : actual,
+            position: (await readStreamRaw(streamId, actual === "no_stream" ? 0 : actual))[0]?.position ?? 0n,
+          });
+        } else results.push(await store.appendToStream(streamId, events, { expectedRevision }));
+      }
+      return results;
+    },
+    async readStreams(reads) {
+      const result = new Map<string, StoredEvent[]>();
+      for (const { streamId, fromRevision } of reads)
+        result.set(
+          streamId,
+          await store.readStream(streamId, fromRevision === undefined ? {} : { fromRevision }),
+        );
+      return result;
     },
     async readStream(streamId, readOptions = {}) {
       return readStreamRaw(streamId, Math.max(0, readOptions.fromRevision ?? 0));

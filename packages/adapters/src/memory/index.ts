@@ -10,7 +10,7 @@ import type {
   Subscription,
 } from "@vafa/core";
 import { VafaError } from "@vafa/core";
-import { planAppend, type StoredLocation } from "../shared/append-plan.js";
+import { checkDistinctStreams, planAppend, type StoredLocation } from "../shared/append-plan.js";
 import { Notifier, runSubscription } from "../shared/live-feed.js";
 
 export interface MemoryStoreOptions {
@@ -35,23 +35,35 @@ export const createMemoryStore = (options: MemoryStoreOptions = {}): EventStore 
   const positionToIndex = (after: bigint | undefined): number =>
     after === undefined || after < 0n ? 0 : Number(after > BigInt(log.length) ? BigInt(log.length) : after);
 
-  const appendNow = (
-    streamId: string,
-    events: readonly ProposedEvent[],
-    expectedRevision: ExpectedRevision,
-  ): AppendResult => {
-    const stream = streams.get(streamId) ?? [];
-    const currentRevision = stream.length - 1;
+  /** Checks one stream's append against what is stored; writes nothing. */
+  const plan = (streamId: string, events: readonly ProposedEvent[], expectedRevision: ExpectedRevision) => {
+    const currentRevision = (streams.get(streamId)?.length ?? 0) - 1;
     const existing = new Map<string, StoredLocation>();
     for (const event of events) {
       const found = locations.get(event.eventId);
       if (found !== undefined) existing.set(event.eventId, found);
     }
-    const plan = planAppend({ streamId, events, expectedRevision, currentRevision, existing });
-    if (plan.kind === "duplicate") return { nextExpectedRevision: currentRevision, position: plan.position };
-    const recordedAt = now();
-    const stored = events.map(
-      (event, index): Entry => ({
+    return {
+      currentRevision,
+      plan: planAppend({ streamId, events, expectedRevision, currentRevision, existing }),
+    };
+  };
+
+  const write = (
+    streamId: string,
+    events: readonly ProposedEvent[],
+    checked: ReturnType<typeof plan>,
+    recordedAt: string,
+  ): AppendResult => {
+    if (checked.plan.kind === "duplicate")
+      return { nextExpectedRevision: checked.currentRevision, position: checked.plan.position };
+    let stream = streams.get(streamId);
+    if (stream === undefined) {
+      stream = [];
+      if (events.length > 0) streams.set(streamId, stream);
+    }
+    for (const event of events) {
+      const entry: Entry = {
         streamId,
         revision: event.revision,
         eventId: event.eventId,
@@ -60,16 +72,12 @@ export const createMemoryStore = (options: MemoryStoreOptions = {}): EventStore 
         dataText: JSON.stringify(event.data),
         metadataText: JSON.stringify(event.metadata),
         recordedAt,
-        position: BigInt(log.length + index + 1),
-      }),
-    );
-    for (const entry of stored) {
+        position: BigInt(log.length + 1),
+      };
       log.push(entry);
       stream.push(entry);
       locations.set(entry.eventId, { streamId, revision: entry.revision, position: entry.position });
     }
-    streams.set(streamId, stream);
-    if (stored.length > 0) notifier.notify();
     return {
       nextExpectedRevision: stream.length - 1,
       position: stream.at(-1)?.position ?? 0n,
@@ -79,7 +87,29 @@ export const createMemoryStore = (options: MemoryStoreOptions = {}): EventStore 
   return {
     async appendToStream(streamId, events, { expectedRevision }) {
       if (closed) throw closedError();
-      return appendNow(streamId, events, expectedRevision);
+      const checked = plan(streamId, events, expectedRevision);
+      const result = write(streamId, events, checked, now());
+      if (events.length > 0 && checked.plan.kind === "append") notifier.notify();
+      return result;
+    },
+    async appendToStreams(appends) {
+      if (closed) throw closedError();
+      checkDistinctStreams(appends);
+      // Every stream is checked before anything is written: all or nothing.
+      const checked = appends.map((a) => plan(a.streamId, a.events, a.expectedRevision));
+      const recordedAt = now();
+      const results = appends.map((a, i) =>
+        write(a.streamId, a.events, checked[i] as (typeof checked)[number], recordedAt),
+      );
+      if (appends.some((a, i) => a.events.length > 0 && checked[i]?.plan.kind === "append"))
+        notifier.notify();
+      return results;
+    },
+    async readStreams(reads) {
+      const result = new Map<string, StoredEvent[]>();
+      for (const { streamId, fromRevision } of reads)
+        result.set(streamId, (streams.get(streamId) ?? []).slice(Math.max(0, fromRevision ?? 0)).map(copy));
+      return result;
     },
     async readStream(streamId, readOptions = {}) {
       const stream = streams.get(streamId) ?? [];

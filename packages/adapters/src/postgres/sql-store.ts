@@ -3,12 +3,11 @@ import {
   type CheckpointStore,
   ConcurrencyError,
   type EventStore,
-  type ExpectedRevision,
-  type ProposedEvent,
   type StoredEvent,
+  type StreamAppend,
   VafaError,
 } from "@vafa/core";
-import { planAppend, type StoredLocation } from "../shared/append-plan.js";
+import { checkDistinctStreams, planAppend, type StoredLocation } from "../shared/append-plan.js";
 import { decodeJson } from "../shared/decode.js";
 import { Notifier, runSubscription } from "../shared/live-feed.js";
 import { tableNames } from "./schema.js";
@@ -81,21 +80,37 @@ export const createSqlEventStore = (client: SqlClient, options: SqlStoreOptions)
   let listening: Promise<(() => Promise<void>) | undefined> | undefined;
   let closed = false;
 
-  const appendIn = async (
-    tx: SqlQueryable,
-    streamId: string,
-    events: readonly ProposedEvent[],
-    expectedRevision: ExpectedRevision,
-  ): Promise<AppendResult> => {
+  /**
+   * Appends to several streams in one transaction: one query reads every stream's
+   * revision and the stored locations of every proposed id, each stream is
+   * checked, then one statement inserts all rows and moves every stream's revision.
+   */
+  const appendIn = async (tx: SqlQueryable, appends: readonly StreamAppend[]): Promise<AppendResult[]> => {
+    checkDistinctStreams(appends);
     if (options.appendLock) await tx.query("SELECT pg_advisory_xact_lock(hashtext($1))", [appendLockKey]);
-    const [state] = await tx.query<{ revision: number | null; existing: string | null }>(
-      `SELECT (SELECT revision FROM ${t.streams} WHERE stream_id = $1) AS revision,
+    const [state] = await tx.query<{ revisions: string | null; existing: string | null }>(
+      `SELECT (SELECT json_agg(json_build_object('streamId', s.stream_id, 'revision', s.revision,
+                        'position', (SELECT e.position::text FROM ${t.events} e
+                                      WHERE e.stream_id = s.stream_id AND e.revision = s.revision)))::text
+                 FROM ${t.streams} s WHERE s.stream_id IN (SELECT json_array_elements_text($1::json))) AS revisions,
               (SELECT json_agg(json_build_object('eventId', event_id, 'streamId', stream_id,
                         'revision', revision, 'position', position::text))::text
                  FROM ${t.events} WHERE event_id IN (SELECT json_array_elements_text($2::json))) AS existing`,
-      [streamId, JSON.stringify(events.map((e) => e.eventId))],
+      [
+        JSON.stringify(appends.map((a) => a.streamId)),
+        JSON.stringify(appends.flatMap((a) => a.events.map((e) => e.eventId))),
+      ],
     );
-    const currentRevision = state?.revision === null || state === undefined ? -1 : Number(state.revision);
+    const revisions = new Map<string, number>();
+    const heads = new Map<string, bigint>();
+    for (const row of JSON.parse(state?.revisions ?? "[]") as {
+      streamId: string;
+      revision: number;
+      position: string | null;
+    }[]) {
+      revisions.set(row.streamId, Number(row.revision));
+      heads.set(row.streamId, BigInt(row.position ?? "0"));
+    }
     const existing = new Map<string, StoredLocation>();
     const found = JSON.parse(state?.existing ?? "[]") as {
       eventId: string;
@@ -110,48 +125,99 @@ export const createSqlEventStore = (client: SqlClient, options: SqlStoreOptions)
         position: BigInt(row.position),
       });
     }
-    const plan = planAppend({ streamId, events, expectedRevision, currentRevision, existing });
-    if (plan.kind === "duplicate") return { nextExpectedRevision: currentRevision, position: plan.position };
-    const last = events.at(-1);
-    if (last === undefined) {
-      const [row] = await tx.query<{ position: string | null }>(
-        `SELECT max(position)::text AS position FROM ${t.events} WHERE stream_id = $1`,
-        [streamId],
+    // Every stream is checked before anything is written; a ConcurrencyError rolls all back.
+    const plans = appends.map((a) => {
+      const currentRevision = revisions.get(a.streamId) ?? -1;
+      const plan = planAppend({
+        streamId: a.streamId,
+        events: a.events,
+        expectedRevision: a.expectedRevision,
+        currentRevision,
+        existing,
+      });
+      return { currentRevision, plan };
+    });
+    const toWrite = appends.filter((a, i) => plans[i]?.plan.kind === "append" && a.events.length > 0);
+    const lastPositions = new Map<string, bigint>();
+    if (toWrite.length > 0) {
+      const recordedAt = now();
+      let n = 0;
+      const rows = toWrite.flatMap((a) =>
+        a.events.map((e) => ({
+          n: n++,
+          streamId: a.streamId,
+          revision: e.revision,
+          eventId: e.eventId,
+          type: e.type,
+          occurredAt: e.occurredAt,
+          dataText: JSON.stringify(e.data),
+          metadataText: JSON.stringify(e.metadata),
+        })),
       );
-      return { nextExpectedRevision: currentRevision, position: BigInt(row?.position ?? "0") };
+      const newHeads = toWrite.map((a) => ({ streamId: a.streamId, revision: a.events.at(-1)?.revision }));
+      // one statement: every event, every stream's new revision and (on a server) the wake-up notice
+      const inserted = await tx.query<{ position: string; stream_id: string }>(
+        `WITH inserted AS (
+           INSERT INTO ${t.events}
+             (stream_id, revision, event_id, type, occurred_at, recorded_at, data_text, metadata_text)
+           SELECT "streamId", revision, "eventId", type, "occurredAt", $1, "dataText", "metadataText"
+             FROM json_to_recordset($2::json) AS batch(n integer, "streamId" text, revision integer,
+                    "eventId" text, type text, "occurredAt" text, "dataText" text, "metadataText" text)
+            ORDER BY n
+           RETURNING position, stream_id),
+         stream AS (
+           INSERT INTO ${t.streams} (stream_id, revision)
+           SELECT "streamId", revision FROM json_to_recordset($3::json) AS heads("streamId" text, revision integer)
+           ON CONFLICT (stream_id) DO UPDATE SET revision = EXCLUDED.revision)
+         SELECT position::text AS position, stream_id${options.notify ? ", (SELECT pg_notify($4, '')) AS notified" : ""}
+           FROM inserted`,
+        options.notify
+          ? [recordedAt, JSON.stringify(rows), JSON.stringify(newHeads), channel]
+          : [recordedAt, JSON.stringify(rows), JSON.stringify(newHeads)],
+      );
+      for (const row of inserted) {
+        const position = BigInt(row.position);
+        const before = lastPositions.get(row.stream_id);
+        if (before === undefined || position > before) lastPositions.set(row.stream_id, position);
+      }
     }
-    const recordedAt = now();
-    const rows = events.map((e) => ({
-      revision: e.revision,
-      eventId: e.eventId,
-      type: e.type,
-      occurredAt: e.occurredAt,
-      dataText: JSON.stringify(e.data),
-      metadataText: JSON.stringify(e.metadata),
-    }));
-    // one statement: the events, the stream's new revision and (on a server) the wake-up notice
-    const inserted = await tx.query<{ position: string }>(
-      `WITH inserted AS (
-         INSERT INTO ${t.events}
-           (stream_id, revision, event_id, type, occurred_at, recorded_at, data_text, metadata_text)
-         SELECT $1, (item->>'revision')::integer, item->>'eventId', item->>'type', item->>'occurredAt', $2,
-                item->>'dataText', item->>'metadataText'
-           FROM json_array_elements($3::json) WITH ORDINALITY AS batch(item, n)
-          ORDER BY n
-         RETURNING position),
-       stream AS (
-         INSERT INTO ${t.streams} (stream_id, revision) VALUES ($1, $4)
-         ON CONFLICT (stream_id) DO UPDATE SET revision = EXCLUDED.revision)
-       SELECT position::text AS position${options.notify ? ", (SELECT pg_notify($5, '')) AS notified" : ""}
-         FROM inserted`,
-      options.notify
-        ? [streamId, recordedAt, JSON.stringify(rows), last.revision, channel]
-        : [streamId, recordedAt, JSON.stringify(rows), last.revision],
-    );
-    const positions = inserted.map((row) => BigInt(row.position));
-    // biome-ignore lint/complexity/useMathMinMax: Math.max does not take bigints
-    const lastPosition = positions.reduce((max, p) => (p > max ? p : max), 0n);
-    return { nextExpectedRevision: last.revision, position: lastPosition };
+    const results: AppendResult[] = [];
+    for (const [i, a] of appends.entries()) {
+      const { currentRevision, plan } = plans[i] as (typeof plans)[number];
+      if (plan.kind === "duplicate")
+        results.push({ nextExpectedRevision: currentRevision, position: plan.position });
+      else if (a.events.length > 0)
+        results.push({
+          nextExpectedRevision: a.events.at(-1)?.revision ?? currentRevision,
+          position: lastPositions.get(a.streamId) ?? 0n,
+        });
+      else results.push({ nextExpectedRevision: currentRevision, position: heads.get(a.streamId) ?? 0n });
+    }
+    return results;
+  };
+
+  /** Runs `appendIn` in a transaction and maps driver errors to the port's. */
+  const appendMany = async (appends: readonly StreamAppend[]): Promise<AppendResult[]> => {
+    if (closed) throw closedError();
+    try {
+      const results = await client.transaction((tx) => appendIn(tx, appends));
+      notifier.notify();
+      return results;
+    } catch (error) {
+      if (error instanceof VafaError) throw error;
+      if (isUniqueViolation(error)) {
+        // Only a writer that skips the store lock (another tool) can get here: name a stream that moved.
+        let conflict: ConcurrencyError | undefined;
+        for (const a of appends) {
+          const actual = (await store.readStream(a.streamId)).at(-1)?.revision ?? "no_stream";
+          conflict ??= new ConcurrencyError(a.streamId, a.expectedRevision, actual);
+          if (a.expectedRevision !== "any" && a.expectedRevision !== actual)
+            throw new ConcurrencyError(a.streamId, a.expectedRevision, actual);
+        }
+        if (conflict) throw conflict;
+      }
+      throw unavailable(error);
+    }
   };
 
   const readBatch = async (after: bigint | undefined, limit: number): Promise<StoredEvent[]> => {
@@ -170,20 +236,31 @@ export const createSqlEventStore = (client: SqlClient, options: SqlStoreOptions)
 
   const store: SqlEventStore = {
     async appendToStream(streamId, events, { expectedRevision }) {
-      if (closed) throw closedError();
-      try {
-        const result = await client.transaction((tx) => appendIn(tx, streamId, events, expectedRevision));
-        notifier.notify();
-        return result;
-      } catch (error) {
-        if (error instanceof VafaError) throw error;
-        if (isUniqueViolation(error)) {
-          // Only a writer that skips the store lock (another tool) can get here.
-          const stored = await store.readStream(streamId);
-          throw new ConcurrencyError(streamId, expectedRevision, stored.at(-1)?.revision ?? "no_stream");
-        }
-        throw unavailable(error);
-      }
+      const [result] = await appendMany([{ streamId, events, expectedRevision }]);
+      return result as AppendResult;
+    },
+    appendToStreams: appendMany,
+    async readStreams(reads) {
+      const result = new Map<string, StoredEvent[]>();
+      for (const { streamId } of reads) result.set(streamId, []);
+      if (reads.length === 0) return result;
+      const rows = await client
+        .query<EventRow>(
+          `SELECT ${COLUMNS} FROM ${t.events} e
+             JOIN json_to_recordset($1::json) AS r("streamId" text, "fromRevision" integer)
+               ON e.stream_id = r."streamId" AND e.revision >= r."fromRevision"
+            ORDER BY e.stream_id, e.revision`,
+          [
+            JSON.stringify(
+              reads.map((r) => ({ streamId: r.streamId, fromRevision: Math.max(0, r.fromRevision ?? 0) })),
+            ),
+          ],
+        )
+        .catch((error: unknown) => {
+          throw unavailable(error);
+        });
+      for (const row of rows) result.get(row.stream_id)?.push(toStored(row));
+      return result;
     },
     async readStream(streamId, readOptions = {}) {
       const rows = await client

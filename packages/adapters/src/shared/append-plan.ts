@@ -1,4 +1,10 @@
-import { ConcurrencyError, type ExpectedRevision, type ProposedEvent, VafaError } from "@vafa/core";
+import {
+  ConcurrencyError,
+  type ExpectedRevision,
+  type ProposedEvent,
+  type StreamAppend,
+  VafaError,
+} from "@vafa/core";
 
 /** Where an event id is already stored. */
 export interface StoredLocation {
@@ -87,4 +93,27 @@ export const planAppend = (input: {
     );
   }
   return { kind: "append" };
+};
+
+/** `appendToStreams` takes each stream once: a stream's events go in one entry. */
+export const checkDistinctStreams = (appends: readonly StreamAppend[]): void => {
+  const seen = new Set<string>();
+  for (const { streamId, events } of appends) {
+    if (seen.has(streamId))
+      throw new VafaError(
+        "INVARIANT",
+        `stream ${streamId} appears twice in one appendToStreams call`,
+        "put all of a stream's events in one entry",
+      );
+    seen.add(streamId);
+    checkBatch(streamId, events);
+  }
+  // An event id may be proposed for one stream only (spec 2).
+  const ids = new Set<string>();
+  for (const { events } of appends)
+    for (const event of events) {
+      if (ids.has(event.eventId))
+        throw new VafaError("INVARIANT", `event id ${event.eventId} appears twice in one append`);
+      ids.add(event.eventId);
+    }
 };

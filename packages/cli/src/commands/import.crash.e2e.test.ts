@@ -8,12 +8,13 @@ import { cliEntry, startVafa, vafa } from "../testing/vafa.js";
 // Issue 4 acceptance: SIGKILL an import mid-run, run it again: every command
 // is applied exactly once and the audit is clean.
 const PROGRAM = fixture("vectors/gregorian/program.json");
-const MEMBERS = 400;
+// Enough lines that a batched import (issue 11) is still running when the signal comes.
+const MEMBERS = 2000;
 const PURCHASES_PER_MEMBER = 4;
 /** A malformed line early in the file: its rejection in --rejects shows the import got that far. */
 const MARKER_LINE = 300;
 
-/** ~2000 commands in time order: joins, then purchases, with a malformed marker line. */
+/** ~10,000 commands in time order: joins, then purchases, with a malformed marker line. */
 const makeCommands = (prefix: string, members = MEMBERS): string => {
   const lines: string[] = [];
   const day = (d: number, m: number) =>
@@ -100,10 +101,10 @@ const crashCase = (name: string, store: (work: string) => string, prefix: string
   }, 300_000);
 
 describe("crash safety of vafa import", () => {
-  it("8 import: Ctrl-C (SIGINT) stops after the current command, exit 1, one line; the next run finishes the job", async () => {
+  it("8 import: Ctrl-C (SIGINT) stops after the current batch, exit 1, one line; the next run finishes the job", async () => {
     const work = tempDir("sigint");
     const commands = join(work, "commands.ndjson");
-    const members = 100;
+    const members = 2000;
     writeFileSync(commands, makeCommands("s", members));
     const storeUrl = `pglite:${join(work, "db")}`;
     const args = ["import", "--program", PROGRAM, "--store", storeUrl, "--json"];

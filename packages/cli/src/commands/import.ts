@@ -24,6 +24,23 @@ export interface ImportSummary {
   events: number;
 }
 
+/** Batch limits of `vafa import` (issue 11). */
+export const FIRST_BATCH_COMMANDS = 16;
+export const BATCH_MAX_COMMANDS = 2000;
+export const BATCH_MAX_BYTES = 1024 * 1024;
+export const BATCH_MAX_WAIT_MS = 100;
+
+const TIMED_OUT = Symbol("timed out");
+
+/** One timer per batch: resolves TIMED_OUT when the batch has waited BATCH_MAX_WAIT_MS. */
+const batchDeadline = (): { expired: Promise<typeof TIMED_OUT>; cancel: () => void } => {
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<typeof TIMED_OUT>((resolve) => {
+    timer = setTimeout(() => resolve(TIMED_OUT), BATCH_MAX_WAIT_MS);
+  });
+  return { expired, cancel: () => clearTimeout(timer) };
+};
+
 /** The date of `ProgramPublished` when no line has a valid `at` (spec 5.10). */
 export const EPOCH = "1970-01-01T00:00:00.000Z";
 
@@ -115,7 +132,7 @@ const endStream = (stream: Writable): Promise<void> =>
 
 /**
  * `vafa import` (spec 8): publishes the program if its version is new, then
- * runs the commands in file order, one at a time, streaming the input. Returns
+ * runs the commands in file order, in batches, streaming the input. Returns
  * the exit code.
  */
 export const runImport = async (options: ImportOptions, io: CliIo): Promise<number> => {
@@ -163,43 +180,107 @@ export const runImport = async (options: ImportOptions, io: CliIo): Promise<numb
         io.stderr.write(`line ${rejection.line}: ${rejection.code} ${rejection.message}\n`);
     };
 
-    const runLine = async (item: InputLine) => {
-      lastLine = item.line;
-      const parsed = parseLine(item.text);
-      if ("rejection" in parsed) return reject({ line: item.line, ...parsed.rejection });
-      let outcome: Awaited<ReturnType<Ledger["execute"]>>;
+    // Lines go to the ledger in batches (one atomic append each, issue 11): a
+    // batch closes at BATCH_MAX_COMMANDS lines, BATCH_MAX_BYTES of text or
+    // BATCH_MAX_WAIT_MS after its first line, whichever comes first. The first
+    // batches are small, so the first results and a Ctrl-C come quickly.
+    let batch: InputLine[] = [];
+    let batchBytes = 0;
+    let batchStartedAt = 0;
+    let deadline: ReturnType<typeof batchDeadline> | undefined;
+    let batchLimit = FIRST_BATCH_COMMANDS;
+
+    const flush = async () => {
+      deadline?.cancel();
+      deadline = undefined;
+      if (batch.length === 0) return;
+      const items = batch;
+      batch = [];
+      batchBytes = 0;
+      batchLimit = Math.min(batchLimit * 2, BATCH_MAX_COMMANDS);
+      const parsed = items.map((item) => parseLine(item.text));
+      const commands: unknown[] = [];
+      for (const p of parsed) if ("command" in p) commands.push(p.command);
+      let outcomes: Awaited<ReturnType<Ledger["executeMany"]>>;
       try {
-        outcome = await ledger.execute(parsed.command);
+        outcomes = await ledger.executeMany(commands);
       } catch (error) {
         const reason = error instanceof Error ? error.message.replace(/\s*[\r\n]+\s*/g, " ") : String(error);
+        const first = items[0]?.line;
+        const last = items.at(-1)?.line;
         throw failure(
-          `import stopped at line ${item.line}: ${reason}; what was accepted stays, fix the cause and run the same import again`,
+          `import stopped in lines ${first} to ${last}: ${reason}; what was accepted stays (those lines were not applied), fix the cause and run the same import again`,
           error,
         );
       }
-      if (outcome.status === "accepted") {
-        summary.accepted += 1;
-        summary.events += outcome.events.length;
-      } else {
-        await reject({ line: item.line, code: outcome.rejection.code, message: outcome.rejection.message });
+      let next = 0;
+      for (const [i, item] of items.entries()) {
+        const p = parsed[i] as ReturnType<typeof parseLine>;
+        if ("rejection" in p) {
+          await reject({ line: item.line, ...p.rejection });
+          continue;
+        }
+        const outcome = outcomes[next++] as (typeof outcomes)[number];
+        if (outcome.status === "accepted") {
+          summary.accepted += 1;
+          summary.events += outcome.events.length;
+        } else {
+          await reject({ line: item.line, code: outcome.rejection.code, message: outcome.rejection.message });
+        }
       }
-      progress.update(item.bytesRead, summary);
+      const lastItem = items.at(-1) as InputLine;
+      lastLine = lastItem.line;
+      progress.update(lastItem.bytesRead, summary);
       // A store that answers from memory never leaves the microtask queue: give
       // the event loop a turn so Ctrl-C and the progress bar are seen promptly.
       await new Promise<void>((resolve) => setImmediate(resolve));
     };
 
+    const add = async (item: InputLine) => {
+      if (batch.length === 0) {
+        batchStartedAt = performance.now();
+        deadline = batchDeadline();
+      }
+      batch.push(item);
+      batchBytes += item.text.length;
+      if (
+        batch.length >= batchLimit ||
+        batchBytes >= BATCH_MAX_BYTES ||
+        performance.now() - batchStartedAt >= BATCH_MAX_WAIT_MS
+      )
+        await flush();
+    };
+
     for (const item of ahead) {
       if (interrupted) break;
-      await runLine(item);
+      await add(item);
     }
     ahead = [];
-    while (!interrupted) {
-      const next = await lines.next();
-      if (next.done) break;
-      await runLine(next.value);
+    let pendingLine = interrupted ? undefined : lines.next();
+    while (pendingLine !== undefined && !interrupted) {
+      // A slow input (a pipe) must not hold back a started batch for longer than BATCH_MAX_WAIT_MS.
+      const next =
+        batch.length === 0
+          ? await pendingLine
+          : await Promise.race([pendingLine, (deadline ?? batchDeadline()).expired]);
+      if (next === TIMED_OUT) {
+        await flush();
+        continue;
+      }
+      if (next.done) {
+        pendingLine = undefined;
+        break;
+      }
+      pendingLine = undefined;
+      await add(next.value);
+      if (!interrupted) pendingLine = lines.next();
     }
-    if (interrupted) await lines.return(undefined);
+    // Ctrl-C: the lines already read finish as one batch, nothing after them starts.
+    await flush();
+    if (interrupted) {
+      if (pendingLine !== undefined) await pendingLine.catch(() => undefined);
+      await lines.return(undefined);
+    }
   } catch (error) {
     if (error instanceof CliError) throw error;
     throw failure(

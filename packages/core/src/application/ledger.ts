@@ -1,4 +1,4 @@
-import { type MemberCommand, validateCommand } from "../commands.js";
+import { type Command, type MemberCommand, validateCommand } from "../commands.js";
 import { type DecideContext, decideAndSeal, type SealedDecision } from "../decide/index.js";
 import { eventIdFor, memberStreamId, type ProposedEvent, programStreamId, sealEvent } from "../envelope.js";
 import { ConcurrencyError, type Rejection, reject, VafaError } from "../errors.js";
@@ -7,6 +7,7 @@ import { jsonEquals } from "../idempotency.js";
 import { parseTime, toIso } from "../primitives.js";
 import { type Program, programSchema } from "../program.js";
 import type { MemberState, Purchase } from "../state.js";
+import { type BatchDeps, type BatchItem, runBatch } from "./batch.js";
 import type { CommandOutcome, Ledger, LedgerOptions } from "./types.js";
 
 const DEFAULT_MAX_ATTEMPTS = 10;
@@ -185,23 +186,64 @@ export const createLedger = (options: LedgerOptions): Ledger => {
     }
   };
 
-  const execute = async (input: unknown): Promise<CommandOutcome> => {
+  /** Step 1 of spec 5: the command, or the outcome of a command refused before any state is read. */
+  const admit = (input: unknown): { command: Command } | { outcome: CommandOutcome } => {
     const validated = validateCommand(input);
-    if (!validated.ok) return { status: "rejected", rejection: validated.rejection };
+    if (!validated.ok) return { outcome: rejected(validated.rejection) };
     const { command } = validated;
     const currency = "currency" in command ? command.currency : undefined;
     if (currency !== undefined && currency !== program.currency)
-      return rejected(
-        reject("CURRENCY_MISMATCH", `currency: ${currency} is not the program currency ${program.currency}`),
-      );
+      return {
+        outcome: rejected(
+          reject(
+            "CURRENCY_MISMATCH",
+            `currency: ${currency} is not the program currency ${program.currency}`,
+          ),
+        ),
+      };
+    return { command };
+  };
+
+  const execute = async (input: unknown): Promise<CommandOutcome> => {
+    const admitted = admit(input);
+    if ("outcome" in admitted) return admitted.outcome;
+    const { command } = admitted;
     if (command.type === "sweep") return sweep(command.at);
     return executeMember(command);
+  };
+
+  const batchDeps: BatchDeps = {
+    store,
+    program,
+    maxAttempts,
+    cached: (streamId) => cache.get(streamId),
+    load,
+    loadMany: async (streamIds) => {
+      const read = await store.readStreams(streamIds.map((streamId) => ({ streamId })));
+      for (const streamId of streamIds)
+        remember(foldMemberEvents(streamId, firstTier, read.get(streamId) ?? []));
+    },
+    forget: (streamId) => cache.delete(streamId),
+    remember,
+  };
+
+  const executeMany = async (inputs: readonly unknown[]): Promise<CommandOutcome[]> => {
+    const outcomes: CommandOutcome[] = new Array(inputs.length);
+    const items: BatchItem[] = [];
+    for (const [index, input] of inputs.entries()) {
+      const admitted = admit(input);
+      if ("outcome" in admitted) outcomes[index] = admitted.outcome;
+      else items.push({ index, command: admitted.command });
+    }
+    await runBatch(batchDeps, items, outcomes);
+    return outcomes;
   };
 
   return {
     program,
     publishProgram,
     execute,
+    executeMany,
     loadMember: (memberId: string) => load(memberStreamId(memberId)),
   };
 };

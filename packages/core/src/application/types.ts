@@ -30,6 +30,13 @@ export interface Ledger {
   publishProgram(at: string): Promise<{ published: boolean; events: ProposedEvent[] }>;
   /** Validates and decides one command (a parsed JSON value of spec 5) and appends its events. */
   execute(command: unknown): Promise<CommandOutcome>;
+  /**
+   * Runs commands in order with the outcomes `execute` would give one by one,
+   * event for event, but appends them in one atomic `appendToStreams` call
+   * (a sweep covers the members this batch created too). On a
+   * conflict only the commands of the streams involved are decided again.
+   */
+  executeMany(commands: readonly unknown[]): Promise<CommandOutcome[]>;
   /** The member's state as the ledger decides on it (caught up with the store). */
   loadMember(memberId: string): Promise<MemberState>;
 }

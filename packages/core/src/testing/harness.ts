@@ -33,7 +33,9 @@ const lazyStore = (open: () => Promise<EventStore>): EventStore => {
   };
   return {
     appendToStream: async (...a) => (await get()).appendToStream(...a),
+    appendToStreams: async (...a) => (await get()).appendToStreams(...a),
     readStream: async (...a) => (await get()).readStream(...a),
+    readStreams: async (...a) => (await get()).readStreams(...a),
     listStreams: async (...a) => (await get()).listStreams(...a),
     async *readAll(options) {
       yield* (await get()).readAll(options);

@@ -7,7 +7,8 @@ import { createLedger, type Program, parseTime, type StoredEvent } from "../inde
 
 const vectorsRoot = join(import.meta.dirname, "../../../../fixtures/vectors");
 
-export const runVector = async (name: string) => {
+/** `batchSize` runs the commands through `executeMany` in batches of that many lines. */
+export const runVector = async (name: string, batchSize?: number) => {
   const dir = join(vectorsRoot, name);
   const program = JSON.parse(readFileSync(join(dir, "program.json"), "utf8")) as Program;
   const lines = readFileSync(join(dir, "commands.ndjson"), "utf8").split("\n");
@@ -32,18 +33,35 @@ export const runVector = async (name: string) => {
   let events = published.events.length;
   let accepted = 0;
   const rejects: { line: number; code: string; message: string }[] = [];
-  for (const [i, line] of lines.entries()) {
-    if (/^[ \t]*$/.test(line)) continue;
-    const value = parsed[i];
-    const outcome =
-      value === undefined
-        ? { status: "rejected" as const, rejection: { code: "VALIDATION", message: "line: not valid JSON" } }
-        : await ledger.execute(value);
+  const record = (i: number, outcome: Awaited<ReturnType<typeof ledger.execute>>) => {
     if (outcome.status === "accepted") {
       accepted++;
       events += outcome.events.length;
     } else rejects.push({ line: i + 1, code: outcome.rejection.code, message: outcome.rejection.message });
+  };
+  const notJson = {
+    status: "rejected" as const,
+    rejection: { code: "VALIDATION", message: "line: not valid JSON" },
+  };
+  let batch: number[] = [];
+  const flush = async () => {
+    const valid = batch.filter((i) => parsed[i] !== undefined);
+    const outcomes = await ledger.executeMany(valid.map((i) => parsed[i]));
+    for (const i of batch)
+      record(i, parsed[i] === undefined ? notJson : (outcomes.shift() as typeof notJson));
+    batch = [];
+  };
+  for (const [i, line] of lines.entries()) {
+    if (/^[ \t]*$/.test(line)) continue;
+    if (batchSize !== undefined) {
+      batch.push(i);
+      if (batch.length >= batchSize) await flush();
+      continue;
+    }
+    const value = parsed[i];
+    record(i, value === undefined ? notJson : await ledger.execute(value));
   }
+  if (batch.length > 0) await flush();
   const exported: StoredEvent[] = [];
   for (const streamId of [...(await store.listStreams(""))].sort())
     exported.push(...(await store.readStream(streamId)));

@@ -1,0 +1,254 @@
+import type { Command } from "../commands.js";
+import { type DecideContext, decideAndSeal, type SealedDecision } from "../decide/index.js";
+import { memberStreamId, type ProposedEvent } from "../envelope.js";
+import { ConcurrencyError, reject } from "../errors.js";
+import type { Program } from "../program.js";
+import type { MemberState, Purchase } from "../state.js";
+import type { EventStore, StreamAppend } from "../store.js";
+import type { CommandOutcome } from "./types.js";
+
+// `executeMany` (issue 11): a batch of member commands decided in order on
+// states kept in memory, then every stream's new events appended in one
+// `appendToStreams` call. Each command sees exactly the state it would see
+// one by one, so the events are the same, id for id and hash for hash.
+
+/** One validated member command of a batch and where its outcome goes. */
+export interface BatchItem {
+  index: number;
+  command: Command;
+}
+
+/** Streams read per round trip when a batch fetches states it has not cached. */
+const PREFETCH_STREAMS = 1000;
+
+export interface BatchDeps {
+  store: EventStore;
+  program: Program;
+  maxAttempts: number;
+  /** A member state as cached by the ledger (trusted: `appendToStreams` checks its revision). */
+  cached(streamId: string): MemberState | undefined;
+  /** Reads a stream the ledger has no state for. */
+  load(streamId: string): Promise<MemberState>;
+  /** Reads the streams the ledger has no state for in one round trip and caches them. */
+  loadMany(streamIds: readonly string[]): Promise<void>;
+  forget(streamId: string): void;
+  remember(state: MemberState): void;
+}
+
+/** What a batch has decided so far, per stream. */
+interface Draft {
+  /** The state each stream had when the batch first read it: its expected revision. */
+  base: Map<string, MemberState>;
+  /** The state after the commands decided so far. */
+  current: Map<string, MemberState>;
+  pending: Map<string, ProposedEvent[]>;
+}
+
+const emptyDraft = (): Draft => ({ base: new Map(), current: new Map(), pending: new Map() });
+
+const firstPurchase = (state: MemberState): Purchase | undefined => state.purchases.values().next().value;
+
+/**
+ * Decides `items` in order and appends their events atomically; writes each
+ * outcome to `outcomes[item.index]`. On a conflict only the commands of the
+ * streams connected to the conflicting one (through referrals) are decided
+ * again, on fresh state.
+ */
+export const runBatch = async (
+  deps: BatchDeps,
+  items: readonly BatchItem[],
+  outcomes: CommandOutcome[],
+): Promise<void> => {
+  const { program } = deps;
+  const ctx: DecideContext = { program };
+  const draft = emptyDraft();
+  /** Streams each command read or wrote, by item position. */
+  const touched: string[][] = items.map(() => []);
+
+  const stateOf = async (streamId: string, item: number): Promise<MemberState> => {
+    (touched[item] as string[]).push(streamId);
+    const current = draft.current.get(streamId);
+    if (current) return current;
+    const state = deps.cached(streamId) ?? (await deps.load(streamId));
+    draft.base.set(streamId, state);
+    draft.current.set(streamId, state);
+    return state;
+  };
+
+  const accept = (streamId: string, decision: SealedDecision): void => {
+    if (!decision.ok || decision.kind !== "events") return;
+    draft.current.set(streamId, decision.state);
+    const pending = draft.pending.get(streamId);
+    if (pending) pending.push(...decision.events);
+    else draft.pending.set(streamId, [...decision.events]);
+  };
+
+  /** Fetches in one round trip the states of `streamIds` that neither the draft nor the cache has. */
+  const prefetch = async (streamIds: Iterable<string>): Promise<void> => {
+    const missing = [...new Set(streamIds)].filter((id) => !draft.current.has(id) && !deps.cached(id));
+    for (let i = 0; i < missing.length; i += PREFETCH_STREAMS)
+      await deps.loadMany(missing.slice(i, i + PREFETCH_STREAMS));
+  };
+
+  /** A sweep (spec 5.6) on every member the store or this batch has, in stream id order as `execute` does. */
+  const decideSweepItem = async (position: number, at: string): Promise<CommandOutcome> => {
+    const ids = new Set(await deps.store.listStreams("member-"));
+    for (const streamId of draft.pending.keys()) if (streamId.startsWith("member-")) ids.add(streamId);
+    const sorted = [...ids].sort();
+    const events: ProposedEvent[] = [];
+    for (let i = 0; i < sorted.length; i += PREFETCH_STREAMS) {
+      const chunk = sorted.slice(i, i + PREFETCH_STREAMS);
+      await prefetch(chunk);
+      for (const streamId of chunk) {
+        const decision = decideAndSeal({ type: "sweep", at }, await stateOf(streamId, position), ctx);
+        accept(streamId, decision);
+        if (decision.ok) events.push(...decision.events);
+      }
+    }
+    return { status: "accepted", events, replay: false };
+  };
+
+  /** The same steps as `execute` for one command (ledger.ts `executeMember` and `sweep`). */
+  const decideItem = async (position: number): Promise<void> => {
+    const { index, command } = items[position] as BatchItem;
+    touched[position] = [];
+    if (command.type === "sweep") {
+      outcomes[index] = await decideSweepItem(position, command.at);
+      return;
+    }
+    const streamId = memberStreamId(command.memberId);
+    const referredBy = command.type === "join" ? command.referredBy : undefined;
+    const referrerExists =
+      referredBy !== undefined && referredBy !== command.memberId
+        ? (await stateOf(memberStreamId(referredBy), position)).joined !== null
+        : false;
+    const decision = decideAndSeal(command, await stateOf(streamId, position), { ...ctx, referrerExists });
+    if (!decision.ok) {
+      outcomes[index] = { status: "rejected", rejection: decision.rejection };
+      return;
+    }
+    accept(streamId, decision);
+    const events = [...decision.events];
+    const state = draft.current.get(streamId) as MemberState;
+    // Purchases are kept in time order: the first entry is the first purchase.
+    if (command.type === "purchase" && firstPurchase(state)?.purchaseId === command.purchaseId)
+      events.push(...(await referralFor(state, position)));
+    outcomes[index] = { status: "accepted", events, replay: decision.kind === "replay" };
+  };
+
+  /** The referral reaction (spec 5.2) on the referrer's drafted state. */
+  const referralFor = async (referee: MemberState, position: number): Promise<ProposedEvent[]> => {
+    const referredBy = referee.joined?.referredBy;
+    if (referredBy === undefined || program.earn.referralBonus <= 0) return [];
+    const first = firstPurchase(referee);
+    if (!first) return [];
+    const referrerStream = memberStreamId(referredBy);
+    const referrer = await stateOf(referrerStream, position);
+    const decision = decideAndSeal(
+      {
+        type: "referral",
+        refereeId: referee.joined?.memberId as string,
+        purchaseAt: first.at,
+        correlationId: `purchase:${first.purchaseId}`,
+      },
+      referrer,
+      ctx,
+    );
+    accept(referrerStream, decision);
+    return decision.ok ? decision.events : [];
+  };
+
+  await prefetch(
+    items.flatMap(({ command }) =>
+      command.type === "sweep"
+        ? []
+        : command.type === "join" && command.referredBy !== undefined
+          ? [memberStreamId(command.memberId), memberStreamId(command.referredBy)]
+          : [memberStreamId(command.memberId)],
+    ),
+  );
+  for (let position = 0; position < items.length; position++) await decideItem(position);
+
+  for (let attempt = 1; ; attempt++) {
+    const appends: StreamAppend[] = [];
+    for (const [streamId, base] of draft.base)
+      appends.push({
+        streamId,
+        events: draft.pending.get(streamId) ?? [],
+        expectedRevision: base.revision < 0 ? "no_stream" : base.revision,
+      });
+    try {
+      // Streams read but not written are checked too: rejections and replays were decided on cached state.
+      if (appends.length > 0) await deps.store.appendToStreams(appends);
+      for (const state of draft.current.values()) deps.remember(state);
+      return;
+    } catch (error) {
+      if (!(error instanceof ConcurrencyError)) {
+        for (const streamId of draft.base.keys()) deps.forget(streamId);
+        throw error;
+      }
+      const involved = connectedStreams(error.streamId, touched);
+      for (const streamId of involved) {
+        deps.forget(streamId);
+        draft.base.delete(streamId);
+        draft.current.delete(streamId);
+        draft.pending.delete(streamId);
+      }
+      const again = items.flatMap((_, position) =>
+        (touched[position] as string[]).some((s) => involved.has(s)) ? [position] : [],
+      );
+      if (attempt >= deps.maxAttempts) {
+        // As `execute` does after its attempts: the involved commands are refused, the rest goes on.
+        for (const position of again) {
+          const { index } = items[position] as BatchItem;
+          outcomes[index] = {
+            status: "rejected",
+            rejection: reject(
+              "CONCURRENCY",
+              `${error.streamId}: changed by others ${attempt} times; try the command again`,
+            ),
+          };
+          touched[position] = [];
+        }
+        continue;
+      }
+      for (const position of again) await decideItem(position);
+      // A command decided again may now reach a stream another command drafted: then decide all again.
+      const reached = new Set(again.flatMap((position) => touched[position] as string[]));
+      if ([...reached].some((s) => !involved.has(s) && otherTouches(s, again, touched))) {
+        for (const streamId of draft.base.keys()) deps.forget(streamId);
+        const fresh = emptyDraft();
+        draft.base = fresh.base;
+        draft.current = fresh.current;
+        draft.pending = fresh.pending;
+        for (let position = 0; position < items.length; position++) await decideItem(position);
+      }
+    }
+  }
+};
+
+/** Whether a command outside `positions` touched `streamId`. */
+const otherTouches = (
+  streamId: string,
+  positions: readonly number[],
+  touched: readonly string[][],
+): boolean => {
+  const skip = new Set(positions);
+  return touched.some((streams, position) => !skip.has(position) && streams.includes(streamId));
+};
+
+/** The streams linked to `streamId` through commands that touched several streams. */
+const connectedStreams = (streamId: string, touched: readonly string[][]): Set<string> => {
+  const found = new Set([streamId]);
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const streams of touched)
+      if (streams.some((s) => found.has(s)))
+        for (const s of streams)
+          if (!found.has(s)) {
+            found.add(s);
+            grew = true;
+          }
+  }
+  return found;
+};

@@ -58,7 +58,7 @@ const lazyStore = (open: () => Promise<EventStore>): EventStore => {
  * PostgreSQL server at VAFA_PG_URL when VAFA_LEDGER_STORE=postgres (CI runs the
  * whole ledger test set once that way, issue 4).
  */
-const testStore = (): EventStore => {
+export const testStore = (): EventStore => {
   const url = process.env.VAFA_PG_URL;
   if (process.env.VAFA_LEDGER_STORE !== "postgres") return createMemoryStore();
   if (!url) throw new Error("VAFA_LEDGER_STORE=postgres needs VAFA_PG_URL");

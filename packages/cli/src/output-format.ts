@@ -26,7 +26,7 @@ export const flattenRow = (value: JsonValue, prefix = "", into: FlatRow = {}): F
 };
 
 /** Rows of a result: one per element of an array, or one for an object. */
-export const toRows = (data: JsonValue): { columns: string[]; rows: FlatRow[] } => {
+const toRows = (data: JsonValue): { columns: string[]; rows: FlatRow[] } => {
   const rows = (Array.isArray(data) ? data : [data]).map((item) => flattenRow(item));
   const columns: string[] = [];
   const seen = new Set<string>();

@@ -25,7 +25,7 @@ export function foreignTags(html: string): string[] {
 }
 
 /** Every tag the renderer itself writes; anything else would be injected markup. */
-export const OWN_TAGS = new Set(
+const OWN_TAGS = new Set(
   (
     "html head meta title style body main header footer section nav ol li a p h1 h2 h3 span strong b bdi code time dl dt dd div " +
     "figure figcaption br table thead tbody tr th td svg g rect line path circle text tspan defs linearGradient stop"

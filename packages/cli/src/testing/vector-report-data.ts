@@ -33,7 +33,7 @@ function readJson<T>(name: VectorName, file: string): T {
   return JSON.parse(readFileSync(`${VECTORS}${name}/${file}`, "utf8")) as T;
 }
 
-export function readEvents(name: VectorName): Envelope[] {
+function readEvents(name: VectorName): Envelope[] {
   return readFileSync(`${VECTORS}${name}/expected-events.ndjson`, "utf8")
     .split("\n")
     .filter((line) => line.trim() !== "")
@@ -41,7 +41,7 @@ export function readEvents(name: VectorName): Envelope[] {
 }
 
 /** `YYYY-MM` of an instant in a calendar, by UTC day. */
-export function monthKey(iso: string, calendar: Calendar): string {
+function monthKey(iso: string, calendar: Calendar): string {
   return calendar === "jalali" ? formatJalali(new UTCDate(Date.parse(iso)), "yyyy-MM") : iso.slice(0, 7);
 }
 
@@ -51,7 +51,7 @@ function nextMonth(key: string): string {
 }
 
 /** Recorded points per month from the first event's month to the month before `to` (test approximation: no implied expiries). */
-export function monthlyFromEvents(events: Envelope[], calendar: Calendar, to: string): ReportMonth[] {
+function monthlyFromEvents(events: Envelope[], calendar: Calendar, to: string): ReportMonth[] {
   const inRange = events.filter((e) => e.occurredAt < to && e.streamId.startsWith("member-"));
   const sums = new Map<string, ReportMonth>();
   const first = inRange.map((e) => e.occurredAt).sort()[0];

@@ -43,17 +43,20 @@ export const createPgliteStore = async (options: PgliteStoreOptions = {}): Promi
   const dir = options.db ? undefined : options.dataDir;
   let release: (() => void) | undefined;
   if (dir !== undefined) {
-    if (options.mustExist && !isDataDir(dir))
-      throw notFound(
-        dir,
-        "check the path, or import into it first (only commands that write create a store)",
-      );
+    const missing = () =>
+      notFound(dir, "check the path, or import into it first (only commands that write create a store)");
+    if (options.mustExist && !existsSync(dir)) throw missing();
     try {
       await mkdir(dir, { recursive: true });
     } catch (error) {
       throw unavailable(error);
     }
+    // Locked before looking inside: a store that another process is creating is in use, not missing.
     release = lockDataDir(dir);
+    if (options.mustExist && !isDataDir(dir)) {
+      release();
+      throw missing();
+    }
   }
   let client: SqlClient;
   try {

@@ -17,6 +17,8 @@ const storeOption = () =>
   );
 const eventsOption = () =>
   new Option("--events <file>", "read an NDJSON export (vafa export) instead of a store").conflicts("store");
+const noVerifyOption = () =>
+  new Option("--no-verify", "with --events: do not check the hash chain as the file is read");
 const formatOption = () =>
   new Option("--format <format>", "output format").choices(FORMATS).default("json" satisfies OutputFormat);
 
@@ -128,7 +130,11 @@ export const buildCli = (io: CliIo, exit: { code: number }): Command => {
     rollforward: "points roll-forward for a period [from, to): opening + movements = closing (spec 6)",
   };
   for (const name of QUERIES) {
-    const command = add(name).description(queryHelp[name]).addOption(storeOption()).addOption(eventsOption());
+    const command = add(name)
+      .description(queryHelp[name])
+      .addOption(storeOption())
+      .addOption(eventsOption())
+      .addOption(noVerifyOption());
     const period = name === "kpis" || name === "rollforward";
     if (period)
       command
@@ -153,6 +159,7 @@ export const buildCli = (io: CliIo, exit: { code: number }): Command => {
           from?: string;
           to?: string;
           format: OutputFormat;
+          verify: boolean;
         }) => {
           const time = (flag: string, value: string | undefined) =>
             value === undefined ? undefined : parseTimeFlag(flag, value);
@@ -165,6 +172,7 @@ export const buildCli = (io: CliIo, exit: { code: number }): Command => {
             {
               store: options.store,
               events: options.events,
+              verify: options.verify,
               asOf: time("--as-of", options.asOf),
               from,
               to,
@@ -180,6 +188,7 @@ export const buildCli = (io: CliIo, exit: { code: number }): Command => {
     .description("write a self-contained HTML report (balances, tiers, RFM, KPIs, liability, audit)")
     .addOption(storeOption())
     .addOption(eventsOption())
+    .addOption(noVerifyOption())
     .requiredOption("--as-of <time>", "report time")
     .requiredOption("--out <file>", "HTML file to write")
     .addOption(new Option("--lang <lang>", "report language").choices(["en", "fa"]).default("en"))
@@ -188,7 +197,14 @@ export const buildCli = (io: CliIo, exit: { code: number }): Command => {
       examples("vafa report --store pglite:./.vafa --as-of 2011-12-09T00:00:00Z --out report.html --lang fa"),
     )
     .action(
-      async (options: { store: string; events?: string; asOf: string; out: string; lang: "en" | "fa" }) => {
+      async (options: {
+        store: string;
+        events?: string;
+        verify: boolean;
+        asOf: string;
+        out: string;
+        lang: "en" | "fa";
+      }) => {
         exit.code = await (await import("./commands/report.js")).runReport(
           { ...options, asOf: parseTimeFlag("--as-of", options.asOf) },
           io,

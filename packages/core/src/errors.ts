@@ -36,6 +36,8 @@ export type VafaErrorCode =
   | "STORE_LOCKED"
   /** A reader was pointed at a location that holds no store; nothing was created. */
   | "STORE_NOT_FOUND"
+  /** An event's hash or its link to the previous event does not verify (spec 2): the log was changed. */
+  | "HASH_MISMATCH"
   | "STORE_CORRUPT"
   | "PROGRAM_INVALID"
   | "PROGRAM_NOT_PUBLISHED"

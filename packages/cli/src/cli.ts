@@ -113,14 +113,35 @@ export const buildCli = (io: CliIo, exit: { code: number }): Command => {
     .addOption(storeOption())
     .addOption(eventsOption())
     .option("--program <file>", "program JSON, for earn and tier checks when the log has no ProgramPublished")
-    .option("--json", 'print {"ok","streams","events","findings"} on stdout')
+    .option("--json", 'print {"ok","streams","events","findings","head"} on stdout')
+    .option("--expect-head <digest>", "fail with HEAD_MISMATCH unless the log still reaches this head digest")
+    .option("--head-at <time>", "compute the head over events recorded at or before this time")
     .addHelpText(
       "after",
-      `${examples("vafa audit --store pglite:./.vafa", "vafa audit --events events.ndjson --json")}\nExit codes: 0 clean, 1 findings or failure, 2 usage or unreadable input.\n`,
+      `${examples(
+        "vafa audit --store pglite:./.vafa",
+        "vafa audit --events events.ndjson --json",
+        "vafa audit --store pglite:./.vafa --expect-head 3f5e...c2 --head-at 2011-12-31T23:59:59Z",
+      )}\nExit codes: 0 clean, 1 findings, HEAD_MISMATCH or failure, 2 usage or unreadable input.\n`,
     )
-    .action(async (options: { store: string; events?: string; program?: string; json?: boolean }) => {
-      exit.code = await (await import("./commands/audit.js")).runAudit(options, io);
-    });
+    .action(
+      async (options: {
+        store: string;
+        events?: string;
+        program?: string;
+        json?: boolean;
+        expectHead?: string;
+        headAt?: string;
+      }) => {
+        exit.code = await (await import("./commands/audit.js")).runAudit(
+          {
+            ...options,
+            ...(options.headAt !== undefined ? { headAt: parseTimeFlag("--head-at", options.headAt) } : {}),
+          },
+          io,
+        );
+      },
+    );
 
   const queryHelp: Record<QueryName, string> = {
     balances: "balances of every member joined at or before a time (spec 6)",

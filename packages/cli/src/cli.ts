@@ -106,6 +106,19 @@ export const buildCli = (io: CliIo, exit: { code: number }): Command => {
       exit.code = await (await import("./commands/export.js")).runExport(options, io);
     });
 
+  add("restore")
+    .description("verify every hash of an export, then load it into an empty store (recordedAt kept)")
+    .addOption(storeOption())
+    .option("--json", 'print {"events","streams"} on stdout')
+    .argument("<export>", "NDJSON file written by vafa export")
+    .addHelpText(
+      "after",
+      `${examples("vafa restore --store pglite:./restored events.ndjson")}\nExit codes: 0 restored, 1 HASH_MISMATCH, STORE_NOT_EMPTY or failure (nothing loaded unless it says so), 2 usage or unreadable input.\n`,
+    )
+    .action(async (input: string, options: { store: string; json?: boolean }) => {
+      exit.code = await (await import("./commands/restore.js")).runRestore({ ...options, input }, io);
+    });
+
   add("audit")
     .description(
       "replay every stream and check hashes, revisions, schemas, allocations, expiries, earnings and tiers",

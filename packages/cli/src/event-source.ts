@@ -22,6 +22,10 @@ export interface EventSourceOptions {
 export const chainCheck = (
   path: string,
   verify: boolean | undefined,
+  words: { what: string; after: string } = {
+    what: `--events ${path}`,
+    after: " (--no-verify reads it anyway)",
+  },
 ): ((line: number, event: ChainEvent) => void) | undefined => {
   if (verify === false) return undefined;
   const verifier = new ChainVerifier();
@@ -31,7 +35,7 @@ export const chainCheck = (
     } catch (error) {
       if (!(error instanceof ChainBrokenError)) throw error;
       throw failure(
-        `HASH_MISMATCH --events ${path} line ${line}: ${error.streamId} revision ${error.revision ?? "?"}: ${error.problem}; the file was changed after it was exported: run vafa audit --events ${path} to see every finding (--no-verify reads it anyway)`,
+        `HASH_MISMATCH ${words.what} line ${line}: ${error.streamId} revision ${error.revision ?? "?"}: ${error.problem}; the file was changed after it was exported: run vafa audit --events ${path} to see every finding${words.after}`,
         error,
       );
     }
@@ -55,7 +59,7 @@ export async function* exportLines(path: string): AsyncGenerator<{ line: number;
 }
 
 /** Parses one line of an export into an envelope; a damaged line is a usage error naming the file and line. */
-const parseEnvelope = (path: string, line: number, text: string): EventEnvelope => {
+export const parseEnvelope = (path: string, line: number, text: string): EventEnvelope => {
   let value: unknown;
   try {
     value = JSON.parse(text);

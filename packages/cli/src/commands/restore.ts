@@ -21,8 +21,11 @@ export interface RestoreSummary {
 const MAX_BATCH = 1000;
 
 /** The export's envelopes in file order, each with its hash link checked (the first break stops). */
-async function* verifiedEnvelopes(path: string): AsyncGenerator<EventEnvelope> {
-  const check = chainCheck(path, true, { what: `restore ${path}`, after: " (nothing was loaded)" });
+async function* verifiedEnvelopes(
+  path: string,
+  after = " (nothing was loaded)",
+): AsyncGenerator<EventEnvelope> {
+  const check = chainCheck(path, true, { what: `restore ${path}`, after });
   for await (const { line, text } of exportLines(path)) {
     const envelope = parseEnvelope(path, line, text);
     if (typeof envelope.recordedAt !== "string" || typeof envelope.eventId !== "string")
@@ -79,7 +82,10 @@ export const loadExport = async (
     loaded += batch.length;
     batch = [];
   };
-  for await (const e of verifiedEnvelopes(path)) {
+  // Checked again as it loads: a file changed since the first pass stops the load.
+  const changed =
+    "; the file changed during the restore and the store holds part of it: delete the store and run the restore again";
+  for await (const e of verifiedEnvelopes(path, changed)) {
     const last = batch.at(-1);
     if (
       last !== undefined &&

@@ -74,7 +74,7 @@ export const describeError = (error: unknown): { line: string; exitCode: number 
   )
     return {
       line: "PROGRAM_NOT_PUBLISHED: the events hold no ProgramPublished; give a whole export written by vafa export (it includes the program stream), or a store that vafa import has written",
-      exitCode: EXIT.usage,
+      exitCode: EXIT.failure,
     };
   if (error instanceof Error && error.name === "VafaError")
     return {

@@ -129,6 +129,6 @@ describe("only commands that write create a store (issue 9 item 3)", () => {
     expect(r.stderr).toMatch(
       /^vafa: PROGRAM_NOT_PUBLISHED: the events hold no ProgramPublished; give a whole export/,
     );
-    expect(r.code).toBe(2);
+    expect(r.code).toBe(1);
   });
 });

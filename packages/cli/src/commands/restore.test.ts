@@ -34,8 +34,8 @@ describe("restore into the memory store", () => {
         program: programSchema.parse(JSON.parse(readFileSync(program, "utf8"))),
       });
       await ledger.publishProgram("2011-01-01T00:00:00Z");
+      // malformed lines of the vectors are left out, as import rejects them
       for (const line of readFileSync(commands, "utf8").split("\n"))
-        // malformed lines of the vectors are left out, as import rejects them
         await Promise.resolve()
           .then(() => ledger.execute(JSON.parse(line)))
           .catch(() => undefined);

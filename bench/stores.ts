@@ -13,7 +13,8 @@ import { join } from "node:path";
 import type { EventStore, ProposedEvent } from "@vafa/core";
 import { purchaseEvents } from "../packages/adapters/src/contract/fixtures.js";
 import { createMemoryStore } from "../packages/adapters/src/memory/index.js";
-import { createPgliteStore, createPostgresStore } from "../packages/adapters/src/postgres/index.js";
+import { createPgliteStore } from "../packages/adapters/src/pglite/index.js";
+import { createPostgresStore } from "../packages/adapters/src/postgres/index.js";
 
 // `pg` is a dependency of the adapters package, not of the workspace root
 const pg = createRequire(new URL("../packages/adapters/package.json", import.meta.url))(

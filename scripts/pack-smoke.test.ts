@@ -8,11 +8,15 @@
  * @arethetypeswrong/cli (ESM-only profile), installs the four tarballs into an
  * empty project with npm (third-party dependencies come from the registry), and
  * runs a small program against them: join + purchase + balance on the memory
- * store, plus the `vafa` binary. Slow (a build and an npm install), so it is not
- * part of `pnpm test`.
+ * store, plus the `vafa` binary. A second fresh project installs only
+ * `@vafa/core` and `@vafa/adapters` with no store driver (`pg`, PGlite,
+ * EventStoreDB are optional peers) and runs the memory store. Both installs use
+ * `--engine-strict`, so a dependency that does not support this Node (the
+ * project claims Node >= 20) fails the test. Slow (a build and two npm
+ * installs), so it is not part of `pnpm test`.
  */
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -64,7 +68,7 @@ describe("packages as published", () => {
     run("mkdir", ["-p", app], work);
     const dependencies = Object.fromEntries(PACKAGES.map((n) => [`@vafa/${n}`, `file:${tarballs[n]}`]));
     writeFileSync(join(app, "package.json"), JSON.stringify({ name: "pack-smoke", private: true, type: "module", dependencies }, null, 2));
-    run("npm", ["install", "--no-audit", "--no-fund", "--loglevel=error"], app);
+    run("npm", ["install", "--no-audit", "--no-fund", "--loglevel=error", "--engine-strict"], app);
 
     writeFileSync(
       join(app, "club.js"),
@@ -108,5 +112,54 @@ await store.close();
 
     // the CLI binary is installed and runs
     expect(run(join(app, "node_modules", ".bin", "vafa"), ["--help"], app)).toMatch(/import/);
+  });
+
+  it(`only @vafa/core and @vafa/adapters, no store driver: the memory store runs (Node ${process.versions.node}, engine-strict)`, () => {
+    const lean = join(work, "lean");
+    run("mkdir", ["-p", lean], work);
+    const dependencies = {
+      "@vafa/core": `file:${tarballs.core}`,
+      "@vafa/adapters": `file:${tarballs.adapters}`,
+    };
+    writeFileSync(join(lean, "package.json"), JSON.stringify({ name: "pack-lean", private: true, type: "module", dependencies }, null, 2));
+    run("npm", ["install", "--no-audit", "--no-fund", "--loglevel=error", "--engine-strict"], lean);
+    // the drivers are optional peers: npm installs none of them
+    for (const driver of ["pg", "@electric-sql/pglite", "@eventstore/db-client"])
+      expect(existsSync(join(lean, "node_modules", driver)), driver).toBe(false);
+    writeFileSync(
+      join(lean, "lean.js"),
+      `import { createLedger } from "@vafa/core";
+import { createMemoryStore } from "@vafa/adapters/memory";
+
+const program = {
+  programId: "lean", version: 1, currency: "GBP", calendar: "gregorian",
+  earn: { pointsPerUnit: "1", rounding: "floor", pendingDays: 0, signupBonus: 50, birthdayBonus: 0, referralBonus: 0 },
+  expiry: { policy: "never" },
+  tiers: { metric: "spend", windowDays: 365, retentionDays: 0, levels: [{ id: "bronze", threshold: "0", multiplier: "1" }] },
+  redemption: { minPoints: 1, pointValue: "0.01" },
+  rfm: { windowDays: 365 },
+};
+const store = createMemoryStore();
+const ledger = createLedger({ store, program });
+await ledger.publishProgram("2011-01-01T00:00:00Z");
+const joined = await ledger.execute({ type: "join", memberId: "m1", at: "2011-01-02T10:00:00Z", kind: "person" });
+const bought = await ledger.execute({ type: "purchase", memberId: "m1", at: "2011-01-02T11:00:00Z", purchaseId: "p1", amount: "10.50" });
+const events = [];
+for await (const e of store.readAll()) events.push(e.type);
+let missing = "";
+try {
+  await import("@vafa/adapters/postgres");
+} catch (error) {
+  missing = error.code;
+}
+console.log(JSON.stringify({ statuses: [joined.status, bought.status], events, missing }));
+await store.close();
+`,
+    );
+    const output = JSON.parse(run("node", ["lean.js"], lean)) as { statuses: string[]; events: string[]; missing: string };
+    expect(output.statuses).toEqual(["accepted", "accepted"]);
+    expect(output.events).toEqual(["ProgramPublished", "MemberJoined", "PointsEarned", "PurchaseRecorded", "PointsEarned"]);
+    // only the entry point of a store whose driver is missing fails to load
+    expect(output.missing).toBe("ERR_MODULE_NOT_FOUND");
   });
 });

@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
-import { createPgliteStore, createPostgresStore } from "@vafa/adapters/postgres";
+import { createPgliteStore } from "@vafa/adapters/pglite";
+import { createPostgresStore } from "@vafa/adapters/postgres";
 import type { EventStore, Program } from "@vafa/core";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";

@@ -55,9 +55,11 @@ export const startService = async (options: ServiceOptions): Promise<RunningServ
 export const openStoreFromEnv = async (
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<{ store: EventStore; name: string }> => {
-  const { createPgliteStore, createPostgresStore } = await import("@vafa/adapters/postgres");
-  if (env.VAFA_PG_URL)
+  if (env.VAFA_PG_URL) {
+    const { createPostgresStore } = await import("@vafa/adapters/postgres");
     return { store: await createPostgresStore({ connectionString: env.VAFA_PG_URL }), name: "postgres" };
+  }
+  const { createPgliteStore } = await import("@vafa/adapters/pglite");
   const dir = env.VAFA_PGLITE_DIR ?? "./.vafa-http";
   return { store: await createPgliteStore({ dataDir: dir }), name: `pglite:${dir}` };
 };

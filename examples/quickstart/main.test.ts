@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createMemoryStore } from "@vafa/adapters/memory";
-import { createPgliteStore } from "@vafa/adapters/postgres";
+import { createPgliteStore } from "@vafa/adapters/pglite";
 import { afterAll, describe, expect, it } from "vitest";
 import { runQuickstart } from "./main.js";
 

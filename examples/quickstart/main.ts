@@ -90,7 +90,7 @@ const main = async (): Promise<void> => {
     store = createMemoryStore();
     console.log("store: memory (nothing is kept after this run)");
   } else {
-    const { createPgliteStore } = await import("@vafa/adapters/postgres");
+    const { createPgliteStore } = await import("@vafa/adapters/pglite");
     store = await createPgliteStore({ dataDir: values.dir });
     console.log(`store: pglite:${values.dir} (embedded PostgreSQL; run again to see idempotency)`);
   }

@@ -17,6 +17,8 @@ const storeOption = () =>
   );
 const eventsOption = () =>
   new Option("--events <file>", "read an NDJSON export (vafa export) instead of a store").conflicts("store");
+const noVerifyOption = () =>
+  new Option("--no-verify", "with --events: do not check the hash chain as the file is read");
 const formatOption = () =>
   new Option("--format <format>", "output format").choices(FORMATS).default("json" satisfies OutputFormat);
 
@@ -104,6 +106,19 @@ export const buildCli = (io: CliIo, exit: { code: number }): Command => {
       exit.code = await (await import("./commands/export.js")).runExport(options, io);
     });
 
+  add("restore")
+    .description("verify every hash of an export, then load it into an empty store (recordedAt kept)")
+    .addOption(storeOption())
+    .option("--json", 'print {"events","streams"} on stdout')
+    .argument("<export>", "NDJSON file written by vafa export")
+    .addHelpText(
+      "after",
+      `${examples("vafa restore --store pglite:./restored events.ndjson")}\nExit codes: 0 restored, 1 HASH_MISMATCH, STORE_NOT_EMPTY or failure (nothing loaded unless it says so), 2 usage or unreadable input.\n`,
+    )
+    .action(async (input: string, options: { store: string; json?: boolean }) => {
+      exit.code = await (await import("./commands/restore.js")).runRestore({ ...options, input }, io);
+    });
+
   add("audit")
     .description(
       "replay every stream and check hashes, revisions, schemas, allocations, expiries, earnings and tiers",
@@ -111,14 +126,35 @@ export const buildCli = (io: CliIo, exit: { code: number }): Command => {
     .addOption(storeOption())
     .addOption(eventsOption())
     .option("--program <file>", "program JSON, for earn and tier checks when the log has no ProgramPublished")
-    .option("--json", 'print {"ok","streams","events","findings"} on stdout')
+    .option("--json", 'print {"ok","streams","events","findings","head"} on stdout')
+    .option("--expect-head <digest>", "fail with HEAD_MISMATCH unless the log still reaches this head digest")
+    .option("--head-at <time>", "compute the head over events recorded at or before this time")
     .addHelpText(
       "after",
-      `${examples("vafa audit --store pglite:./.vafa", "vafa audit --events events.ndjson --json")}\nExit codes: 0 clean, 1 findings or failure, 2 usage or unreadable input.\n`,
+      `${examples(
+        "vafa audit --store pglite:./.vafa",
+        "vafa audit --events events.ndjson --json",
+        "vafa audit --store pglite:./.vafa --expect-head 3f5e...c2 --head-at 2011-12-31T23:59:59Z",
+      )}\nExit codes: 0 clean, 1 findings, HEAD_MISMATCH or failure, 2 usage or unreadable input.\n`,
     )
-    .action(async (options: { store: string; events?: string; program?: string; json?: boolean }) => {
-      exit.code = await (await import("./commands/audit.js")).runAudit(options, io);
-    });
+    .action(
+      async (options: {
+        store: string;
+        events?: string;
+        program?: string;
+        json?: boolean;
+        expectHead?: string;
+        headAt?: string;
+      }) => {
+        exit.code = await (await import("./commands/audit.js")).runAudit(
+          {
+            ...options,
+            ...(options.headAt !== undefined ? { headAt: parseTimeFlag("--head-at", options.headAt) } : {}),
+          },
+          io,
+        );
+      },
+    );
 
   const queryHelp: Record<QueryName, string> = {
     balances: "balances of every member joined at or before a time (spec 6)",
@@ -128,7 +164,11 @@ export const buildCli = (io: CliIo, exit: { code: number }): Command => {
     rollforward: "points roll-forward for a period [from, to): opening + movements = closing (spec 6)",
   };
   for (const name of QUERIES) {
-    const command = add(name).description(queryHelp[name]).addOption(storeOption()).addOption(eventsOption());
+    const command = add(name)
+      .description(queryHelp[name])
+      .addOption(storeOption())
+      .addOption(eventsOption())
+      .addOption(noVerifyOption());
     const period = name === "kpis" || name === "rollforward";
     if (period)
       command
@@ -153,6 +193,7 @@ export const buildCli = (io: CliIo, exit: { code: number }): Command => {
           from?: string;
           to?: string;
           format: OutputFormat;
+          verify: boolean;
         }) => {
           const time = (flag: string, value: string | undefined) =>
             value === undefined ? undefined : parseTimeFlag(flag, value);
@@ -165,6 +206,7 @@ export const buildCli = (io: CliIo, exit: { code: number }): Command => {
             {
               store: options.store,
               events: options.events,
+              verify: options.verify,
               asOf: time("--as-of", options.asOf),
               from,
               to,
@@ -180,6 +222,7 @@ export const buildCli = (io: CliIo, exit: { code: number }): Command => {
     .description("write a self-contained HTML report (balances, tiers, RFM, KPIs, liability, audit)")
     .addOption(storeOption())
     .addOption(eventsOption())
+    .addOption(noVerifyOption())
     .requiredOption("--as-of <time>", "report time")
     .requiredOption("--out <file>", "HTML file to write")
     .addOption(new Option("--lang <lang>", "report language").choices(["en", "fa"]).default("en"))
@@ -188,7 +231,14 @@ export const buildCli = (io: CliIo, exit: { code: number }): Command => {
       examples("vafa report --store pglite:./.vafa --as-of 2011-12-09T00:00:00Z --out report.html --lang fa"),
     )
     .action(
-      async (options: { store: string; events?: string; asOf: string; out: string; lang: "en" | "fa" }) => {
+      async (options: {
+        store: string;
+        events?: string;
+        verify: boolean;
+        asOf: string;
+        out: string;
+        lang: "en" | "fa";
+      }) => {
         exit.code = await (await import("./commands/report.js")).runReport(
           { ...options, asOf: parseTimeFlag("--as-of", options.asOf) },
           io,

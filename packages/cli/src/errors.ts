@@ -66,6 +66,16 @@ export const describeFileError = (what: string, path: string, error: unknown): s
 export const describeError = (error: unknown): { line: string; exitCode: number } => {
   if (error instanceof CliError) return { line: oneLine(error.message), exitCode: error.exitCode };
   // Duck-typed so a VafaError from any copy of @vafa/core is recognised.
+  // The library's hint names a library call; a CLI user is told what to give instead.
+  if (
+    error instanceof Error &&
+    error.name === "VafaError" &&
+    (error as { code?: unknown }).code === "PROGRAM_NOT_PUBLISHED"
+  )
+    return {
+      line: "PROGRAM_NOT_PUBLISHED: the events hold no ProgramPublished; give a whole export written by vafa export (it includes the program stream), or a store that vafa import has written",
+      exitCode: EXIT.failure,
+    };
   if (error instanceof Error && error.name === "VafaError")
     return {
       line: `${String((error as Error & { code?: unknown }).code)}: ${oneLine(error.message)}`,

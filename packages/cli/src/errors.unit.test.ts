@@ -11,11 +11,24 @@ describe("8 errors are one line", () => {
   });
 
   it("a VafaError-like error shows its code, exit 1", () => {
-    const error = Object.assign(new Error("no program"), {
+    const error = Object.assign(new Error("the store failed"), {
       name: "VafaError",
-      code: "PROGRAM_NOT_PUBLISHED",
+      code: "STORE_UNAVAILABLE",
     });
-    expect(describeError(error)).toEqual({ line: "PROGRAM_NOT_PUBLISHED: no program", exitCode: 1 });
+    expect(describeError(error)).toEqual({ line: "STORE_UNAVAILABLE: the store failed", exitCode: 1 });
+  });
+
+  it("PROGRAM_NOT_PUBLISHED: the library's hint (a library call) is replaced by what a CLI user gives", () => {
+    const error = Object.assign(
+      new Error(
+        "no ProgramPublished event (apply the program stream too, or pass `program` to createLedgerProjection)",
+      ),
+      { name: "VafaError", code: "PROGRAM_NOT_PUBLISHED" },
+    );
+    const { line, exitCode } = describeError(error);
+    expect(exitCode).toBe(1);
+    expect(line).not.toContain("createLedgerProjection");
+    expect(line).toMatch(/^PROGRAM_NOT_PUBLISHED: the events hold no ProgramPublished; give a whole export/);
   });
 
   it("anything else is one line that says how to see more", () => {

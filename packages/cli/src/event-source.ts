@@ -1,7 +1,8 @@
 import { createReadStream } from "node:fs";
 import { stat } from "node:fs/promises";
 import type { EventEnvelope, StoredEvent } from "@vafa/core";
-import { describeFileError, usageError } from "./errors.js";
+import { ChainBrokenError, type ChainEvent, ChainVerifier } from "@vafa/projections";
+import { describeFileError, failure, usageError } from "./errors.js";
 import { readLines } from "./lines.js";
 import { openStore } from "./stores.js";
 
@@ -9,10 +10,40 @@ import { openStore } from "./stores.js";
 export interface EventSourceOptions {
   store: string;
   events?: string;
+  /** For `--events`: check the hash chain as the file is read (default true; `--no-verify` skips). */
+  verify?: boolean;
 }
 
+/**
+ * A verifier for the lines of `--events` file `path`: the first break in the
+ * hash chain stops the command with exit 1, naming the line, before the event
+ * is used. Undefined when verification is off.
+ */
+export const chainCheck = (
+  path: string,
+  verify: boolean | undefined,
+  words: { what: string; after: string } = {
+    what: `--events ${path}`,
+    after: " (--no-verify reads it anyway)",
+  },
+): ((line: number, event: ChainEvent) => void) | undefined => {
+  if (verify === false) return undefined;
+  const verifier = new ChainVerifier();
+  return (line, event) => {
+    try {
+      verifier.push(event);
+    } catch (error) {
+      if (!(error instanceof ChainBrokenError)) throw error;
+      throw failure(
+        `HASH_MISMATCH ${words.what} line ${line}: ${error.streamId} revision ${error.revision ?? "?"}: ${error.problem}; the file was changed after it was exported: run vafa audit --events ${path} to see every finding${words.after}`,
+        error,
+      );
+    }
+  };
+};
+
 /** Checks that `--events` names a readable file, before any work. */
-const checkReadableFile = async (flag: string, path: string): Promise<void> => {
+export const checkReadableFile = async (flag: string, path: string): Promise<void> => {
   try {
     const info = await stat(path);
     if (info.isDirectory()) throw Object.assign(new Error("is a directory"), { code: "EISDIR" });
@@ -28,7 +59,7 @@ export async function* exportLines(path: string): AsyncGenerator<{ line: number;
 }
 
 /** Parses one line of an export into an envelope; a damaged line is a usage error naming the file and line. */
-const parseEnvelope = (path: string, line: number, text: string): EventEnvelope => {
+export const parseEnvelope = (path: string, line: number, text: string): EventEnvelope => {
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -61,10 +92,13 @@ const parseEnvelope = (path: string, line: number, text: string): EventEnvelope 
 export async function* sourceEvents(options: EventSourceOptions): AsyncGenerator<StoredEvent> {
   if (options.events !== undefined) {
     const path = options.events;
+    const check = chainCheck(path, options.verify);
     let position = 0n;
     for await (const { line, text } of exportLines(path)) {
       position += 1n;
-      yield { ...parseEnvelope(path, line, text), position };
+      const envelope = parseEnvelope(path, line, text);
+      check?.(line, envelope);
+      yield { ...envelope, position };
     }
     return;
   }

@@ -71,20 +71,32 @@ const reasonOf = (error: unknown): string => {
   return text.replace(/\s*[\r\n]+\s*/g, " ").trim();
 };
 
-const openLocation = async (location: StoreLocation): Promise<EventStore> => {
+/** How a command uses the store: only writers (import, sweep, restore) may create one. */
+export interface OpenStoreOptions {
+  /** `read` (default): a missing store is `no store at <path>` (exit 2) and nothing is created. */
+  intent?: "read" | "write";
+  /** Clock for `recordedAt` (restore replays the exported times). */
+  now?: () => string;
+}
+
+const openLocation = async (location: StoreLocation, options: OpenStoreOptions): Promise<EventStore> => {
+  const mustExist = options.intent !== "write";
+  const now = options.now ? { now: options.now } : {};
   switch (location.kind) {
     case "memory": {
       const { createMemoryStore } = await import("@vafa/adapters/memory");
-      return createMemoryStore();
+      return createMemoryStore(now);
     }
     case "pglite": {
-      const { createPgliteStore } = await import("@vafa/adapters/postgres");
-      return createPgliteStore({ dataDir: resolve(location.dir) });
+      const { createPgliteStore } = await import("@vafa/adapters/pglite");
+      return createPgliteStore({ dataDir: resolve(location.dir), mustExist, ...now });
     }
     case "postgres": {
       const { createPostgresStore } = await import("@vafa/adapters/postgres");
       return createPostgresStore({
         connectionString: location.url,
+        mustExist,
+        ...now,
         ...(location.schema !== undefined ? { schema: location.schema } : {}),
       });
     }
@@ -99,10 +111,10 @@ const openLocation = async (location: StoreLocation): Promise<EventStore> => {
  * Opens the store named by `--store` and checks that it answers, so an
  * unreachable or unusable store is one clear line (exit 1) before any work.
  */
-export const openStore = async (text: string): Promise<EventStore> => {
+export const openStore = async (text: string, options: OpenStoreOptions = {}): Promise<EventStore> => {
   const location = parseStoreUrl(text);
   const shown = displayStoreUrl(text);
-  if (location.kind === "pglite") {
+  if (location.kind === "pglite" && options.intent === "write") {
     try {
       await mkdir(resolve(location.dir), { recursive: true });
     } catch (error) {
@@ -113,12 +125,18 @@ export const openStore = async (text: string): Promise<EventStore> => {
   }
   let store: EventStore | undefined;
   try {
-    store = await withTimeout(openLocation(location), PROBE_TIMEOUT_MS);
+    store = await withTimeout(openLocation(location, options), PROBE_TIMEOUT_MS);
     await withTimeout(store.listStreams("program-"), PROBE_TIMEOUT_MS);
     return store;
   } catch (error) {
     await store?.close().catch(() => undefined);
     if (error instanceof Error && error.name === "CliError") throw error;
+    const code = (error as { code?: unknown }).code;
+    if (code === "STORE_NOT_FOUND")
+      throw usageError(
+        `no store at ${location.kind === "pglite" ? location.dir : shown}; check --store, or create it with vafa import (or vafa restore)`,
+      );
+    if (code === "STORE_LOCKED") throw failure(`store ${shown}: ${reasonOf(error)}`, error);
     // The adapters' own errors already say what to check.
     if (error instanceof Error && error.name === "VafaError")
       throw failure(`store ${shown}: ${reasonOf(error)}`, error);

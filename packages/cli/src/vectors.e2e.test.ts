@@ -128,6 +128,7 @@ for (const [calendar, period] of Object.entries(CASES)) {
         streams: expect.any(Number),
         events: ndjson(readFileSync(exportFile, "utf8")).length,
         findings: [],
+        head: expect.stringMatching(/^[0-9a-f]{64}$/),
       });
     });
   });

@@ -32,6 +32,12 @@ export const reject = (code: RejectionCode, message: string): Rejection => ({ co
 export type VafaErrorCode =
   | RejectionCode
   | "STORE_UNAVAILABLE"
+  /** Another process holds an embedded store's folder (PGlite: one process per folder). */
+  | "STORE_LOCKED"
+  /** A reader was pointed at a location that holds no store; nothing was created. */
+  | "STORE_NOT_FOUND"
+  /** An event's hash or its link to the previous event does not verify (spec 2): the log was changed. */
+  | "HASH_MISMATCH"
   | "STORE_CORRUPT"
   | "PROGRAM_INVALID"
   | "PROGRAM_NOT_PUBLISHED"

@@ -18,3 +18,4 @@ export * from "./queries/rollforward.js";
 export * from "./rebuild.js";
 export * from "./runner.js";
 export * from "./time.js";
+export * from "./verify-chain.js";

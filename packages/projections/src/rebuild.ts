@@ -2,6 +2,7 @@ import { createReadStream } from "node:fs";
 import { type EventStore, VafaError } from "@vafa/core";
 import type { Projection, ProjectionEvent } from "./projection.js";
 import { queryTime } from "./time.js";
+import type { ChainEvent, ChainVerifier } from "./verify-chain.js";
 
 export interface RebuildOptions {
   /**
@@ -17,6 +18,12 @@ export interface RebuildOptions {
    * every other line is parsed and checked as usual.
    */
   types?: readonly string[];
+  /**
+   * From a file: check each event's link in the hash chain before it is
+   * applied (see `verify-chain.ts`); the first break throws
+   * `ChainBrokenError`. Every line is then parsed (`types` skips none unread).
+   */
+  chain?: ChainVerifier;
 }
 
 /** What `rfmAsOf` reads (spec 6): members, purchases, refunds and the program's RFM window. */
@@ -108,6 +115,7 @@ export const rebuildFromNdjson = async (
       if (result.badLines.length < 100) result.badLines.push(result.lines);
       return;
     }
+    options.chain?.push(value as unknown as ChainEvent);
     if (
       (until !== undefined && value.occurredAt > until && value.type !== "ProgramPublished") ||
       (wanted !== undefined && !wanted.has(value.type))
@@ -121,7 +129,7 @@ export const rebuildFromNdjson = async (
     result.skipped++;
   };
   const wanted = options.types === undefined ? undefined : new Set(options.types);
-  const wantedNames = options.types?.map((t) => Buffer.from(t, "latin1"));
+  const wantedNames = options.chain ? undefined : options.types?.map((t) => Buffer.from(t, "latin1"));
   /**
    * Whether a line may hold a wanted event. The envelope's `"type":"` comes
    * before `"data":` (spec 2 key order), so its value is read without parsing;

@@ -1,5 +1,5 @@
 import pg from "pg";
-import type { SqlClient, SqlQueryable } from "./sql-client.js";
+import { quoteIdent, type SqlClient, type SqlQueryable } from "./sql-client.js";
 
 /** A `SqlClient` over a `pg` pool. Ends the pool on close only when it created it. */
 export const pgSqlClient = (source: { connectionString: string } | { pool: pg.Pool }): SqlClient => {
@@ -49,5 +49,3 @@ export const pgSqlClient = (source: { connectionString: string } | { pool: pg.Po
     },
   };
 };
-
-export const quoteIdent = (name: string): string => `"${name.replaceAll('"', '""')}"`;

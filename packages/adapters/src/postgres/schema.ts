@@ -1,5 +1,4 @@
-import { quoteIdent } from "./pg-client.js";
-import type { SqlClient } from "./sql-client.js";
+import { quoteIdent, type SqlClient } from "./sql-client.js";
 
 /** Table names inside one schema; every statement goes through these. */
 export const tableNames = (schema: string) => {
@@ -107,4 +106,12 @@ const splitStatements = (sql: string): string[] => {
   }
   if (current.trim() !== "") statements.push(current.trim());
   return statements;
+};
+
+/** Whether the schema holds the Vafa event table (a store to open without creating one). */
+export const hasVafaTables = async (client: SqlClient, schema: string): Promise<boolean> => {
+  const [row] = await client.query<{ found: boolean }>("SELECT to_regclass($1) IS NOT NULL AS found", [
+    tableNames(schema).events,
+  ]);
+  return row?.found === true;
 };

@@ -21,3 +21,5 @@ export class SerialQueue {
     return result;
   }
 }
+
+export const quoteIdent = (name: string): string => `"${name.replaceAll('"', '""')}"`;

@@ -157,7 +157,7 @@ export const runImport = async (options: ImportOptions, io: CliIo): Promise<numb
     stream: io.stderr,
   });
   try {
-    store = await openStore(options.store);
+    store = await openStore(options.store, { intent: "write" });
     const ledger: Ledger = createLedger({ store, program });
     const lines = readLines(input.stream())[Symbol.asyncIterator]();
     let ahead: InputLine[] = [];

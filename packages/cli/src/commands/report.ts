@@ -1,6 +1,6 @@
 import type { StoredEvent } from "@vafa/core";
 import { Auditor, type AuditReport } from "@vafa/projections";
-import { type EventSourceOptions, exportLines } from "../event-source.js";
+import { chainCheck, type EventSourceOptions, exportLines } from "../event-source.js";
 import { type CliIo, writeOut } from "../io.js";
 import { openOutput } from "../output-file.js";
 import { buildReportData, ReportProjection } from "../report/data.js";
@@ -27,6 +27,7 @@ const projectAndAudit = async (
   const projected = new ReportProjection();
   const auditor = new Auditor();
   if (source.events !== undefined) {
+    const check = chainCheck(source.events, source.verify);
     let position = 0n;
     for await (const line of exportLines(source.events)) {
       auditor.push(line);
@@ -39,6 +40,7 @@ const projectAndAudit = async (
       const e = value as Partial<StoredEvent> | null;
       if (e === null || typeof e !== "object" || typeof e.streamId !== "string" || typeof e.type !== "string")
         continue;
+      check?.(line.line, e as StoredEvent);
       position += 1n;
       projected.apply({ ...(e as StoredEvent), position });
     }

@@ -19,7 +19,7 @@ export interface SweepOptions {
  */
 export const runSweep = async (options: SweepOptions, io: CliIo): Promise<number> => {
   const program = await loadProgram(options.program);
-  const store = await openStore(options.store);
+  const store = await openStore(options.store, { intent: "write" });
   try {
     const ledger = createLedger({ store, program });
     const published = await ledger.publishProgram(options.at);

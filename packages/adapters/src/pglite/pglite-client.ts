@@ -1,5 +1,5 @@
 import { PGlite } from "@electric-sql/pglite";
-import { SerialQueue, type SqlClient, type SqlQueryable } from "./sql-client.js";
+import { SerialQueue, type SqlClient, type SqlQueryable } from "../postgres/sql-client.js";
 
 /**
  * A `SqlClient` over PGlite (Postgres compiled to WASM, in this process). PGlite has

@@ -1,12 +1,14 @@
+import { spawnSync } from "node:child_process";
+import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import type { StoredEvent } from "@vafa/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { describeEventStoreContract } from "../contract/event-store.contract.js";
 import { collect } from "../contract/fixtures.js";
-import { createPgliteStore, MIGRATIONS } from "./index.js";
+import { createPgliteStore, lockFileOf, MIGRATIONS } from "./index.js";
 
 // Every PGlite start costs seconds (WASM, initdb), so this file starts it twice:
 // the contract runs on a fresh directory, then the same directory is reopened
@@ -65,5 +67,46 @@ describe("PGlite store specifics", () => {
     } finally {
       await db.close();
     }
+  });
+});
+
+describe("PGlite store: one holder per folder, readers never create", () => {
+  it("a second store on the same folder is STORE_LOCKED naming our pid; after close it opens", async () => {
+    const store = await createPgliteStore({ dataDir: dir });
+    try {
+      const second = await createPgliteStore({ dataDir: dir }).catch((e: unknown) => e);
+      expect(second).toMatchObject({ name: "VafaError", code: "STORE_LOCKED" });
+      expect((second as Error).message).toContain(`in use by process ${process.pid}`);
+      expect((second as Error).message).toContain(dir);
+    } finally {
+      await store.close();
+    }
+    expect(existsSync(lockFileOf(dir))).toBe(false);
+    const again = await createPgliteStore({ dataDir: dir, mustExist: true });
+    await again.close();
+  });
+
+  it("a lock left by a process that died is taken over", async () => {
+    // a pid that is not running: a child that has exited
+    const dead = spawnSync(process.execPath, ["-e", "process.pid"]).pid as number;
+    writeFileSync(lockFileOf(dir), JSON.stringify({ pid: dead, host: hostname(), since: "x" }));
+    const store = await createPgliteStore({ dataDir: dir, mustExist: true });
+    expect(JSON.parse(readFileSync(lockFileOf(dir), "utf8"))).toMatchObject({ pid: process.pid });
+    await store.close();
+  });
+
+  it("mustExist: a missing folder, or one without a store, is STORE_NOT_FOUND and stays as it was", async () => {
+    const missing = join(dir, "nope", "deeper");
+    await expect(createPgliteStore({ dataDir: missing, mustExist: true })).rejects.toMatchObject({
+      code: "STORE_NOT_FOUND",
+      message: expect.stringContaining(`no store at ${missing}`),
+    });
+    expect(existsSync(join(dir, "nope"))).toBe(false);
+    const empty = await mkdtemp(join(tmpdir(), "vafa-empty-"));
+    await expect(createPgliteStore({ dataDir: empty, mustExist: true })).rejects.toMatchObject({
+      code: "STORE_NOT_FOUND",
+    });
+    expect(readdirSync(empty)).toEqual([]);
+    await rm(empty, { recursive: true });
   });
 });

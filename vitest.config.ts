@@ -13,6 +13,12 @@ export default defineConfig({
   },
   test: {
     include: ["packages/*/src/**/*.test.ts", "packages/*/test/**/*.test.ts", "examples/*/**/*.test.ts"],
+    // Compile-time tests (`*.test-d.ts`, e.g. that `execute` rejects `amount: 42.5`) run tsc.
+    typecheck: {
+      enabled: true,
+      include: ["packages/*/test/**/*.test-d.ts"],
+      tsconfig: "packages/core/test/tsconfig.types.json",
+    },
     testTimeout: 120_000,
     hookTimeout: 120_000,
   },

@@ -1,7 +1,7 @@
 import { createReadStream } from "node:fs";
 import { type FileHandle, open, stat } from "node:fs/promises";
 import type { Readable, Writable } from "node:stream";
-import { createLedger, type EventStore, type Ledger, parseTime, toIso } from "@vafa/core";
+import { type Command, createLedger, type EventStore, type Ledger, parseTime, toIso } from "@vafa/core";
 import { CliError, describeFileError, EXIT, failure, usageError } from "../errors.js";
 import { type CliIo, writeOut } from "../io.js";
 import { type InputLine, readLines } from "../lines.js";
@@ -169,7 +169,8 @@ export const runImport = async (options: ImportOptions, io: CliIo): Promise<numb
       if ("rejection" in parsed) return reject({ line: item.line, ...parsed.rejection });
       let outcome: Awaited<ReturnType<Ledger["execute"]>>;
       try {
-        outcome = await ledger.execute(parsed.command);
+        // Any JSON value: execute validates it at run time (a rejection, never a throw).
+        outcome = await ledger.execute(parsed.command as Command);
       } catch (error) {
         const reason = error instanceof Error ? error.message.replace(/\s*[\r\n]+\s*/g, " ") : String(error);
         throw failure(

@@ -1,3 +1,4 @@
+import type { Command } from "../commands.js";
 import type { ProposedEvent } from "../envelope.js";
 import type { Rejection } from "../errors.js";
 import type { Program } from "../program.js";
@@ -28,8 +29,13 @@ export interface Ledger {
    * `at` dates the `ProgramPublished` event.
    */
   publishProgram(at: string): Promise<{ published: boolean; events: ProposedEvent[] }>;
-  /** Validates and decides one command (a parsed JSON value of spec 5) and appends its events. */
-  execute(command: unknown): Promise<CommandOutcome>;
+  /**
+   * Validates and decides one command of spec 5 and appends its events.
+   * Typed with `Command` (inferred from the zod schemas), so `amount: 42.5`
+   * fails at compile time; the command is still validated at run time, and a
+   * parsed JSON value (`any`) is accepted as it is (docs/getting-started.md).
+   */
+  execute(command: Command): Promise<CommandOutcome>;
   /** The member's state as the ledger decides on it (caught up with the store). */
   loadMember(memberId: string): Promise<MemberState>;
 }

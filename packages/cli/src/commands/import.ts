@@ -1,7 +1,15 @@
 import { createReadStream } from "node:fs";
 import { type FileHandle, open, stat } from "node:fs/promises";
 import type { Readable, Writable } from "node:stream";
-import { type Command, createLedger, type EventStore, type Ledger, parseTime, toIso } from "@vafa/core";
+import {
+  type Command,
+  createLedger,
+  type EventStore,
+  type Ledger,
+  parseTime,
+  toIso,
+  VafaError,
+} from "@vafa/core";
 import { CliError, describeFileError, EXIT, failure, usageError } from "../errors.js";
 import { type CliIo, writeOut } from "../io.js";
 import { type InputLine, readLines } from "../lines.js";
@@ -203,6 +211,10 @@ export const runImport = async (options: ImportOptions, io: CliIo): Promise<numb
     if (interrupted) await lines.return(undefined);
   } catch (error) {
     if (error instanceof CliError) throw error;
+    // The store refused the program (a changed program under a published version):
+    // nothing was imported, and running the same import again would not help.
+    if (error instanceof VafaError && error.code === "PROGRAM_INVALID")
+      throw usageError(`program ${options.program}: ${error.message}; nothing was imported`);
     throw failure(
       `import stopped after line ${lastLine}: ${error instanceof Error ? error.message : String(error)}; what was accepted stays, run the same import again`,
       error,

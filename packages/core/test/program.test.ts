@@ -160,6 +160,6 @@ describe("3 program errors from the library name the field path (issue 9)", () =
     }
     expect(error).toMatchObject({ code: "PROGRAM_INVALID" });
     expect((error as Error).message).toContain(`program ${where}`);
-    expect((error as Error).message).toMatch(/\(fix the program \(spec section 3\)\)$/);
+    expect((error as Error).message).toMatch(/\(fix that field of the program, spec section 3\)$/);
   });
 });

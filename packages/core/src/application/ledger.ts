@@ -23,7 +23,7 @@ export const createLedger = (options: LedgerOptions): Ledger => {
     throw new VafaError(
       "PROGRAM_INVALID",
       `program ${describeProgramError(parsed.error)}`,
-      "fix the program (spec section 3)",
+      "fix that field of the program, spec section 3",
     );
   // Keep the program exactly as given (ProgramPublished copies it).
   const program = options.program;

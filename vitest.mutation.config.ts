@@ -5,8 +5,9 @@ const src = (p: string) => fileURLToPath(new URL(`./packages/${p}`, import.meta.
 
 // The tests Stryker runs against each mutant (`pnpm test:mutation`, docs/testing.md):
 // the core and audit unit tests, in-process only. tz.test.ts spawns child
-// processes (they would not see the mutant switch) and the full Online Retail
-// audit takes tens of seconds, so both stay out of this run.
+// processes (they would not see the mutant switch), the full Online Retail
+// audit takes tens of seconds, and the fast-check properties (*.property.test.ts)
+// cost seconds per mutant on a shared machine: they stay out of this run.
 export default defineConfig({
   resolve: {
     alias: [
@@ -20,7 +21,12 @@ export default defineConfig({
       "packages/core/test/**/*.test.ts",
       "packages/projections/src/audit/**/*.test.ts",
     ],
-    exclude: ["packages/core/test/tz.test.ts", "**/*.slow.test.ts", "**/node_modules/**"],
+    exclude: [
+      "packages/core/test/tz.test.ts",
+      "**/*.slow.test.ts",
+      "**/*.property.test.ts",
+      "**/node_modules/**",
+    ],
     testTimeout: 120_000,
     hookTimeout: 120_000,
   },

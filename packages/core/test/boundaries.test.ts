@@ -111,3 +111,128 @@ describe("5.5 redemption limits at their boundaries", () => {
     expect(await k.code(adjust("a", "2011-01-03T10:00:00Z", "d2", -40))).toBe("ACCEPTED");
   });
 });
+
+const feedback = (memberId: string, at: string, feedbackId: string) => ({
+  type: "feedback",
+  memberId,
+  at,
+  feedbackId,
+  score: 7,
+});
+
+describe("5.6 due items at their boundaries", () => {
+  const rolling30 = (earn = {}) => program({ expiry: { policy: "rolling", days: 30 }, earn });
+
+  it("a lot expires at exactly expiresAt, not one millisecond before", async () => {
+    const c = club(rolling30());
+    await c.ok(join("a", "2011-01-01T00:00:00Z"), purchase("a", "2011-01-01T00:00:00Z", "p1", "10"));
+    const before = await c.ok(feedback("a", "2011-01-30T23:59:59.999Z", "f1"));
+    expect(before.map((e) => e.type)).toEqual(["FeedbackSubmitted"]);
+    const at = await c.ok(feedback("a", "2011-01-31T00:00:00.000Z", "f2"));
+    expect(at.map((e) => [e.type, e.occurredAt])).toEqual([
+      ["PointsExpired", "2011-01-31T00:00:00.000Z"],
+      ["FeedbackSubmitted", "2011-01-31T00:00:00.000Z"],
+    ]);
+  });
+
+  it("an expiry and a birthday at the same instant: the expiry first", async () => {
+    const c = club(rolling30({ birthdayBonus: 5 }));
+    await c.ok(
+      join("a", "2011-01-01T00:00:00Z", { birthDate: "1980-01-31" }),
+      purchase("a", "2011-01-01T00:00:00Z", "p1", "10"),
+    );
+    const events = await c.ok(feedback("a", "2011-02-01T00:00:00Z", "f1"));
+    expect(events.map((e) => [e.type, e.occurredAt, (e.data as { reason?: string }).reason])).toEqual([
+      ["PointsExpired", "2011-01-31T00:00:00.000Z", undefined],
+      ["PointsEarned", "2011-01-31T00:00:00.000Z", "birthday"],
+      ["FeedbackSubmitted", "2011-02-01T00:00:00.000Z", undefined],
+    ]);
+  });
+
+  it("lots expiring at the same instant expire in creation order", async () => {
+    const c = club(rolling30({ signupBonus: 5 }));
+    await c.ok(join("a", "2011-01-01T00:00:00Z"), purchase("a", "2011-01-01T00:00:00Z", "p1", "10"));
+    const lots = (await c.state("a")).lots.map((l) => l.lotId);
+    const events = await c.ok(feedback("a", "2011-02-01T00:00:00Z", "f1"));
+    expect(data(events, "PointsExpired")).toEqual([
+      { lotId: lots[0], points: 5 },
+      { lotId: lots[1], points: 10 },
+    ]);
+  });
+});
+
+describe("5.2 earning at its boundaries", () => {
+  it("a purchase that earns 0 points records the purchase and no lot", async () => {
+    const c = club();
+    await c.ok(join("a", "2011-01-01T00:00:00Z"));
+    const events = await c.ok(purchase("a", "2011-01-02T00:00:00Z", "p1", "0.99"));
+    expect(events.map((e) => e.type)).toEqual(["PurchaseRecorded"]);
+  });
+
+  it("a campaign counts from `from` inclusive to `to` exclusive (spec 3)", async () => {
+    const c = club(
+      program({
+        earn: {
+          campaigns: [{ id: "x", from: "2011-02-01T00:00:00Z", to: "2011-02-02T00:00:00Z", multiplier: "2" }],
+        },
+      }),
+    );
+    await c.ok(join("a", "2011-01-01T00:00:00Z"));
+    const earned = async (at: string, id: string) =>
+      data(await c.ok(purchase("a", at, id, "10")), "PointsEarned").map((d) => d.points);
+    expect(await earned("2011-01-31T23:59:59.999Z", "p0")).toEqual([10]);
+    expect(await earned("2011-02-01T00:00:00.000Z", "p1")).toEqual([20]);
+    expect(await earned("2011-02-01T23:59:59.999Z", "p2")).toEqual([20]);
+    expect(await earned("2011-02-02T00:00:00.000Z", "p3")).toEqual([10]);
+  });
+});
+
+describe("5.7 tiers at their boundaries", () => {
+  it("a purchase leaves the window (t - windowDays, t] exactly windowDays later", async () => {
+    const c = club();
+    await c.ok(join("a", "2011-01-01T00:00:00Z"), purchase("a", "2011-01-01T00:00:00Z", "p1", "600"));
+    expect((await c.state("a")).tier).toBe("silver");
+    const inside = await c.ok(feedback("a", "2011-12-31T23:59:59.999Z", "f1"));
+    expect(inside.map((e) => e.type)).toEqual(["FeedbackSubmitted"]);
+    const out = await c.ok(feedback("a", "2012-01-01T00:00:00.000Z", "f2"));
+    expect(data(out, "TierChanged")).toEqual([
+      { from: "silver", to: "bronze", direction: "down", metric: "0" },
+    ]);
+  });
+
+  it("a move down waits retentionDays from the move up, to the millisecond", async () => {
+    const c = club(program({ tiers: { retentionDays: 10 } }));
+    await c.ok(join("a", "2011-01-01T00:00:00Z"), purchase("a", "2011-01-01T00:00:00Z", "p1", "600"));
+    await c.ok(refund("a", "2011-01-02T00:00:00Z", "p1", "c1", "600"));
+    const early = await c.ok(feedback("a", "2011-01-10T23:59:59.999Z", "f1"));
+    expect(data(early, "TierChanged")).toEqual([]);
+    const due = await c.ok(feedback("a", "2011-01-11T00:00:00.000Z", "f2"));
+    expect(data(due, "TierChanged").map((d) => d.to)).toEqual(["bronze"]);
+  });
+});
+
+describe("5.2 the referral reaction's time", () => {
+  it("is max(the referee's purchase, the referrer's last event)", async () => {
+    const c = club(program({ earn: { referralBonus: 25 } }));
+    await c.ok(
+      join("a", "2011-01-01T00:00:00Z"),
+      join("b", "2011-01-01T01:00:00Z", { referredBy: "a" }),
+      purchase("a", "2011-01-01T03:00:00Z", "pa", "5"),
+      purchase("b", "2011-01-01T02:00:00Z", "pb", "5"),
+    );
+    const bonus = (await c.stream("a")).filter((e) => (e.data as { reason?: string }).reason === "referral");
+    expect(bonus.map((e) => e.occurredAt)).toEqual(["2011-01-01T03:00:00.000Z"]);
+  });
+});
+
+describe("5 step 1: Jalali birth dates", () => {
+  it.each([
+    ["0559-12-31", "VALIDATION"],
+    ["0560-01-01", "ACCEPTED"],
+    ["3798-12-31", "ACCEPTED"],
+    ["3799-01-01", "VALIDATION"],
+  ])("birthDate %s under a Jalali program: %s", async (birthDate, code) => {
+    const c = club(program({ calendar: "jalali" }));
+    expect(await c.code(join("a", "2011-01-01T00:00:00Z", { birthDate }))).toBe(code);
+  });
+});

@@ -12,7 +12,13 @@ export default defineConfig({
     ],
   },
   test: {
-    include: ["packages/*/src/**/*.test.ts", "packages/*/test/**/*.test.ts", "examples/*/**/*.test.ts"],
+    include: ["packages/*/src/**/*.test.ts", "examples/*/**/*.test.ts"],
+    // Compile-time tests (`*.test-d.ts`, e.g. that `execute` rejects `amount: 42.5`) run tsc.
+    typecheck: {
+      enabled: true,
+      include: ["packages/*/src/**/*.test-d.ts"],
+      tsconfig: "packages/core/tsconfig.types.json",
+    },
     testTimeout: 120_000,
     hookTimeout: 120_000,
   },

@@ -83,7 +83,7 @@ export const birthDateFor = (id: string): string | undefined => {
 };
 
 /** Reads the UCI Online Retail CSV into invoices, dropping anonymous lines. */
-async function readOnlineRetail(file: string): Promise<Invoice[]> {
+export async function readOnlineRetail(file: string): Promise<Invoice[]> {
   const byId = new Map<string, Invoice>();
   const parser = createReadStream(file).pipe(createGunzip()).pipe(parse({ columns: true }));
   for await (const row of parser as AsyncIterable<Record<string, string>>) {
@@ -241,7 +241,7 @@ export function buildCommands(all: Invoice[], opts: SliceOptions): Command[] {
 /** The project's shared data folder sits beside the repository (`../shared/data`). */
 const sharedData = (name: string): string => fileURLToPath(new URL(`../../shared/data/${name}`, import.meta.url));
 
-const DATASETS = {
+export const DATASETS = {
   "online-retail": {
     file: sharedData("online-retail.csv.gz"),
     read: readOnlineRetail,

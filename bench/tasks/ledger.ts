@@ -1,7 +1,7 @@
 import { createReadStream, readFileSync } from "node:fs";
 import { createInterface } from "node:readline";
 import { createMemoryStore } from "@vafa/adapters/memory";
-import { createLedger, type EventEnvelope, toEnvelope } from "@vafa/core";
+import { type Command, createLedger, type EventEnvelope, toEnvelope } from "@vafa/core";
 import { BENCH_PROGRAM } from "../lib/program.js";
 import { arg, finish, round } from "../lib/task.js";
 
@@ -30,7 +30,7 @@ for (let chunk = 0; chunk < chunks; chunk++) {
     .split("\n")
     .filter((l) => l !== "")
     .slice(0, limit - commands);
-  const parsed = lines.map((l) => JSON.parse(l) as { at: string });
+  const parsed = lines.map((l) => JSON.parse(l) as Command);
   const store = createMemoryStore();
   const ledger = createLedger({ store, program: BENCH_PROGRAM });
   const t0 = performance.now();

@@ -1,4 +1,5 @@
 import {
+  type Command,
   commandSchemas,
   type EventStore,
   type Ledger,
@@ -166,7 +167,8 @@ export const createApp = (options: AppOptions): Hono => {
 
     // Key order of spec 5: type, memberId, at, then the rest.
     const { at, ...rest } = body;
-    const command = { type: kind, memberId, at, ...rest };
+    // A request body: execute validates it at run time (step 1), whatever its static type.
+    const command = { type: kind, memberId, at, ...rest } as Command;
     const outcome = await ledger.execute(command);
     if (outcome.status === "rejected") {
       const { code, message } = outcome.rejection;

@@ -14,7 +14,7 @@ import { readFileSync } from "node:fs";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { UTCDate } from "@date-fns/utc";
 import { createMemoryStore } from "@vafa/adapters/memory";
-import { createLedger, type Program, type StoredEvent } from "@vafa/core";
+import { type Command, createLedger, type Program, type StoredEvent } from "@vafa/core";
 import { createLedgerProjection } from "@vafa/projections";
 import { format, newDate } from "date-fns-jalali";
 
@@ -45,7 +45,7 @@ export const runJalaliClub = async (
   const commands = readFileSync(here("commands.ndjson"), "utf8")
     .trimEnd()
     .split("\n")
-    .map((l) => JSON.parse(l) as { type: string; at: string; memberId?: string });
+    .map((l) => JSON.parse(l) as Command);
   const store = createMemoryStore();
   const ledger = createLedger({ store, program });
   await ledger.publishProgram(commands[0]?.at ?? "1970-01-01T00:00:00Z");
@@ -57,7 +57,7 @@ export const runJalaliClub = async (
 
   for (const command of commands) {
     const outcome = await ledger.execute(command);
-    const who = command.memberId ?? "(all members)";
+    const who = "memberId" in command ? command.memberId : "(all members)";
     if (outcome.status === "rejected") {
       say(`${jalali(command.at)} ${command.type} ${who}: rejected ${outcome.rejection.code}`);
       continue;

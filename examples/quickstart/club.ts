@@ -1,4 +1,4 @@
-import type { EventStore, Ledger, RejectionCode } from "@vafa/core";
+import type { Command, EventStore, Ledger, Program, RejectionCode } from "@vafa/core";
 
 /** What importing a list of commands did. */
 export interface ImportSummary {
@@ -31,7 +31,8 @@ export const importCommands = async (
   summary.events += published.events.length;
   for (const [index, command] of commands.entries()) {
     if (onProgress && index > 0 && index % 250 === 0) onProgress(index);
-    const outcome = await ledger.execute(command);
+    // Parsed JSON, not yet checked: execute validates every command at run time.
+    const outcome = await ledger.execute(command as Command);
     if (outcome.status === "rejected") {
       const code = outcome.rejection.code;
       summary.rejected[code] = (summary.rejected[code] ?? 0) + 1;

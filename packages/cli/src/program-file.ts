@@ -1,5 +1,5 @@
 import { readFile } from "node:fs/promises";
-import { type Program, programSchema } from "@vafa/core";
+import { describeProgramError, type Program, programSchema } from "@vafa/core";
 import { describeFileError, usageError } from "./errors.js";
 
 /** Reads and validates a program file (spec 3); any problem is one usage error naming the file and the key. */
@@ -22,15 +22,10 @@ export const parseProgram = (text: string, path: string): Program => {
     throw usageError(`program ${path}: not valid JSON (${reason}); fix the file`);
   }
   const result = programSchema.safeParse(json);
-  if (!result.success) {
-    const issue = result.error.issues[0];
-    const where = issue && issue.path.length > 0 ? issue.path.join(".") : "(top level)";
-    const more =
-      result.error.issues.length > 1 ? ` (and ${result.error.issues.length - 1} more problems)` : "";
+  if (!result.success)
     throw usageError(
-      `program ${path}: ${where}: ${issue?.message ?? "invalid"}${more}; fix the program (spec section 3)`,
+      `program ${path}: ${describeProgramError(result.error)}; fix the program (spec section 3)`,
     );
-  }
   // The program exactly as written: ProgramPublished copies it.
   return json as Program;
 };

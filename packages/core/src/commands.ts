@@ -4,6 +4,7 @@ import { Dec } from "./money.js";
 import {
   currencySchema,
   idSchema,
+  MONEY_FORMAT_MESSAGE,
   MONEY_PATTERN,
   moneySchema,
   parseDate,
@@ -16,11 +17,30 @@ import {
 // JSON, then type, then unknown fields, then each field.
 
 const nonEmpty = z.string().min(1, "must be a non-empty string");
-// The pattern guard keeps a malformed string (already reported by moneySchema) from throwing in Dec.
-const positiveMoney = moneySchema.refine(
-  (s) => MONEY_PATTERN.test(s) && new Dec(s).gt(0),
-  "must be greater than 0",
-);
+const MUST_BE_POSITIVE =
+  "must be greater than 0: amounts are always positive (money given back is a refund command, also positive)";
+// An amount of a purchase or refund: the message says what is wrong. A minus sign
+// or a JSON number is not a format slip to fix by hand but a misunderstanding.
+const positiveMoney = z
+  .string({
+    errorMap: (issue, ctx) =>
+      issue.code === "invalid_type" && typeof ctx.data === "number" && Number.isFinite(ctx.data)
+        ? {
+            message:
+              ctx.data > 0
+                ? `must be a decimal string like "${ctx.data}", not a JSON number`
+                : `must be a positive decimal string like "12.50": amounts are always positive`,
+          }
+        : { message: ctx.defaultError },
+  })
+  .superRefine((s, ctx) => {
+    if (MONEY_PATTERN.test(s)) {
+      if (!new Dec(s).gt(0)) ctx.addIssue({ code: "custom", message: "must be greater than 0" });
+      return;
+    }
+    const negative = s.startsWith("-") && MONEY_PATTERN.test(s.slice(1));
+    ctx.addIssue({ code: "custom", message: negative ? MUST_BE_POSITIVE : MONEY_FORMAT_MESSAGE });
+  });
 const birthDateSchema = z
   .string()
   .refine((s) => parseDate(s) !== undefined, "must be a valid date YYYY-MM-DD");

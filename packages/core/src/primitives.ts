@@ -93,9 +93,8 @@ export const parseDate = (text: string): { year: number; month: number; day: num
 export const idSchema = z
   .string()
   .regex(ID_PATTERN, "must be an id: a letter or digit, then up to 127 of A-Z a-z 0-9 . _ : -");
-export const moneySchema = z
-  .string()
-  .regex(MONEY_PATTERN, "must be a decimal string with at most 8 fractional digits");
+export const MONEY_FORMAT_MESSAGE = "must be a decimal string with at most 8 fractional digits";
+export const moneySchema = z.string().regex(MONEY_PATTERN, MONEY_FORMAT_MESSAGE);
 export const plainDecimalSchema = z
   .string()
   .regex(/^(0|[1-9][0-9]*)(\.[0-9]*[1-9])?$/, "must be a plain decimal");

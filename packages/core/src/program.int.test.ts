@@ -128,4 +128,38 @@ describe("5.10 program versions", () => {
       code: "PROGRAM_INVALID",
     });
   });
+  it("the refusal says to raise version to the next free number, not to run again (issue 9)", async () => {
+    const c1 = club();
+    await c1.ledger.publishProgram("2011-01-01T00:00:00Z");
+    await club({ ...baseProgram(), version: 2 }, c1.store).ledger.publishProgram("2011-01-02T00:00:00Z");
+    const changed = club({ ...baseProgram(), currency: "EUR" }, c1.store);
+    const error = await changed.ledger.publishProgram("2011-01-03T00:00:00Z").catch((e: unknown) => e);
+    expect((error as Error).message).toBe(
+      'program test version 1 was already published with other content (a changed program needs a new version: raise "version" to 3, or use version 1 as published)',
+    );
+  });
+});
+
+describe("3 program errors from the library name the field path (issue 9)", () => {
+  it.each([
+    [(p: Program) => ({ ...p, earn: { ...p.earn, pointsPerUnit: "-1" } }), "earn.pointsPerUnit: "],
+    [(p: Program) => ({ ...p, extra: 1 }), "(top level): Unrecognized key(s) in object: 'extra'"],
+    [
+      (p: Program) => ({
+        ...p,
+        tiers: { ...p.tiers, levels: [p.tiers.levels[0], { ...p.tiers.levels[1], threshold: "0" }] },
+      }),
+      "tiers.levels.1.threshold: thresholds must strictly increase",
+    ],
+  ])("createLedger names the path (%#)", (patch, where) => {
+    let error: unknown;
+    try {
+      club(patch(baseProgram()) as Program);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toMatchObject({ code: "PROGRAM_INVALID" });
+    expect((error as Error).message).toContain(`program ${where}`);
+    expect((error as Error).message).toMatch(/\(fix that field of the program, spec section 3\)$/);
+  });
 });

@@ -116,5 +116,16 @@ export const programSchema = z
   });
 
 export type Program = z.infer<typeof programSchema>;
+
+/**
+ * The first problem of a program that failed `programSchema`, naming its field
+ * path as `vafa` does: `earn.pointsPerUnit: must be ...` (and how many more).
+ */
+export const describeProgramError = (error: z.ZodError): string => {
+  const issue = error.issues[0];
+  const where = issue && issue.path.length > 0 ? issue.path.join(".") : "(top level)";
+  const more = error.issues.length > 1 ? ` (and ${error.issues.length - 1} more problems)` : "";
+  return `${where}: ${issue?.message ?? "invalid"}${more}`;
+};
 export type TierLevel = Program["tiers"]["levels"][number];
 export type Campaign = NonNullable<Program["earn"]["campaigns"]>[number];

@@ -146,3 +146,47 @@ describe("bad input leaves the store unchanged", () => {
     expect(await c.code(purchase("a", T0, "p1", "1"))).toBe("ACCEPTED");
   });
 });
+
+describe("5 step 1: messages that point the right way (issue 9)", () => {
+  const amountMessage = (amount: unknown, type: "purchase" | "refund" = "purchase") => {
+    const v = validateCommand({
+      type,
+      memberId: "a",
+      at: T0,
+      purchaseId: "p",
+      ...(type === "refund" ? { refundId: "r" } : {}),
+      amount,
+    });
+    return v.ok ? "accepted" : `${v.rejection.code} ${v.rejection.message}`;
+  };
+
+  it.each(["-5", "-5.00", "-0.01", "-0"])("a negative amount %s says amounts are positive", (amount) => {
+    expect(amountMessage(amount)).toMatch(
+      /^VALIDATION amount: must be greater than 0: amounts are always positive/,
+    );
+    expect(amountMessage(amount, "refund")).toMatch(
+      /^VALIDATION amount: must be greater than 0: amounts are always/,
+    );
+  });
+
+  it("a negative JSON number says positive and a decimal string; a positive one says string", () => {
+    expect(amountMessage(-5)).toBe(
+      'VALIDATION amount: must be a positive decimal string like "12.50": amounts are always positive',
+    );
+    expect(amountMessage(42.5)).toBe(
+      'VALIDATION amount: must be a decimal string like "42.5", not a JSON number',
+    );
+  });
+
+  it("a zero amount and a malformed one keep their own messages", () => {
+    expect(amountMessage("0.00")).toBe("VALIDATION amount: must be greater than 0");
+    expect(amountMessage("1.2e9")).toBe(
+      "VALIDATION amount: must be a decimal string with at most 8 fractional digits",
+    );
+    expect(amountMessage("-1.123456789")).toBe(
+      "VALIDATION amount: must be a decimal string with at most 8 fractional digits",
+    );
+    expect(amountMessage(null)).toBe("VALIDATION amount: must not be null");
+    expect(amountMessage(true)).toBe("VALIDATION amount: Expected string, received boolean");
+  });
+});

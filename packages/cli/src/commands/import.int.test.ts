@@ -168,3 +168,24 @@ describe("8 import progress", () => {
     expect(piped.stderr()).toBe("");
   });
 });
+
+describe("8 import: a changed program under a published version (issue 9)", () => {
+  it("exits 2 and says to raise version, not to run the same import again", async () => {
+    const dir = tmp();
+    const store = `pglite:${join(dir, "db")}`;
+    const input = join(dir, "commands.ndjson");
+    writeFileSync(input, `${join1("a", "2011-01-01T10:00:00Z")}\n`);
+    const first = memoryIo();
+    expect(await runImport({ program: GREGORIAN_PROGRAM, store, json: true, input }, first.io)).toBe(0);
+
+    const changed = join(dir, "program.json");
+    writeFileSync(changed, JSON.stringify({ ...readJson(GREGORIAN_PROGRAM), currency: "EUR" }));
+    const m = memoryIo();
+    const error = await runImport({ program: changed, store, json: true, input }, m.io).catch((e) => e);
+    expect(error).toMatchObject({ exitCode: 2 });
+    expect(error.message).toBe(
+      `program ${changed}: program vectors-gbp version 1 was already published with other content (a changed program needs a new version: raise "version" to 2, or use version 1 as published); nothing was imported`,
+    );
+    expect(error.message).not.toMatch(/run the same import again/);
+  });
+});

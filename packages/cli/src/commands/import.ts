@@ -1,7 +1,15 @@
 import { createReadStream } from "node:fs";
 import { type FileHandle, open, stat } from "node:fs/promises";
 import type { Readable, Writable } from "node:stream";
-import { createLedger, type EventStore, type Ledger, parseTime, toIso } from "@vafa/core";
+import {
+  type Command,
+  createLedger,
+  type EventStore,
+  type Ledger,
+  parseTime,
+  toIso,
+  VafaError,
+} from "@vafa/core";
 import { CliError, describeFileError, EXIT, failure, usageError } from "../errors.js";
 import { type CliIo, writeOut } from "../io.js";
 import { type InputLine, readLines } from "../lines.js";
@@ -199,8 +207,9 @@ export const runImport = async (options: ImportOptions, io: CliIo): Promise<numb
       batchBytes = 0;
       batchLimit = Math.min(batchLimit * 2, BATCH_MAX_COMMANDS);
       const parsed = items.map((item) => parseLine(item.text));
-      const commands: unknown[] = [];
-      for (const p of parsed) if ("command" in p) commands.push(p.command);
+      // Any JSON value: executeMany validates each at run time (a rejection, never a throw).
+      const commands: Command[] = [];
+      for (const p of parsed) if ("command" in p) commands.push(p.command as Command);
       let outcomes: Awaited<ReturnType<Ledger["executeMany"]>>;
       try {
         outcomes = await ledger.executeMany(commands);
@@ -283,6 +292,10 @@ export const runImport = async (options: ImportOptions, io: CliIo): Promise<numb
     }
   } catch (error) {
     if (error instanceof CliError) throw error;
+    // The store refused the program (a changed program under a published version):
+    // nothing was imported, and running the same import again would not help.
+    if (error instanceof VafaError && error.code === "PROGRAM_INVALID")
+      throw usageError(`program ${options.program}: ${error.message}; nothing was imported`);
     throw failure(
       `import stopped after line ${lastLine}: ${error instanceof Error ? error.message : String(error)}; what was accepted stays, run the same import again`,
       error,

@@ -5,7 +5,7 @@ import { ConcurrencyError, type Rejection, reject, VafaError } from "../errors.j
 import { applyToCopy, foldMemberEvents } from "../evolve.js";
 import { jsonEquals } from "../idempotency.js";
 import { parseTime, toIso } from "../primitives.js";
-import { type Program, programSchema } from "../program.js";
+import { describeProgramError, type Program, programSchema } from "../program.js";
 import type { MemberState, Purchase } from "../state.js";
 import { type BatchDeps, type BatchItem, runBatch } from "./batch.js";
 import type { CommandOutcome, Ledger, LedgerOptions } from "./types.js";
@@ -23,8 +23,8 @@ export const createLedger = (options: LedgerOptions): Ledger => {
   if (!parsed.success)
     throw new VafaError(
       "PROGRAM_INVALID",
-      `program: ${parsed.error.issues[0]?.message ?? "invalid"}`,
-      "fix the program file",
+      `program ${describeProgramError(parsed.error)}`,
+      "fix that field of the program, spec section 3",
     );
   // Keep the program exactly as given (ProgramPublished copies it).
   const program = options.program;
@@ -149,12 +149,16 @@ export const createLedger = (options: LedgerOptions): Ledger => {
           (e.data as { program: Program }).program.version === program.version,
       );
       if (same) {
-        if (!jsonEquals((same.data as { program: Program }).program, program))
+        if (!jsonEquals((same.data as { program: Program }).program, program)) {
+          const latest = Math.max(
+            ...existing.map((e) => (e.data as { program?: Program }).program?.version ?? 0),
+          );
           throw new VafaError(
             "PROGRAM_INVALID",
             `program ${program.programId} version ${program.version} was already published with other content`,
-            "publish the change under a new version number",
+            `a changed program needs a new version: raise "version" to ${latest + 1}, or use version ${program.version} as published`,
           );
+        }
         return { published: false, events: [] };
       }
       const last = existing[existing.length - 1];

@@ -1,3 +1,4 @@
+import type { Command } from "../commands.js";
 import type { ProposedEvent } from "../envelope.js";
 import type { Rejection } from "../errors.js";
 import type { Program } from "../program.js";
@@ -28,15 +29,21 @@ export interface Ledger {
    * `at` dates the `ProgramPublished` event.
    */
   publishProgram(at: string): Promise<{ published: boolean; events: ProposedEvent[] }>;
-  /** Validates and decides one command (a parsed JSON value of spec 5) and appends its events. */
-  execute(command: unknown): Promise<CommandOutcome>;
+  /**
+   * Validates and decides one command of spec 5 and appends its events.
+   * Typed with `Command` (inferred from the zod schemas), so `amount: 42.5`
+   * fails at compile time; the command is still validated at run time, and a
+   * parsed JSON value (`any`) is accepted as it is (docs/getting-started.md).
+   */
+  execute(command: Command): Promise<CommandOutcome>;
   /**
    * Runs commands in order with the outcomes `execute` would give one by one,
    * event for event, but appends them in one atomic `appendToStreams` call
    * (a sweep covers the members this batch created too). On a
    * conflict only the commands of the streams involved are decided again.
+   * Typed like `execute`; each command is still validated at run time.
    */
-  executeMany(commands: readonly unknown[]): Promise<CommandOutcome[]>;
+  executeMany(commands: readonly Command[]): Promise<CommandOutcome[]>;
   /** The member's state as the ledger decides on it (caught up with the store). */
   loadMember(memberId: string): Promise<MemberState>;
 }

@@ -424,4 +424,19 @@ describe("7 OVERDRAW", () => {
       "debit a-adj2 of 2000 points, 926 available",
     );
   });
+
+  it("7 OVERDRAW starts at available + 1: a debit of exactly what is available is none", async () => {
+    const debit = (points: number) =>
+      rechain(
+        edit(greg, "member-ava", 19, (e) => {
+          e.data.points = points;
+          e.data.allocations = [{ lotId: find(greg, "member-ava", 11).eventId, points }];
+        }),
+      );
+    const overdraws = async (points: number) =>
+      (await audit(debit(points))).findings.filter((f) => f.code === "OVERDRAW").map((f) => f.message);
+    // 926 available at revision 19 (see above); the single allocation is an ALLOCATION finding either way.
+    expect(await overdraws(926)).toEqual([]);
+    expect(await overdraws(927)).toEqual(["debit a-adj2 of 927 points, 926 available"]);
+  });
 });

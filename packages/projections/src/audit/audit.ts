@@ -263,9 +263,11 @@ export class Auditor {
       problems.push(`${describe(e)} cannot come from ${m.commandId}`);
     if (ref.kind === "publish" && e.type !== "ProgramPublished")
       problems.push(`${e.type} from ${m.commandId}`);
-    const isReferral = e.type === "PointsEarned" && (e.data as { reason: string }).reason === "referral";
-    if (isReferral ? !m.correlationId.startsWith("purchase:") : m.correlationId !== m.commandId)
-      problems.push(`correlationId ${m.correlationId} for command ${m.commandId}`);
+    // Every event of the referral reaction (its bonus, and the due items and tier
+    // it runs first on the referrer) carries the referee's purchase (spec 2, 5.2).
+    const correlated =
+      ref.kind === "referral" ? isPurchaseCommand(m.correlationId) : m.correlationId === m.commandId;
+    if (!correlated) problems.push(`correlationId ${m.correlationId} for command ${m.commandId}`);
     if ((ref.kind === "adjust") !== (m.actor !== undefined))
       problems.push(
         ref.kind === "adjust" ? "an adjust event without actor" : "actor on an event of no adjust command",
@@ -343,6 +345,12 @@ const bestEffortMetadata = (meta: Record<string, unknown>): EventMetadata => ({
   prevHash: typeof meta.prevHash === "string" ? meta.prevHash : "",
   hash: typeof meta.hash === "string" ? meta.hash : "",
 });
+
+/** `purchase:<purchaseId>`: the correlationId of every event of the referral reaction. */
+const isPurchaseCommand = (id: string): boolean => {
+  const ref = parseCommandId(id);
+  return ref?.kind === "purchase";
+};
 
 const sameRef = (a: CommandRef, b: CommandRef): boolean => {
   if (a.kind !== b.kind) return false;

@@ -129,6 +129,28 @@ describe("rfm from events (spec 6)", () => {
     ]);
   });
 
+  it("6 rfm: a purchase exactly at T - windowDays is outside the window; one millisecond later is inside", () => {
+    // Window (T - 30 days, T] with T = 2011-07-01: it opens just after 2011-06-01T00:00:00.000Z.
+    const p = new LedgerProjection();
+    p.apply(programEvent({ rfmWindowDays: 30 }));
+    for (const e of memberEvents("edge", [
+      ["join", "2011-01-01T00:00:00.000Z"],
+      ["purchase", "2011-06-01T00:00:00.000Z", "p1", "7"],
+    ]))
+      p.apply(e);
+    for (const e of memberEvents("inside", [
+      ["join", "2011-01-01T00:00:00.000Z"],
+      ["purchase", "2011-06-01T00:00:00.001Z", "p1", "5"],
+    ]))
+      p.apply(e);
+    expect(p.rfmAsOf(T).map((r) => [r.memberId, r.recencyDays, r.frequency, r.monetary])).toEqual([
+      ["edge", 30, 0, "0"],
+      ["inside", 29, 1, "5"],
+    ]);
+    // At T itself the window's end is inclusive: a purchase at T counts.
+    expect(p.rfmAsOf("2011-06-01T00:00:00Z").map((r) => [r.memberId, r.frequency])).toEqual([["edge", 1]]);
+  });
+
   it("6 rfm: a refund after T does not count as of T", () => {
     const p = build();
     expect(p.rfmAsOf("2011-06-20T12:00:00Z").find((r) => r.memberId === "a")).toMatchObject({

@@ -1,8 +1,16 @@
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { eventIdFor, genesisHash, hashEvent, type Program, programSchema } from "@vafa/core";
+import {
+  type EventStore,
+  eventIdFor,
+  genesisHash,
+  hashEvent,
+  type Program,
+  programSchema,
+  toEnvelope,
+} from "@vafa/core";
 import { auditEvents } from "../audit/audit.js";
-import type { AuditLine, AuditOptions, AuditReport } from "../audit/types.js";
+import type { AuditCode, AuditLine, AuditOptions, AuditReport } from "../audit/types.js";
 
 // Test helpers: load a golden export, edit it, and make it consistent again
 // (revisions, event ids, lot ids, hashes) so an edit reaches the content checks.
@@ -94,3 +102,16 @@ export const audit = (events: Env[], options?: AuditOptions): Promise<AuditRepor
 /** Findings as "CODE stream@revision" strings: compact to compare in tests. */
 export const where = (report: AuditReport): string[] =>
   report.findings.map((f) => `${f.code} ${f.streamId ?? "-"}@${f.revision ?? "-"}`);
+
+export const codes = (report: AuditReport): AuditCode[] => report.findings.map((f) => f.code);
+
+const byCodeUnits = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+/** The export of a store (spec 8), as the lines the audit reads. */
+export const exportLines = async (store: EventStore): Promise<AuditLine[]> => {
+  const lines: AuditLine[] = [];
+  for (const streamId of [...(await store.listStreams(""))].sort(byCodeUnits))
+    for (const e of await store.readStream(streamId))
+      lines.push({ line: lines.length + 1, text: JSON.stringify(toEnvelope(e)) });
+  return lines;
+};

@@ -1,0 +1,238 @@
+import { describe, expect, it } from "vitest";
+import type { ProposedEvent } from "../index.js";
+import { adjust, club, join, program, purchase, redeem, refund } from "../testing/harness.js";
+
+// Boundary cases that a hand mutation review (issue 9) found untested: each
+// test here fails under the mutant named in its title.
+
+const data = (events: ProposedEvent[], type: string) =>
+  events.filter((e) => e.type === type).map((e) => e.data as Record<string, unknown>);
+
+describe("5.4 FIFO across lots whose expiry order differs from creation order", () => {
+  // v1 keeps points a year; v2 (5.10) shortens expiry to 30 days, so a lot made
+  // later under v2 expires before an older v1 lot. Mutant: no sort by fifoCompare.
+  const v1 = program({ expiry: { policy: "rolling", days: 365 } });
+  const v2 = { ...v1, version: 2, expiry: { policy: "rolling" as const, days: 30 } };
+
+  const setUp = async () => {
+    const c1 = club(v1);
+    await c1.ok(join("a", "2011-01-01T10:00:00Z"), purchase("a", "2011-01-02T10:00:00Z", "p1", "100"));
+    const c2 = club(v2, c1.store);
+    await c2.ok(purchase("a", "2011-01-03T10:00:00Z", "p2", "50"));
+    const lots = (await c2.state("a")).lots.map((l) => l.lotId);
+    return { c2, older: lots[0] as string, newer: lots[1] as string };
+  };
+
+  it("5.5 a redemption takes the lot that expires first, not the one made first", async () => {
+    const { c2, newer, older } = await setUp();
+    const [redeemed] = data(await c2.ok(redeem("a", "2011-01-04T10:00:00Z", "r1", 70)), "PointsRedeemed");
+    expect(redeemed?.allocations).toEqual([
+      { lotId: newer, points: 50 },
+      { lotId: older, points: 20 },
+    ]);
+  });
+
+  it("5.5 a debit (negative adjust) takes the lot that expires first", async () => {
+    const { c2, newer } = await setUp();
+    const [debited] = data(await c2.ok(adjust("a", "2011-01-04T10:00:00Z", "d1", -30)), "PointsDebited");
+    expect(debited?.allocations).toEqual([{ lotId: newer, points: 30 }]);
+  });
+
+  it("5.3 a clawback whose own lot expired takes the other lots in FIFO order", async () => {
+    const { c2, older } = await setUp();
+    // p3's lot (made last) expires 2011-03-31, before p1's (2012-01-02).
+    await c2.ok(purchase("a", "2011-03-01T10:00:00Z", "p3", "20"));
+    const p3Lot = (await c2.state("a")).lots[2]?.lotId as string;
+    // p2's own lot expired on 2011-02-02 (recorded by p3's step 5): the clawback takes from the others.
+    const events = await c2.ok(refund("a", "2011-03-05T10:00:00Z", "p2", "c1", "50"));
+    expect(events.map((e) => e.type)).toEqual(["PurchaseRefunded", "PointsClawedBack"]);
+    expect(data(events, "PointsClawedBack")[0]).toMatchObject({
+      points: 50,
+      allocations: [
+        { lotId: p3Lot, points: 20 },
+        { lotId: older, points: 30 },
+      ],
+      debtIncurred: 0,
+    });
+  });
+});
+
+describe("5.3 clawback rounding", () => {
+  it("a partial refund with a remainder claws back floor(earned * refunded / amount), cumulatively", async () => {
+    // Mutant: ceil instead of floor. 10 points; 2.50 of 10.00 refunded is 2.5 points -> 2.
+    const c = club();
+    await c.ok(join("a", "2011-01-01T10:00:00Z"), purchase("a", "2011-01-02T10:00:00Z", "p1", "10.00"));
+    const first = data(
+      await c.ok(refund("a", "2011-01-03T10:00:00Z", "p1", "c1", "2.50")),
+      "PointsClawedBack",
+    );
+    expect(first.map((d) => d.points)).toEqual([2]);
+    // The rest: the total is exactly what the purchase earned (10), so 8 now.
+    const rest = data(
+      await c.ok(refund("a", "2011-01-04T10:00:00Z", "p1", "c2", "7.50")),
+      "PointsClawedBack",
+    );
+    expect(rest.map((d) => d.points)).toEqual([8]);
+  });
+
+  it("a refund worth less than one point claws back nothing until the total reaches one", async () => {
+    const c = club();
+    await c.ok(join("a", "2011-01-01T10:00:00Z"), purchase("a", "2011-01-02T10:00:00Z", "p1", "10.00"));
+    const a = await c.ok(refund("a", "2011-01-03T10:00:00Z", "p1", "c1", "0.60"));
+    expect(a.map((e) => e.type)).toEqual(["PurchaseRefunded"]);
+    const b = await c.ok(refund("a", "2011-01-03T11:00:00Z", "p1", "c2", "0.40"));
+    expect(data(b, "PointsClawedBack").map((d) => d.points)).toEqual([1]);
+  });
+});
+
+describe("5.5 redemption limits at their boundaries", () => {
+  const c = () => club(program({ redemption: { minPoints: 500, pointValue: "0.01" } }));
+
+  it("a redemption of exactly minPoints is accepted; one point less is BELOW_MIN_REDEMPTION", async () => {
+    // Mutant: `<=` for `<` in the minimum check.
+    const k = c();
+    await k.ok(join("a", "2011-01-01T10:00:00Z"), purchase("a", "2011-01-02T10:00:00Z", "p1", "1200"));
+    expect(await k.code(redeem("a", "2011-01-03T10:00:00Z", "r0", 499))).toBe("BELOW_MIN_REDEMPTION");
+    expect(await k.code(redeem("a", "2011-01-03T10:00:00Z", "r1", 500))).toBe("ACCEPTED");
+  });
+
+  it("exactly the available points are redeemable; one more is INSUFFICIENT_POINTS", async () => {
+    const k = c();
+    await k.ok(join("a", "2011-01-01T10:00:00Z"), purchase("a", "2011-01-02T10:00:00Z", "p1", "700"));
+    expect(await k.code(redeem("a", "2011-01-03T10:00:00Z", "r1", 701))).toBe("INSUFFICIENT_POINTS");
+    expect(await k.code(redeem("a", "2011-01-03T10:00:00Z", "r2", 700))).toBe("ACCEPTED");
+    expect(await k.balance("a", "2011-01-03T10:00:00Z")).toMatchObject({ available: 0, debt: 0 });
+  });
+
+  it("a debit of exactly the available points is accepted; one more is INSUFFICIENT_POINTS", async () => {
+    const k = c();
+    await k.ok(join("a", "2011-01-01T10:00:00Z"), purchase("a", "2011-01-02T10:00:00Z", "p1", "40"));
+    expect(await k.code(adjust("a", "2011-01-03T10:00:00Z", "d1", -41))).toBe("INSUFFICIENT_POINTS");
+    expect(await k.code(adjust("a", "2011-01-03T10:00:00Z", "d2", -40))).toBe("ACCEPTED");
+  });
+});
+
+const feedback = (memberId: string, at: string, feedbackId: string) => ({
+  type: "feedback",
+  memberId,
+  at,
+  feedbackId,
+  score: 7,
+});
+
+describe("5.6 due items at their boundaries", () => {
+  const rolling30 = (earn = {}) => program({ expiry: { policy: "rolling", days: 30 }, earn });
+
+  it("a lot expires at exactly expiresAt, not one millisecond before", async () => {
+    const c = club(rolling30());
+    await c.ok(join("a", "2011-01-01T00:00:00Z"), purchase("a", "2011-01-01T00:00:00Z", "p1", "10"));
+    const before = await c.ok(feedback("a", "2011-01-30T23:59:59.999Z", "f1"));
+    expect(before.map((e) => e.type)).toEqual(["FeedbackSubmitted"]);
+    const at = await c.ok(feedback("a", "2011-01-31T00:00:00.000Z", "f2"));
+    expect(at.map((e) => [e.type, e.occurredAt])).toEqual([
+      ["PointsExpired", "2011-01-31T00:00:00.000Z"],
+      ["FeedbackSubmitted", "2011-01-31T00:00:00.000Z"],
+    ]);
+  });
+
+  it("an expiry and a birthday at the same instant: the expiry first", async () => {
+    const c = club(rolling30({ birthdayBonus: 5 }));
+    await c.ok(
+      join("a", "2011-01-01T00:00:00Z", { birthDate: "1980-01-31" }),
+      purchase("a", "2011-01-01T00:00:00Z", "p1", "10"),
+    );
+    const events = await c.ok(feedback("a", "2011-02-01T00:00:00Z", "f1"));
+    expect(events.map((e) => [e.type, e.occurredAt, (e.data as { reason?: string }).reason])).toEqual([
+      ["PointsExpired", "2011-01-31T00:00:00.000Z", undefined],
+      ["PointsEarned", "2011-01-31T00:00:00.000Z", "birthday"],
+      ["FeedbackSubmitted", "2011-02-01T00:00:00.000Z", undefined],
+    ]);
+  });
+
+  it("lots expiring at the same instant expire in creation order", async () => {
+    const c = club(rolling30({ signupBonus: 5 }));
+    await c.ok(join("a", "2011-01-01T00:00:00Z"), purchase("a", "2011-01-01T00:00:00Z", "p1", "10"));
+    const lots = (await c.state("a")).lots.map((l) => l.lotId);
+    const events = await c.ok(feedback("a", "2011-02-01T00:00:00Z", "f1"));
+    expect(data(events, "PointsExpired")).toEqual([
+      { lotId: lots[0], points: 5 },
+      { lotId: lots[1], points: 10 },
+    ]);
+  });
+});
+
+describe("5.2 earning at its boundaries", () => {
+  it("a purchase that earns 0 points records the purchase and no lot", async () => {
+    const c = club();
+    await c.ok(join("a", "2011-01-01T00:00:00Z"));
+    const events = await c.ok(purchase("a", "2011-01-02T00:00:00Z", "p1", "0.99"));
+    expect(events.map((e) => e.type)).toEqual(["PurchaseRecorded"]);
+  });
+
+  it("a campaign counts from `from` inclusive to `to` exclusive (spec 3)", async () => {
+    const c = club(
+      program({
+        earn: {
+          campaigns: [{ id: "x", from: "2011-02-01T00:00:00Z", to: "2011-02-02T00:00:00Z", multiplier: "2" }],
+        },
+      }),
+    );
+    await c.ok(join("a", "2011-01-01T00:00:00Z"));
+    const earned = async (at: string, id: string) =>
+      data(await c.ok(purchase("a", at, id, "10")), "PointsEarned").map((d) => d.points);
+    expect(await earned("2011-01-31T23:59:59.999Z", "p0")).toEqual([10]);
+    expect(await earned("2011-02-01T00:00:00.000Z", "p1")).toEqual([20]);
+    expect(await earned("2011-02-01T23:59:59.999Z", "p2")).toEqual([20]);
+    expect(await earned("2011-02-02T00:00:00.000Z", "p3")).toEqual([10]);
+  });
+});
+
+describe("5.7 tiers at their boundaries", () => {
+  it("a purchase leaves the window (t - windowDays, t] exactly windowDays later", async () => {
+    const c = club();
+    await c.ok(join("a", "2011-01-01T00:00:00Z"), purchase("a", "2011-01-01T00:00:00Z", "p1", "600"));
+    expect((await c.state("a")).tier).toBe("silver");
+    const inside = await c.ok(feedback("a", "2011-12-31T23:59:59.999Z", "f1"));
+    expect(inside.map((e) => e.type)).toEqual(["FeedbackSubmitted"]);
+    const out = await c.ok(feedback("a", "2012-01-01T00:00:00.000Z", "f2"));
+    expect(data(out, "TierChanged")).toEqual([
+      { from: "silver", to: "bronze", direction: "down", metric: "0" },
+    ]);
+  });
+
+  it("a move down waits retentionDays from the move up, to the millisecond", async () => {
+    const c = club(program({ tiers: { retentionDays: 10 } }));
+    await c.ok(join("a", "2011-01-01T00:00:00Z"), purchase("a", "2011-01-01T00:00:00Z", "p1", "600"));
+    await c.ok(refund("a", "2011-01-02T00:00:00Z", "p1", "c1", "600"));
+    const early = await c.ok(feedback("a", "2011-01-10T23:59:59.999Z", "f1"));
+    expect(data(early, "TierChanged")).toEqual([]);
+    const due = await c.ok(feedback("a", "2011-01-11T00:00:00.000Z", "f2"));
+    expect(data(due, "TierChanged").map((d) => d.to)).toEqual(["bronze"]);
+  });
+});
+
+describe("5.2 the referral reaction's time", () => {
+  it("is max(the referee's purchase, the referrer's last event)", async () => {
+    const c = club(program({ earn: { referralBonus: 25 } }));
+    await c.ok(
+      join("a", "2011-01-01T00:00:00Z"),
+      join("b", "2011-01-01T01:00:00Z", { referredBy: "a" }),
+      purchase("a", "2011-01-01T03:00:00Z", "pa", "5"),
+      purchase("b", "2011-01-01T02:00:00Z", "pb", "5"),
+    );
+    const bonus = (await c.stream("a")).filter((e) => (e.data as { reason?: string }).reason === "referral");
+    expect(bonus.map((e) => e.occurredAt)).toEqual(["2011-01-01T03:00:00.000Z"]);
+  });
+});
+
+describe("5 step 1: Jalali birth dates", () => {
+  it.each([
+    ["0559-12-31", "VALIDATION"],
+    ["0560-01-01", "ACCEPTED"],
+    ["3798-12-31", "ACCEPTED"],
+    ["3799-01-01", "VALIDATION"],
+  ])("birthDate %s under a Jalali program: %s", async (birthDate, code) => {
+    const c = club(program({ calendar: "jalali" }));
+    expect(await c.code(join("a", "2011-01-01T00:00:00Z", { birthDate }))).toBe(code);
+  });
+});

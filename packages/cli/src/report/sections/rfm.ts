@@ -5,7 +5,7 @@ import { RFM_SEGMENTS, type RfmSegment } from "../types.js";
 import { COLORS, type Ctx, section, shareOf, windowCaption, windowText } from "./shared.js";
 
 /** Segment of each (r, f) cell, spec 6: SEGMENT_GRID[r - 1][f - 1]. */
-export const SEGMENT_GRID: readonly (readonly RfmSegment[])[] = [
+const SEGMENT_GRID: readonly (readonly RfmSegment[])[] = [
   ["hibernating", "hibernating", "at_risk", "at_risk", "cant_lose"],
   ["hibernating", "hibernating", "at_risk", "at_risk", "cant_lose"],
   ["about_to_sleep", "about_to_sleep", "need_attention", "loyal_customers", "loyal_customers"],

@@ -4,7 +4,8 @@ import { chainCheck, type EventSourceOptions, exportLines } from "../event-sourc
 import { type CliIo, writeOut } from "../io.js";
 import { openOutput } from "../output-file.js";
 import { buildReportData, ReportProjection } from "../report/data.js";
-import { type ReportLang, renderReport } from "../report/index.js";
+import { renderReport } from "../report/render.js";
+import type { ReportLang } from "../report/types.js";
 import { openStore } from "../stores.js";
 import { countOf } from "./audit.js";
 

@@ -9,10 +9,10 @@ import {
   rollforward,
 } from "@vafa/projections";
 import { monthsEndingAt } from "../months.js";
-import type { ReportData, ReportLang } from "./index.js";
+import type { ReportData, ReportLang } from "./types.js";
 
 /** Months in the report's period (spec 6 KPIs and roll-forward run over the same months). */
-export const REPORT_MONTHS = 12;
+const REPORT_MONTHS = 12;
 
 /** The ledger projection plus the program of the highest published version (the report needs its currency). */
 export interface ProjectedLedger {
@@ -46,6 +46,9 @@ export const projectEvents = async (events: AsyncIterable<StoredEvent>): Promise
  * Fills the report's data from the projections (spec 6) and the audit (spec 7).
  * The period is the 12 program-calendar months ending at `asOf` (the last cut at
  * `asOf`); months are Jalali when the program's calendar is or the report is in Persian.
+ * `monthly` has one row per month of the period (zeros included): `earned` sums `PointsEarned`,
+ * `redeemed` sums `PointsRedeemed` (gross), `expired` counts points expired as in spec 6.
+ * `generatedAt` is the caller's clock, read once in the CLI, never in the renderer.
  */
 export const buildReportData = (input: {
   projected: ProjectedLedger;

@@ -131,7 +131,7 @@ export function formatCompact(value: number, lang: ReportLang): string {
   return formatInteger(Math.round(value * 100) / 100, lang);
 }
 
-export const JALALI_MONTHS_EN = [
+const JALALI_MONTHS_EN = [
   "Farvardin",
   "Ordibehesht",
   "Khordad",
@@ -145,7 +145,7 @@ export const JALALI_MONTHS_EN = [
   "Bahman",
   "Esfand",
 ] as const;
-export const JALALI_MONTHS_FA = [
+const JALALI_MONTHS_FA = [
   "فروردین",
   "اردیبهشت",
   "خرداد",
@@ -159,7 +159,7 @@ export const JALALI_MONTHS_FA = [
   "بهمن",
   "اسفند",
 ] as const;
-export const GREGORIAN_MONTHS_EN = [
+const GREGORIAN_MONTHS_EN = [
   "Jan",
   "Feb",
   "Mar",
@@ -173,7 +173,7 @@ export const GREGORIAN_MONTHS_EN = [
   "Nov",
   "Dec",
 ] as const;
-export const GREGORIAN_MONTHS_FA = [
+const GREGORIAN_MONTHS_FA = [
   "ژانویه",
   "فوریه",
   "مارس",

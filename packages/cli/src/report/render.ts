@@ -13,7 +13,6 @@ import { tiersSection } from "./sections/tiers.js";
 import { REPORT_CSS } from "./style.js";
 import type { ReportData, ReportLang, ReportOptions } from "./types.js";
 
-export { SEGMENT_GRID } from "./sections/rfm.js";
 export { SECTION_IDS } from "./sections/shared.js";
 
 /** Renders the whole report. Never throws on odd values: they are shown as given, escaped. */

@@ -9,25 +9,17 @@ export type Calendar = "gregorian" | "jalali";
 export type ReportLang = "en" | "fa";
 
 // The pieces are the projections' own shapes (spec 6), re-exported under report names.
-import type {
-  BalanceRow,
-  Kpis,
-  Liability,
-  LiabilityBucket,
-  PointsAndValue,
-  RfmRow,
-  Rollforward,
-} from "@vafa/projections";
+import type { BalanceRow, Kpis, Liability, LiabilityBucket, RfmRow, Rollforward } from "@vafa/projections";
 import { SEGMENTS } from "@vafa/projections";
 
 /** One row of `balances` as of T (spec 6). */
-export type ReportBalance = BalanceRow;
+type ReportBalance = BalanceRow;
 
 export const RFM_SEGMENTS = SEGMENTS;
 export type RfmSegment = (typeof RFM_SEGMENTS)[number];
 
 /** One row of `rfm` as of T (spec 6). `segment` is kept a string so unknown input cannot crash the report. */
-export type ReportRfmRow = Omit<RfmRow, "r" | "f" | "m" | "segment"> & {
+type ReportRfmRow = Omit<RfmRow, "r" | "f" | "m" | "segment"> & {
   r: number;
   f: number;
   m: number;
@@ -35,7 +27,7 @@ export type ReportRfmRow = Omit<RfmRow, "r" | "f" | "m" | "segment"> & {
 };
 
 /** `kpis` for the period [from, to) (spec 6). */
-export type ReportKpis = Kpis;
+type ReportKpis = Kpis;
 
 export const LIABILITY_BUCKETS = [
   "le30",
@@ -46,16 +38,15 @@ export const LIABILITY_BUCKETS = [
   "never",
 ] as const satisfies readonly LiabilityBucket[];
 export type LiabilityBucketKey = LiabilityBucket;
-export type ReportLiabilityBucket = PointsAndValue;
 
 /** `liability` as of T (spec 6). */
-export type ReportLiability = Liability;
+type ReportLiability = Liability;
 
 /** `rollforward` for [from, to) (spec 6). */
-export type ReportRollforward = Rollforward;
+type ReportRollforward = Rollforward;
 
 /** One audit finding (spec 7 / `audit --json`); a line that is not JSON has no stream. */
-export interface ReportAuditFinding {
+interface ReportAuditFinding {
   streamId: string | null;
   revision: number | null;
   eventId: string | null;
@@ -63,7 +54,7 @@ export interface ReportAuditFinding {
   message: string;
 }
 
-export interface ReportAudit {
+interface ReportAudit {
   ok: boolean;
   streams: number;
   events: number;
@@ -78,7 +69,7 @@ export interface ReportMonth {
   expired: number;
 }
 
-export interface ReportTierCount {
+interface ReportTierCount {
   id: string;
   members: number;
 }
@@ -115,34 +106,3 @@ export interface ReportOptions {
   /** How many audit findings the table lists (the rest are counted). Default 50. */
   maxFindings?: number;
 }
-
-/**
- * Contract for the CLI (type only; the CLI fills it from `@vafa/projections`).
- *
- * - `balances`, `rfm`, `liability` as of `asOf`; `kpis`, `rollforward` and `monthly` over
- *   `[from, to)`, where the CLI picks the period (suggested: the 12 program-calendar months
- *   ending with the month of `asOf`, and `to = asOf`).
- * - `monthly`: one row per month of the period (months without activity included, zeros),
- *   bucketed by `occurredAt` in the Jalali calendar when the program calendar is jalali or
- *   `lang` is fa, else in the Gregorian calendar, by UTC day; `earned` sums `PointsEarned`,
- *   `redeemed` sums `PointsRedeemed` (gross, reversals not netted), `expired` counts the
- *   points expired in the month as in spec 6 (recorded and implied); `monthlyCalendar` names
- *   the calendar used.
- * - `tiers`: every level of the highest published program version in order, counting the
- *   balances' `tier` as of `asOf`.
- * - `audit`: the result of the audit (spec 7) of the same events.
- * - `generatedAt`: the caller's clock, read once in the CLI, never in the renderer.
- */
-export interface BuildReportDataInput<Events, Program> {
-  events: Events;
-  program: Program;
-  asOf: string;
-  from: string;
-  to: string;
-  lang: ReportLang;
-  generatedAt: string;
-}
-
-export type BuildReportData<Events, Program> = (
-  input: BuildReportDataInput<Events, Program>,
-) => Promise<ReportData>;

@@ -1,7 +1,7 @@
 import { linearScale, niceTicks, type Plot, slots, valueAxis } from "../svg/axis.js";
 import { type ChartFrame, el, multilineText, svgRoot, text, wrapLabel } from "../svg/element.js";
 
-export interface Bar {
+interface Bar {
   label: string;
   value: number;
   color: string;

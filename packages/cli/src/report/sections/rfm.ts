@@ -1,17 +1,9 @@
 /** Section 5: the RFM heat map and segments at the as-of time. */
+import { type Score, segmentOf } from "@vafa/projections";
 import { heatMap } from "../charts/index.js";
 import { escapeHtml } from "../format.js";
 import { RFM_SEGMENTS, type RfmSegment } from "../types.js";
 import { COLORS, type Ctx, section, shareOf, windowCaption, windowText } from "./shared.js";
-
-/** Segment of each (r, f) cell, spec 6: SEGMENT_GRID[r - 1][f - 1]. */
-export const SEGMENT_GRID: readonly (readonly RfmSegment[])[] = [
-  ["hibernating", "hibernating", "at_risk", "at_risk", "cant_lose"],
-  ["hibernating", "hibernating", "at_risk", "at_risk", "cant_lose"],
-  ["about_to_sleep", "about_to_sleep", "need_attention", "loyal_customers", "loyal_customers"],
-  ["promising", "potential_loyalists", "potential_loyalists", "loyal_customers", "loyal_customers"],
-  ["new_customers", "potential_loyalists", "potential_loyalists", "champions", "champions"],
-];
 
 function segmentName(ctx: Ctx, segment: string): string {
   return (RFM_SEGMENTS as readonly string[]).includes(segment)
@@ -39,7 +31,8 @@ export function rfmSection(ctx: Ctx): string {
   for (let r = 1; r <= 5; r++) {
     for (let f = 1; f <= 5; f++) {
       const count = counts.get(`${r}:${f}`) ?? 0;
-      const segment = SEGMENT_GRID[r - 1]?.[f - 1] ?? "hibernating";
+      // the spec 6 table lives once, in the projections that score the members
+      const segment = segmentOf(r as Score, f as Score);
       cells.push({ r, f, count, countLabel: ctx.int(count), name: t.rfm.segments[segment] });
     }
   }

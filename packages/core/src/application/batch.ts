@@ -3,8 +3,9 @@ import { type DecideContext, decideAndSeal, type SealedDecision } from "../decid
 import { memberStreamId, type ProposedEvent } from "../envelope.js";
 import { ConcurrencyError, reject } from "../errors.js";
 import type { Program } from "../program.js";
-import type { MemberState, Purchase } from "../state.js";
+import type { MemberState } from "../state.js";
 import type { EventStore, StreamAppend } from "../store.js";
+import { firstPurchase, referralDue } from "./referral-due.js";
 import type { CommandOutcome } from "./types.js";
 
 // `executeMany` (issue 11): a batch of member commands decided in order on
@@ -45,8 +46,6 @@ interface Draft {
 }
 
 const emptyDraft = (): Draft => ({ base: new Map(), current: new Map(), pending: new Map() });
-
-const firstPurchase = (state: MemberState): Purchase | undefined => state.purchases.values().next().value;
 
 /**
  * Decides `items` in order and appends their events atomically; writes each
@@ -138,23 +137,10 @@ export const runBatch = async (
 
   /** The referral reaction (spec 5.2) on the referrer's drafted state. */
   const referralFor = async (referee: MemberState, position: number): Promise<ProposedEvent[]> => {
-    const referredBy = referee.joined?.referredBy;
-    if (referredBy === undefined || program.earn.referralBonus <= 0) return [];
-    const first = firstPurchase(referee);
-    if (!first) return [];
-    const referrerStream = memberStreamId(referredBy);
-    const referrer = await stateOf(referrerStream, position);
-    const decision = decideAndSeal(
-      {
-        type: "referral",
-        refereeId: referee.joined?.memberId as string,
-        purchaseAt: first.at,
-        correlationId: `purchase:${first.purchaseId}`,
-      },
-      referrer,
-      ctx,
-    );
-    accept(referrerStream, decision);
+    const due = referralDue(referee, program);
+    if (!due) return [];
+    const decision = decideAndSeal(due.reaction, await stateOf(due.streamId, position), ctx);
+    accept(due.streamId, decision);
     return decision.ok ? decision.events : [];
   };
 

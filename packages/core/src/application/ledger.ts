@@ -6,8 +6,9 @@ import { applyToCopy, foldMemberEvents } from "../evolve.js";
 import { jsonEquals } from "../idempotency.js";
 import { parseTime, toIso } from "../primitives.js";
 import { describeProgramError, type Program, programSchema } from "../program.js";
-import type { MemberState, Purchase } from "../state.js";
+import type { MemberState } from "../state.js";
 import { type BatchDeps, type BatchItem, runBatch } from "./batch.js";
+import { firstPurchase, referralDue } from "./referral-due.js";
 import type { CommandOutcome, Ledger, LedgerOptions } from "./types.js";
 
 const DEFAULT_MAX_ATTEMPTS = 10;
@@ -90,22 +91,9 @@ export const createLedger = (options: LedgerOptions): Ledger => {
 
   /** The referral reaction (spec 5.2), exactly once: the referrer's state records each referee paid. */
   const ensureReferral = async (referee: MemberState): Promise<ProposedEvent[]> => {
-    const referredBy = referee.joined?.referredBy;
-    if (referredBy === undefined || program.earn.referralBonus <= 0) return [];
-    const first = firstPurchase(referee);
-    if (!first) return [];
-    const { decision } = await run(memberStreamId(referredBy), (referrer) =>
-      decideAndSeal(
-        {
-          type: "referral",
-          refereeId: referee.joined?.memberId as string,
-          purchaseAt: first.at,
-          correlationId: `purchase:${first.purchaseId}`,
-        },
-        referrer,
-        ctx,
-      ),
-    );
+    const due = referralDue(referee, program);
+    if (!due) return [];
+    const { decision } = await run(due.streamId, (referrer) => decideAndSeal(due.reaction, referrer, ctx));
     return decision.ok ? decision.events : [];
   };
 
@@ -251,7 +239,5 @@ export const createLedger = (options: LedgerOptions): Ledger => {
     loadMember: (memberId: string) => load(memberStreamId(memberId)),
   };
 };
-
-const firstPurchase = (state: MemberState): Purchase | undefined => state.purchases.values().next().value;
 
 const rejected = (rejection: Rejection): CommandOutcome => ({ status: "rejected", rejection });

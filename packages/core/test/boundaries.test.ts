@@ -334,3 +334,29 @@ describe("5.6 sweeps at their boundaries", () => {
     expect(same.status === "accepted" && same.events.map((e) => e.type)).toEqual(["PointsExpired"]);
   });
 });
+
+describe("5.6, 5.7 rules at their boundaries", () => {
+  it("a birthday is due at exactly its instant; with birthdayBonus 0 there is none", async () => {
+    const c = club(program({ earn: { birthdayBonus: 9 } }));
+    await c.ok(join("a", "2011-01-01T00:00:00Z", { birthDate: "1980-01-10" }));
+    const events = await c.ok(feedback("a", "2011-01-10T00:00:00Z", "f1"));
+    expect(data(events, "PointsEarned")).toMatchObject([
+      { reason: "birthday", points: 9, birthdayYear: 2011 },
+    ]);
+    const none = club();
+    await none.ok(join("a", "2011-01-01T00:00:00Z", { birthDate: "1980-01-10" }));
+    expect((await none.ok(feedback("a", "2011-01-10T00:00:00Z", "f1"))).map((e) => e.type)).toEqual([
+      "FeedbackSubmitted",
+    ]);
+  });
+
+  it("the points metric leaves the window exactly windowDays after the purchase", async () => {
+    const c = club(program({ tiers: { metric: "points" } }));
+    await c.ok(join("a", "2011-01-01T00:00:00Z"), purchase("a", "2011-01-01T00:00:00Z", "p1", "600"));
+    expect((await c.state("a")).tier).toBe("silver");
+    expect(data(await c.ok(feedback("a", "2011-12-31T23:59:59.999Z", "f1")), "TierChanged")).toEqual([]);
+    expect(data(await c.ok(feedback("a", "2012-01-01T00:00:00.000Z", "f2")), "TierChanged")).toEqual([
+      { from: "silver", to: "bronze", direction: "down", metric: "0" },
+    ]);
+  });
+});

@@ -360,3 +360,48 @@ describe("5.6, 5.7 rules at their boundaries", () => {
     ]);
   });
 });
+
+describe("5.5, 5.9 reversals and replays", () => {
+  it("a first execution is no replay; the same command again is", async () => {
+    const c = club();
+    expect(await c.run(join("a", "2011-01-01T00:00:00Z"))).toMatchObject({
+      status: "accepted",
+      replay: false,
+    });
+    expect(await c.run(purchase("a", "2011-01-01T00:00:00Z", "p1", "5"))).toMatchObject({ replay: false });
+    expect(await c.run(purchase("a", "2011-01-01T00:00:00Z", "p1", "5"))).toMatchObject({ replay: true });
+  });
+
+  it("a reversal expires at once only the points given back to lots already past expiry", async () => {
+    const c = club(program({ expiry: { policy: "rolling", days: 10 } }));
+    await c.ok(
+      join("a", "2011-01-01T00:00:00Z"),
+      purchase("a", "2011-01-01T00:00:00Z", "p1", "10"),
+      purchase("a", "2011-01-05T00:00:00Z", "p2", "10"),
+      redeem("a", "2011-01-06T00:00:00Z", "r1", 15),
+      redeem("a", "2011-01-06T00:00:00Z", "r2", 2),
+    );
+    const lots = (await c.state("a")).lots.map((l) => l.lotId);
+    const fresh = await c.ok({
+      type: "reverse-redemption",
+      memberId: "a",
+      at: "2011-01-07T00:00:00Z",
+      redemptionId: "r2",
+    });
+    expect(fresh.map((e) => e.type)).toEqual(["RedemptionReversed"]);
+    // r1 took 10 from p1's lot (expired 2011-01-11) and 5 from p2's (expires 2011-01-15).
+    const late = await c.ok({
+      type: "reverse-redemption",
+      memberId: "a",
+      at: "2011-01-12T00:00:00Z",
+      redemptionId: "r1",
+    });
+    expect(late.map((e) => e.type)).toEqual(["RedemptionReversed", "PointsExpired"]);
+    expect(data(late, "PointsExpired")).toEqual([{ lotId: lots[0], points: 10 }]);
+  });
+
+  it("the Jalali birth-date range does not apply to a Gregorian program", async () => {
+    const c = club();
+    expect(await c.code(join("a", "2011-01-01T00:00:00Z", { birthDate: "0559-12-31" }))).toBe("ACCEPTED");
+  });
+});

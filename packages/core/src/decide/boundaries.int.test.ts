@@ -236,3 +236,172 @@ describe("5 step 1: Jalali birth dates", () => {
     expect(await c.code(join("a", "2011-01-01T00:00:00Z", { birthDate }))).toBe(code);
   });
 });
+
+describe("5.8 rejection messages name the field and the cause", () => {
+  const message = async (c: ReturnType<typeof club>, command: Record<string, unknown>) => {
+    const outcome = await c.run(command);
+    return outcome.status === "rejected"
+      ? `${outcome.rejection.code} ${outcome.rejection.message}`
+      : "ACCEPTED";
+  };
+
+  it("each rejection of spec 5.8 says what is wrong", async () => {
+    const c = club(program({ redemption: { minPoints: 10, pointValue: "0.01" } }));
+    expect(await message(c, purchase("x", "2011-01-02T00:00:00Z", "p0", "5"))).toBe(
+      "UNKNOWN_MEMBER memberId: member x has not joined",
+    );
+    await c.ok(join("a", "2011-01-02T00:00:00Z"), purchase("a", "2011-01-02T00:00:00Z", "p1", "20"));
+    expect(await message(c, join("a", "2011-01-02T00:00:00Z", { kind: "organization" }))).toBe(
+      "MEMBER_EXISTS memberId: member a already joined",
+    );
+    expect(await message(c, join("s", "2011-01-02T00:00:00Z", { referredBy: "s" }))).toBe(
+      "SELF_REFERRAL referredBy: a member cannot refer themself",
+    );
+    expect(await message(c, join("n", "2011-01-02T00:00:00Z", { referredBy: "nobody" }))).toBe(
+      "REFERRER_NOT_FOUND referredBy: member nobody has not joined",
+    );
+    expect(await message(c, purchase("a", "2011-01-01T00:00:00Z", "p2", "5"))).toBe(
+      "OUT_OF_ORDER at: 2011-01-01T00:00:00.000Z is before the member's last event 2011-01-02T00:00:00.000Z",
+    );
+    expect(await message(c, refund("a", "2011-01-03T00:00:00Z", "p9", "c1", "1"))).toBe(
+      "UNKNOWN_PURCHASE purchaseId: p9 is not a purchase of this member",
+    );
+    expect(await message(c, refund("a", "2011-01-03T00:00:00Z", "p1", "c1", "20.01"))).toBe(
+      "REFUND_EXCEEDS_PURCHASE amount: 20.01 exceeds what is left to refund (20)",
+    );
+    expect(await message(c, redeem("a", "2011-01-03T00:00:00Z", "r1", 9))).toBe(
+      "BELOW_MIN_REDEMPTION points: 9 is below the minimum 10",
+    );
+    expect(await message(c, redeem("a", "2011-01-03T00:00:00Z", "r1", 21))).toBe(
+      "INSUFFICIENT_POINTS points: 21 requested, 20 available",
+    );
+    expect(await message(c, adjust("a", "2011-01-03T00:00:00Z", "d1", -21))).toBe(
+      "INSUFFICIENT_POINTS points: 21 to debit, 20 available",
+    );
+    expect(
+      await message(c, {
+        type: "reverse-redemption",
+        memberId: "a",
+        at: "2011-01-03T00:00:00Z",
+        redemptionId: "r9",
+      }),
+    ).toBe("UNKNOWN_REDEMPTION redemptionId: r9 is not a redemption of this member");
+  });
+
+  it("IDEMPOTENCY_CONFLICT names the id field of each command type; a second reversal is ALREADY_REVERSED", async () => {
+    const c = club();
+    const t = "2011-01-02T00:00:00Z";
+    await c.ok(
+      join("a", t),
+      purchase("a", t, "p1", "20"),
+      refund("a", t, "p1", "c1", "1"),
+      redeem("a", t, "r1", 5),
+      adjust("a", t, "d1", 3),
+      feedback("a", t, "f1"),
+      { type: "reverse-redemption", memberId: "a", at: t, redemptionId: "r1" },
+    );
+    const conflicts = [
+      purchase("a", t, "p1", "21"),
+      refund("a", t, "p1", "c1", "2"),
+      redeem("a", t, "r1", 6),
+      adjust("a", t, "d1", 4),
+      { ...feedback("a", t, "f1"), score: 1 },
+    ];
+    const messages = [];
+    for (const command of conflicts) messages.push(await message(c, command));
+    expect(messages).toEqual([
+      "IDEMPOTENCY_CONFLICT purchaseId: p1 was already used by another purchase command",
+      "IDEMPOTENCY_CONFLICT refundId: c1 was already used by another refund command",
+      "IDEMPOTENCY_CONFLICT redemptionId: r1 was already used by another redeem command",
+      "IDEMPOTENCY_CONFLICT adjustmentId: d1 was already used by another adjust command",
+      "IDEMPOTENCY_CONFLICT feedbackId: f1 was already used by another feedback command",
+    ]);
+    expect(
+      await message(c, { type: "reverse-redemption", memberId: "a", at: t, redemptionId: "r1", extra: 1 }),
+    ).toMatch(/^VALIDATION/);
+  });
+});
+
+describe("5.6 sweeps at their boundaries", () => {
+  it("a sweep before the member's last event appends nothing for it; a later one expires what is due", async () => {
+    const c = club(program({ expiry: { policy: "rolling", days: 1 } }));
+    await c.ok(join("a", "2011-01-01T00:00:00Z"), purchase("a", "2011-01-01T00:00:00Z", "p1", "10"));
+    await c.ok(feedback("a", "2011-01-05T00:00:00Z", "f1")); // expires the lot
+    await c.ok(purchase("a", "2011-01-05T00:00:00Z", "p2", "10"));
+    const early = await c.run({ type: "sweep", at: "2011-01-04T00:00:00Z" });
+    expect(early).toMatchObject({ status: "accepted", events: [] });
+    const same = await c.run({ type: "sweep", at: "2011-01-06T00:00:00Z" });
+    expect(same.status === "accepted" && same.events.map((e) => e.type)).toEqual(["PointsExpired"]);
+  });
+});
+
+describe("5.6, 5.7 rules at their boundaries", () => {
+  it("a birthday is due at exactly its instant; with birthdayBonus 0 there is none", async () => {
+    const c = club(program({ earn: { birthdayBonus: 9 } }));
+    await c.ok(join("a", "2011-01-01T00:00:00Z", { birthDate: "1980-01-10" }));
+    const events = await c.ok(feedback("a", "2011-01-10T00:00:00Z", "f1"));
+    expect(data(events, "PointsEarned")).toMatchObject([
+      { reason: "birthday", points: 9, birthdayYear: 2011 },
+    ]);
+    const none = club();
+    await none.ok(join("a", "2011-01-01T00:00:00Z", { birthDate: "1980-01-10" }));
+    expect((await none.ok(feedback("a", "2011-01-10T00:00:00Z", "f1"))).map((e) => e.type)).toEqual([
+      "FeedbackSubmitted",
+    ]);
+  });
+
+  it("the points metric leaves the window exactly windowDays after the purchase", async () => {
+    const c = club(program({ tiers: { metric: "points" } }));
+    await c.ok(join("a", "2011-01-01T00:00:00Z"), purchase("a", "2011-01-01T00:00:00Z", "p1", "600"));
+    expect((await c.state("a")).tier).toBe("silver");
+    expect(data(await c.ok(feedback("a", "2011-12-31T23:59:59.999Z", "f1")), "TierChanged")).toEqual([]);
+    expect(data(await c.ok(feedback("a", "2012-01-01T00:00:00.000Z", "f2")), "TierChanged")).toEqual([
+      { from: "silver", to: "bronze", direction: "down", metric: "0" },
+    ]);
+  });
+});
+
+describe("5.5, 5.9 reversals and replays", () => {
+  it("a first execution is no replay; the same command again is", async () => {
+    const c = club();
+    expect(await c.run(join("a", "2011-01-01T00:00:00Z"))).toMatchObject({
+      status: "accepted",
+      replay: false,
+    });
+    expect(await c.run(purchase("a", "2011-01-01T00:00:00Z", "p1", "5"))).toMatchObject({ replay: false });
+    expect(await c.run(purchase("a", "2011-01-01T00:00:00Z", "p1", "5"))).toMatchObject({ replay: true });
+  });
+
+  it("a reversal expires at once only the points given back to lots already past expiry", async () => {
+    const c = club(program({ expiry: { policy: "rolling", days: 10 } }));
+    await c.ok(
+      join("a", "2011-01-01T00:00:00Z"),
+      purchase("a", "2011-01-01T00:00:00Z", "p1", "10"),
+      purchase("a", "2011-01-05T00:00:00Z", "p2", "10"),
+      redeem("a", "2011-01-06T00:00:00Z", "r1", 15),
+      redeem("a", "2011-01-06T00:00:00Z", "r2", 2),
+    );
+    const lots = (await c.state("a")).lots.map((l) => l.lotId);
+    const fresh = await c.ok({
+      type: "reverse-redemption",
+      memberId: "a",
+      at: "2011-01-07T00:00:00Z",
+      redemptionId: "r2",
+    });
+    expect(fresh.map((e) => e.type)).toEqual(["RedemptionReversed"]);
+    // r1 took 10 from p1's lot (expired 2011-01-11) and 5 from p2's (expires 2011-01-15).
+    const late = await c.ok({
+      type: "reverse-redemption",
+      memberId: "a",
+      at: "2011-01-12T00:00:00Z",
+      redemptionId: "r1",
+    });
+    expect(late.map((e) => e.type)).toEqual(["RedemptionReversed", "PointsExpired"]);
+    expect(data(late, "PointsExpired")).toEqual([{ lotId: lots[0], points: 10 }]);
+  });
+
+  it("the Jalali birth-date range does not apply to a Gregorian program", async () => {
+    const c = club();
+    expect(await c.code(join("a", "2011-01-01T00:00:00Z", { birthDate: "0559-12-31" }))).toBe("ACCEPTED");
+  });
+});

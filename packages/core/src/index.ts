@@ -12,6 +12,7 @@ export * from "./lots.js";
 export * from "./money.js";
 export * from "./primitives.js";
 export * from "./program.js";
+export * from "./program-rewards.js";
 export * from "./rules.js";
 export * from "./state.js";
 export * from "./store.js";

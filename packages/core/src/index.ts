@@ -2,6 +2,7 @@ export * from "./application/ledger.js";
 export * from "./application/types.js";
 export * from "./calendar.js";
 export * from "./commands.js";
+export * from "./coupon-code.js";
 export * from "./decide/index.js";
 export * from "./envelope.js";
 export * from "./errors.js";

@@ -1,11 +1,13 @@
 import { type Command, type MemberCommand, validateCommand } from "../commands.js";
 import { type DecideContext, decideAndSeal, type SealedDecision } from "../decide/index.js";
+import { missingCouponSecret } from "../decide/redeem.js";
 import { eventIdFor, memberStreamId, type ProposedEvent, programStreamId, sealEvent } from "../envelope.js";
 import { ConcurrencyError, type Rejection, reject, VafaError } from "../errors.js";
 import { applyToCopy, foldMemberEvents } from "../evolve.js";
 import { jsonEquals } from "../idempotency.js";
 import { parseTime, toIso } from "../primitives.js";
 import { type Program, programSchema } from "../program.js";
+import { findReward, issuesCoupons } from "../program-rewards.js";
 import type { MemberState, Purchase } from "../state.js";
 import { type BatchDeps, type BatchItem, runBatch } from "./batch.js";
 import type { CommandOutcome, Ledger, LedgerOptions } from "./types.js";
@@ -28,6 +30,8 @@ export const createLedger = (options: LedgerOptions): Ledger => {
     );
   // Keep the program exactly as given (ProgramPublished copies it).
   const program = options.program;
+  const couponSecret = options.couponSecret === "" ? undefined : options.couponSecret;
+  if (issuesCoupons(program.rewards) && couponSecret === undefined) throw missingCouponSecret();
   const { store } = options;
   const maxAttempts = options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
   const firstTier = program.tiers.levels[0]?.id as string;
@@ -86,7 +90,7 @@ export const createLedger = (options: LedgerOptions): Ledger => {
     }
   };
 
-  const ctx: DecideContext = { program };
+  const ctx: DecideContext = couponSecret === undefined ? { program } : { program, couponSecret };
 
   /** The referral reaction (spec 5.2), exactly once: the referrer's state records each referee paid. */
   const ensureReferral = async (referee: MemberState): Promise<ProposedEvent[]> => {
@@ -201,6 +205,8 @@ export const createLedger = (options: LedgerOptions): Ledger => {
           ),
         ),
       };
+    const points = checkRedeemPoints(command, program);
+    if (points) return { outcome: rejected(points) };
     return { command };
   };
 
@@ -215,6 +221,7 @@ export const createLedger = (options: LedgerOptions): Ledger => {
   const batchDeps: BatchDeps = {
     store,
     program,
+    ctx,
     maxAttempts,
     cached: (streamId) => cache.get(streamId),
     load,
@@ -246,6 +253,23 @@ export const createLedger = (options: LedgerOptions): Ledger => {
     executeMany,
     loadMember: (memberId: string) => load(memberStreamId(memberId)),
   };
+};
+
+/**
+ * Step 1 for a redeem against the catalogue (club-v1 §2, §9): a given `points`
+ * must be the named reward's cost; with an empty catalogue it is required.
+ */
+const checkRedeemPoints = (command: Command, program: Program): Rejection | undefined => {
+  if (command.type !== "redeem" || command.rewardId === undefined) return undefined;
+  if ((program.rewards ?? []).length === 0)
+    return command.points === undefined ? reject("VALIDATION", "points: is required") : undefined;
+  const reward = findReward(program.rewards, command.rewardId);
+  if (reward && command.points !== undefined && command.points !== reward.cost)
+    return reject(
+      "VALIDATION",
+      `points: ${command.points} is not the cost ${reward.cost} of reward ${reward.id}; omit points or give the cost`,
+    );
+  return undefined;
 };
 
 const firstPurchase = (state: MemberState): Purchase | undefined => state.purchases.values().next().value;

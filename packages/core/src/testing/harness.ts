@@ -67,8 +67,15 @@ export const testStore = (): EventStore => {
   );
 };
 
-export const club = (prog: Program = baseProgram(), store: EventStore = testStore()) => {
-  const ledger = createLedger({ store, program: prog });
+/** The coupon secret of the club-v1 test vectors. */
+export const TEST_COUPON_SECRET = "vafa-test-secret";
+
+export const club = (
+  prog: Program = baseProgram(),
+  store: EventStore = testStore(),
+  couponSecret: string | undefined = TEST_COUPON_SECRET,
+) => {
+  const ledger = createLedger({ store, program: prog, ...(couponSecret ? { couponSecret } : {}) });
   const run = (command: Record<string, unknown>): Promise<CommandOutcome> => ledger.execute(command);
   /** Runs commands and fails loudly on the first rejection. */
   const ok = async (...commands: Record<string, unknown>[]) => {

@@ -1,4 +1,5 @@
 export * from "./application/ledger.js";
+export * from "./application/stock.js";
 export * from "./application/types.js";
 export * from "./calendar.js";
 export * from "./commands.js";

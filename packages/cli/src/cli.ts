@@ -64,6 +64,10 @@ export const buildCli = (io: CliIo, exit: { code: number }): Command => {
     .addOption(storeOption())
     .option("--rejects <file>", 'write rejected lines as NDJSON {"line","code","message"}')
     .option("--json", 'print {"accepted","rejected","events"} on stdout')
+    .option(
+      "--coupon-secret-file <file>",
+      "file holding the coupon secret (else VAFA_COUPON_SECRET); required when a reward issues coupons",
+    )
     .argument("<commands>", "NDJSON commands file, or - for standard input")
     .addHelpText(
       "after",
@@ -75,7 +79,13 @@ export const buildCli = (io: CliIo, exit: { code: number }): Command => {
     .action(
       async (
         input: string,
-        options: { program: string; store: string; rejects?: string; json?: boolean },
+        options: {
+          program: string;
+          store: string;
+          rejects?: string;
+          json?: boolean;
+          couponSecretFile?: string;
+        },
       ) => {
         exit.code = await (await import("./commands/import.js")).runImport({ ...options, input }, io);
       },
@@ -87,13 +97,22 @@ export const buildCli = (io: CliIo, exit: { code: number }): Command => {
     .addOption(storeOption())
     .requiredOption("--at <time>", "the sweep time, e.g. 2011-12-31T00:00:00Z")
     .option("--json", 'print {"at","events"} on stdout')
+    .option("--coupon-secret-file <file>", "file holding the coupon secret (else VAFA_COUPON_SECRET)")
     .addHelpText("after", examples("vafa sweep --program program.json --at 2011-12-31T00:00:00Z"))
-    .action(async (options: { program: string; store: string; at: string; json?: boolean }) => {
-      exit.code = await (await import("./commands/sweep.js")).runSweep(
-        { ...options, at: parseTimeFlag("--at", options.at) },
-        io,
-      );
-    });
+    .action(
+      async (options: {
+        program: string;
+        store: string;
+        at: string;
+        json?: boolean;
+        couponSecretFile?: string;
+      }) => {
+        exit.code = await (await import("./commands/sweep.js")).runSweep(
+          { ...options, at: parseTimeFlag("--at", options.at) },
+          io,
+        );
+      },
+    );
 
   add("export")
     .description("write every event as an NDJSON envelope, streams sorted by id, each in revision order")

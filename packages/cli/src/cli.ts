@@ -195,6 +195,35 @@ export const buildCli = (io: CliIo, exit: { code: number }): Command => {
       );
   }
 
+  add("coupons")
+    .description("coupons issued at or before a time with their state then (club-v1 section 2)")
+    .addOption(storeOption())
+    .addOption(eventsOption())
+    .requiredOption("--as-of <time>", "events with occurredAt at or before this time")
+    .option("--code <code>", "only the coupon with exactly this code")
+    .addOption(formatOption())
+    .addHelpText(
+      "after",
+      examples(
+        "vafa coupons --store pglite:./.vafa --as-of 2011-05-15T00:00:00Z --format table",
+        "vafa coupons --events events.ndjson --as-of 2011-05-15T00:00:00Z --code 9V5VYMWSCBE39V6C",
+      ),
+    )
+    .action(
+      async (options: {
+        store: string;
+        events?: string;
+        asOf: string;
+        code?: string;
+        format: OutputFormat;
+      }) => {
+        exit.code = await (await import("./commands/coupons.js")).runCoupons(
+          { ...options, asOf: parseTimeFlag("--as-of", options.asOf) },
+          io,
+        );
+      },
+    );
+
   add("report")
     .description("write a self-contained HTML report (balances, tiers, RFM, KPIs, liability, audit)")
     .addOption(storeOption())

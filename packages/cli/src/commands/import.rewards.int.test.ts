@@ -137,6 +137,30 @@ describe("club-v1 §8 vafa import with rewards and coupons", () => {
       .map((l) => JSON.parse(l) as { line: number; code: string });
     expect(got.map((g) => [g.line, g.code])).toEqual(cases.map(([c], i) => [i + 1, c]));
     expect(await eventIds(store)).toEqual(before);
+
+    // vafa coupons over the same store: every coupon as of a time, or one by its code.
+    const list = memoryIo();
+    expect(await runCli(["coupons", "--store", store, "--as-of", at(12)], list.io)).toBe(0);
+    expect(
+      (JSON.parse(list.stdout()) as { couponId: string; status: string }[]).map((c) => [
+        c.couponId,
+        c.status,
+      ]),
+    ).toEqual([
+      ["r1", "expired"],
+      ["c1", "used"],
+      ["c2", "void"],
+      ["c3", "expired"],
+    ]);
+    const one = memoryIo();
+    expect(
+      await runCli(
+        ["coupons", "--store", store, "--as-of", at(4), "--code", code("m2", "c3"), "--format", "csv"],
+        one.io,
+      ),
+    ).toBe(0);
+    expect(one.stdout().split("\n")[1]).toContain("c3");
+    expect(one.stdout().trim().split("\n")).toHaveLength(2);
   });
 
   it("exit 2 naming the setting when a coupon reward has no secret (empty is missing); nothing is stored", async () => {

@@ -8,7 +8,7 @@ import { availablePoints, type MemberState } from "../state.js";
 import type { Draft } from "./draft.js";
 
 /** Redemptions of `rewardId` that are not reversed, whatever their coupon's state (club-v1 §9 perMember). */
-export const heldRedemptions = (state: MemberState, rewardId: string): number => {
+const heldRedemptions = (state: MemberState, rewardId: string): number => {
   let n = 0;
   for (const r of state.redemptions.values()) if (r.rewardId === rewardId && r.reversedAt === undefined) n++;
   return n;

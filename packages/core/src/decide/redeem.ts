@@ -7,6 +7,9 @@ import { findReward, type Reward } from "../program-rewards.js";
 import { availablePoints, type MemberState } from "../state.js";
 import type { Draft } from "./draft.js";
 
+/** 9999-12-31T23:59:59.999Z: the last time an event can carry. */
+const LAST_TIME_MS = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
+
 /** Redemptions of `rewardId` that are not reversed, whatever their coupon's state (club-v1 §9 perMember). */
 const heldRedemptions = (state: MemberState, rewardId: string): number => {
   let n = 0;
@@ -66,6 +69,12 @@ export const decideRedeem = (
     if ("rejection" in checked) return checked.rejection;
     reward = checked.reward;
   }
+  // validUntil must be a time events can carry (years up to 9999).
+  if (reward?.coupon && now + reward.coupon.validDays * DAY_MS > LAST_TIME_MS)
+    return reject(
+      "VALIDATION",
+      `rewardId: a coupon of ${reward.id} issued at ${toIso(now)} would be valid past 9999-12-31; shorten coupon.validDays`,
+    );
   // Step 1 has checked that a given `points` equals the cost.
   const points = reward ? reward.cost : (c.points as number);
   const { minPoints } = out.program.redemption;

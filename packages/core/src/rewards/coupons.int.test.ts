@@ -150,6 +150,17 @@ describe("club-v1 §2 redeem against the catalogue", () => {
   });
 });
 
+describe("club-v1 §2 validUntil past 9999", () => {
+  it("is VALIDATION naming coupon.validDays, not a crash (docs/semantics.md)", async () => {
+    const c = await funded(
+      rewardsProgram([{ id: "forever", cost: 1, coupon: { validDays: Number.MAX_SAFE_INTEGER } }]),
+    );
+    const outcome = await c.run(redeemReward("m1", day(1), "r1", "forever"));
+    expect(outcome).toMatchObject({ status: "rejected", rejection: { code: "VALIDATION" } });
+    expect(outcome.status === "rejected" && outcome.rejection.message).toContain("coupon.validDays");
+  });
+});
+
 describe("club-v1 §2 use-coupon", () => {
   const issued = async () => {
     const c = await funded(rewardsProgram([mug]));

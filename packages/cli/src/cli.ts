@@ -66,6 +66,10 @@ export const buildCli = (io: CliIo, exit: { code: number }): Command => {
     .addOption(storeOption())
     .option("--rejects <file>", 'write rejected lines as NDJSON {"line","code","message"}')
     .option("--json", 'print {"accepted","rejected","events"} on stdout')
+    .option(
+      "--coupon-secret-file <file>",
+      "file holding the coupon secret (else VAFA_COUPON_SECRET); required when a reward issues coupons",
+    )
     .argument("<commands>", "NDJSON commands file, or - for standard input")
     .addHelpText(
       "after",
@@ -77,7 +81,13 @@ export const buildCli = (io: CliIo, exit: { code: number }): Command => {
     .action(
       async (
         input: string,
-        options: { program: string; store: string; rejects?: string; json?: boolean },
+        options: {
+          program: string;
+          store: string;
+          rejects?: string;
+          json?: boolean;
+          couponSecretFile?: string;
+        },
       ) => {
         exit.code = await (await import("./commands/import.js")).runImport({ ...options, input }, io);
       },
@@ -89,13 +99,22 @@ export const buildCli = (io: CliIo, exit: { code: number }): Command => {
     .addOption(storeOption())
     .requiredOption("--at <time>", "the sweep time, e.g. 2011-12-31T00:00:00Z")
     .option("--json", 'print {"at","events"} on stdout')
+    .option("--coupon-secret-file <file>", "file holding the coupon secret (else VAFA_COUPON_SECRET)")
     .addHelpText("after", examples("vafa sweep --program program.json --at 2011-12-31T00:00:00Z"))
-    .action(async (options: { program: string; store: string; at: string; json?: boolean }) => {
-      exit.code = await (await import("./commands/sweep.js")).runSweep(
-        { ...options, at: parseTimeFlag("--at", options.at) },
-        io,
-      );
-    });
+    .action(
+      async (options: {
+        program: string;
+        store: string;
+        at: string;
+        json?: boolean;
+        couponSecretFile?: string;
+      }) => {
+        exit.code = await (await import("./commands/sweep.js")).runSweep(
+          { ...options, at: parseTimeFlag("--at", options.at) },
+          io,
+        );
+      },
+    );
 
   add("export")
     .description("write every event as an NDJSON envelope, streams sorted by id, each in revision order")
@@ -217,6 +236,35 @@ export const buildCli = (io: CliIo, exit: { code: number }): Command => {
         },
       );
   }
+
+  add("coupons")
+    .description("coupons issued at or before a time with their state then (club-v1 section 2)")
+    .addOption(storeOption())
+    .addOption(eventsOption())
+    .requiredOption("--as-of <time>", "events with occurredAt at or before this time")
+    .option("--code <code>", "only the coupon with exactly this code")
+    .addOption(formatOption())
+    .addHelpText(
+      "after",
+      examples(
+        "vafa coupons --store pglite:./.vafa --as-of 2011-05-15T00:00:00Z --format table",
+        "vafa coupons --events events.ndjson --as-of 2011-05-15T00:00:00Z --code 9V5VYMWSCBE39V6C",
+      ),
+    )
+    .action(
+      async (options: {
+        store: string;
+        events?: string;
+        asOf: string;
+        code?: string;
+        format: OutputFormat;
+      }) => {
+        exit.code = await (await import("./commands/coupons.js")).runCoupons(
+          { ...options, asOf: parseTimeFlag("--as-of", options.asOf) },
+          io,
+        );
+      },
+    );
 
   add("report")
     .description("write a self-contained HTML report (balances, tiers, RFM, KPIs, liability, audit)")

@@ -88,7 +88,8 @@ const shapes = {
     type: z.literal("redeem"),
     ...base,
     redemptionId: idSchema,
-    points: safeCount.pipe(z.number().min(1, "must be >= 1")),
+    // Optional only with a rewardId (club-v1 §2): then it means the reward's cost.
+    points: safeCount.pipe(z.number().min(1, "must be >= 1")).optional(),
     rewardId: idSchema.optional(),
   },
   "reverse-redemption": { type: z.literal("reverse-redemption"), ...base, redemptionId: idSchema },
@@ -107,6 +108,13 @@ const shapes = {
     score: z.number().int("must be an integer").min(0, "must be 0..10").max(10, "must be 0..10"),
     comment: nonEmpty.optional(),
   },
+  "use-coupon": {
+    type: z.literal("use-coupon"),
+    ...base,
+    couponId: idSchema,
+    code: z.string({ invalid_type_error: "must be a string" }),
+    orderId: idSchema.optional(),
+  },
   sweep: { type: z.literal("sweep"), at: timeInputSchema },
 } as const;
 
@@ -118,6 +126,7 @@ export const commandSchemas = {
   "reverse-redemption": z.object(shapes["reverse-redemption"]).strict(),
   adjust: z.object(shapes.adjust).strict(),
   feedback: z.object(shapes.feedback).strict(),
+  "use-coupon": z.object(shapes["use-coupon"]).strict(),
   sweep: z.object(shapes.sweep).strict(),
 };
 
@@ -131,6 +140,7 @@ export type RedeemCommand = z.infer<(typeof commandSchemas)["redeem"]>;
 export type ReverseRedemptionCommand = z.infer<(typeof commandSchemas)["reverse-redemption"]>;
 export type AdjustCommand = z.infer<(typeof commandSchemas)["adjust"]>;
 export type FeedbackCommand = z.infer<(typeof commandSchemas)["feedback"]>;
+export type UseCouponCommand = z.infer<(typeof commandSchemas)["use-coupon"]>;
 export type SweepCommand = z.infer<(typeof commandSchemas)["sweep"]>;
 export type MemberCommand =
   | JoinCommand
@@ -139,7 +149,8 @@ export type MemberCommand =
   | RedeemCommand
   | ReverseRedemptionCommand
   | AdjustCommand
-  | FeedbackCommand;
+  | FeedbackCommand
+  | UseCouponCommand;
 export type Command = MemberCommand | SweepCommand;
 
 export type ValidatedCommand =
@@ -168,6 +179,7 @@ export const validateCommand = (input: unknown): ValidatedCommand => {
   // Fast path: one parse of the whole command; field by field only to name the failing field.
   if (commandSchemas[type as CommandType].safeParse(input).success) {
     const command = input as Command;
+    if (pointsMissing(input)) return { ok: false, rejection: reject("VALIDATION", "points: is required") };
     return { ok: true, command, atMs: parseTime(command.at) as number };
   }
   const shape = shapes[type as CommandType] as Record<string, z.ZodTypeAny>;
@@ -179,6 +191,8 @@ export const validateCommand = (input: unknown): ValidatedCommand => {
     };
   // Field by field in the order of the schema, so the first failing field is named.
   for (const [key, schema] of Object.entries(shape)) {
+    if (key === "points" && pointsMissing(input))
+      return { ok: false, rejection: reject("VALIDATION", "points: is required") };
     const result = schema.safeParse(input[key]);
     if (!result.success) {
       const issue = result.error.issues[0];
@@ -196,6 +210,10 @@ export const validateCommand = (input: unknown): ValidatedCommand => {
   return { ok: true, command, atMs: parseTime(command.at) as number };
 };
 
+/** A redeem without rewardId is the plain L1 redeem: `points` is required (club-v1 §9). */
+const pointsMissing = (input: Record<string, unknown>): boolean =>
+  input.type === "redeem" && input.points === undefined && input.rewardId === undefined;
+
 /** The command's own id (spec 5.9 idempotency key) and its commandId (spec 2). */
 export const ownIdOf = (command: MemberCommand): string => {
   switch (command.type) {
@@ -212,6 +230,8 @@ export const ownIdOf = (command: MemberCommand): string => {
       return command.adjustmentId;
     case "feedback":
       return command.feedbackId;
+    case "use-coupon":
+      return command.couponId;
   }
 };
 

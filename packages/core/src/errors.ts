@@ -15,6 +15,17 @@ export const REJECTION_CODES = [
   "REFERRER_NOT_FOUND",
   "SELF_REFERRAL",
   "CONCURRENCY",
+  // club-v1 §7 (rewards and coupons)
+  "UNKNOWN_REWARD",
+  "REWARD_NOT_AVAILABLE",
+  "TIER_NOT_ELIGIBLE",
+  "REWARD_LIMIT",
+  "OUT_OF_STOCK",
+  "UNKNOWN_COUPON",
+  "COUPON_CODE_MISMATCH",
+  "COUPON_VOID",
+  "COUPON_USED",
+  "COUPON_EXPIRED",
 ] as const;
 
 export type RejectionCode = (typeof REJECTION_CODES)[number];
@@ -41,7 +52,8 @@ export type VafaErrorCode =
   | "STORE_CORRUPT"
   | "PROGRAM_INVALID"
   | "PROGRAM_NOT_PUBLISHED"
-  | "INVARIANT";
+  | "INVARIANT"
+  | "COUPON_SECRET_MISSING";
 
 /** Typed error with a stable code; `hint` says what to do next. */
 export class VafaError extends Error {

@@ -95,6 +95,24 @@ export const feedbackSubmittedData = z
   })
   .strict();
 
+// Club events (club-v1 §2); keys in the order of the spec's braces.
+export const couponIssuedData = z
+  .object({ couponId: idSchema, rewardId: idSchema, code: z.string().min(1), validUntil: isoTimeOutSchema })
+  .strict();
+export const couponVoidedData = z.object({ couponId: idSchema }).strict();
+export const couponUsedData = z.object({ couponId: idSchema, orderId: idSchema.optional() }).strict();
+export const rewardClaimedData = z
+  .object({ rewardId: idSchema, memberId: idSchema, redemptionId: idSchema })
+  .strict();
+export const rewardReleasedData = z
+  .object({
+    rewardId: idSchema,
+    memberId: idSchema,
+    redemptionId: idSchema,
+    reason: z.enum(["reversed", "orphaned"]),
+  })
+  .strict();
+
 export const programPublishedData = z.object({ program: programSchema }).strict();
 
 export const eventDataSchemas = {
@@ -110,6 +128,11 @@ export const eventDataSchemas = {
   TierChanged: tierChangedData,
   FeedbackSubmitted: feedbackSubmittedData,
   ProgramPublished: programPublishedData,
+  CouponIssued: couponIssuedData,
+  CouponVoided: couponVoidedData,
+  CouponUsed: couponUsedData,
+  RewardClaimed: rewardClaimedData,
+  RewardReleased: rewardReleasedData,
 } as const;
 
 export type EventType = keyof typeof eventDataSchemas;
@@ -127,6 +150,11 @@ export type PointsExpired = z.infer<typeof pointsExpiredData>;
 export type TierChanged = z.infer<typeof tierChangedData>;
 export type FeedbackSubmitted = z.infer<typeof feedbackSubmittedData>;
 export type ProgramPublished = z.infer<typeof programPublishedData>;
+export type CouponIssued = z.infer<typeof couponIssuedData>;
+export type CouponVoided = z.infer<typeof couponVoidedData>;
+export type CouponUsed = z.infer<typeof couponUsedData>;
+export type RewardClaimed = z.infer<typeof rewardClaimedData>;
+export type RewardReleased = z.infer<typeof rewardReleasedData>;
 export type Allocation = { lotId: string; points: number };
 
 export interface EventDataMap {
@@ -142,6 +170,11 @@ export interface EventDataMap {
   TierChanged: TierChanged;
   FeedbackSubmitted: FeedbackSubmitted;
   ProgramPublished: ProgramPublished;
+  CouponIssued: CouponIssued;
+  CouponVoided: CouponVoided;
+  CouponUsed: CouponUsed;
+  RewardClaimed: RewardClaimed;
+  RewardReleased: RewardReleased;
 }
 
 /** A domain event: type plus data, with the time it happened (ISO, UTC, ms). */

@@ -191,6 +191,36 @@ export const applyDomainEvent = (
       });
       return;
     }
+    case "CouponIssued": {
+      const d = e.data;
+      w(s, "coupons").set(d.couponId, {
+        couponId: d.couponId,
+        rewardId: d.rewardId,
+        code: d.code,
+        issuedAt: at,
+        validUntil: ms(d.validUntil),
+      });
+      return;
+    }
+    case "CouponUsed": {
+      const d = e.data;
+      const c = s.coupons.get(d.couponId);
+      if (c)
+        w(s, "coupons").set(d.couponId, {
+          ...c,
+          usedAt: at,
+          ...(d.orderId !== undefined ? { orderId: d.orderId } : {}),
+        });
+      return;
+    }
+    case "CouponVoided": {
+      const c = s.coupons.get(e.data.couponId);
+      if (c) w(s, "coupons").set(c.couponId, { ...c, voidedAt: at });
+      return;
+    }
+    // Reward-stream events never reach a member stream.
+    case "RewardClaimed":
+    case "RewardReleased":
     case "ProgramPublished":
       return;
   }
@@ -232,6 +262,7 @@ type Collection =
   | "redemptions"
   | "adjustments"
   | "feedback"
+  | "coupons"
   | "birthdaysPaid"
   | "referralsPaid"
   | "sweepCounts";

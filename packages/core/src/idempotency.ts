@@ -98,5 +98,11 @@ export function sameCommandContent(s: MemberState, c: MemberCommand): boolean | 
       if (!f) return undefined;
       return f.at === at(c) && f.score === c.score && f.comment === c.comment;
     }
+    case "use-coupon": {
+      // club-v1 §2: the key is couponId; the same use again is a replay.
+      const k = s.coupons.get(c.couponId);
+      if (k?.usedAt === undefined) return undefined;
+      return k.usedAt === at(c) && k.orderId === c.orderId && k.code === c.code;
+    }
   }
 }

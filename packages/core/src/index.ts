@@ -1,7 +1,9 @@
 export * from "./application/ledger.js";
+export * from "./application/stock.js";
 export * from "./application/types.js";
 export * from "./calendar.js";
 export * from "./commands.js";
+export * from "./coupon-code.js";
 export * from "./decide/index.js";
 export * from "./envelope.js";
 export * from "./errors.js";
@@ -12,6 +14,7 @@ export * from "./lots.js";
 export * from "./money.js";
 export * from "./primitives.js";
 export * from "./program.js";
+export * from "./program-rewards.js";
 export * from "./rules.js";
 export * from "./state.js";
 export * from "./store.js";

@@ -9,6 +9,7 @@ import {
   safeCount,
   timeInputSchema,
 } from "./primitives.js";
+import { checkRewards, rewardsSchema } from "./program-rewards.js";
 
 // The program of spec section 3.
 
@@ -73,6 +74,7 @@ export const programSchema = z
       .strict(),
     redemption: z.object({ minPoints: atLeastOne, pointValue: decimalSchema }).strict(),
     rfm: z.object({ windowDays: atLeastOne }).strict(),
+    rewards: rewardsSchema,
   })
   .strict()
   .superRefine((p, ctx) => {
@@ -113,6 +115,7 @@ export const programSchema = z
             message: `unknown level ${t}`,
           });
     });
+    checkRewards(p.rewards, ids, ctx);
   });
 
 export type Program = z.infer<typeof programSchema>;

@@ -45,6 +45,18 @@ export interface Redemption {
   reversedAt?: number;
 }
 
+/** A coupon a reward redemption issued (club-v1 §2); its id is the redemptionId. */
+export interface Coupon {
+  couponId: string;
+  rewardId: string;
+  code: string;
+  issuedAt: number;
+  validUntil: number;
+  usedAt?: number;
+  orderId?: string;
+  voidedAt?: number;
+}
+
 export interface Adjustment {
   adjustmentId: string;
   points: number;
@@ -73,6 +85,8 @@ export interface MemberState {
   redemptions: Map<string, Redemption>;
   adjustments: Map<string, Adjustment>;
   feedback: Map<string, { score: number; comment?: string; at: number }>;
+  /** couponId -> coupon (club-v1 §2). */
+  coupons: Map<string, Coupon>;
   tier: string;
   tierSince: number;
   birthdaysPaid: Set<number>;
@@ -98,6 +112,7 @@ export const initialMemberState = (streamId: string, firstTier: string): MemberS
   redemptions: new Map(),
   adjustments: new Map(),
   feedback: new Map(),
+  coupons: new Map(),
   tier: firstTier,
   tierSince: 0,
   birthdaysPaid: new Set(),

@@ -55,6 +55,12 @@ export interface SubscribeOptions {
  * - `readAll` and subscriptions deliver in one global order.
  */
 export interface EventStore {
+  /**
+   * Whether `appendToStreams` is one transaction (memory, PGlite, PostgreSQL).
+   * Absent means true; EventStoreDB says false, and the ledger then claims
+   * reward stock before the redemption and repairs (club-v1 §2).
+   */
+  readonly atomicMultiStream?: boolean;
   appendToStream(
     streamId: string,
     events: readonly ProposedEvent[],

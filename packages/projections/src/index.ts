@@ -1,6 +1,7 @@
 // @vafa/projections: pure folds over stored events answering spec section 6.
 
 export * from "./audit/index.js";
+export * from "./coupons.js";
 export * from "./engagement/birthday.js";
 export * from "./engagement/engagement.js";
 export * from "./ledger.js";

@@ -39,7 +39,7 @@ export interface EventStoreDbStore extends EventStore {
   readonly checkpoints: CheckpointStore;
 }
 
-const LEDGER_PREFIXES = ["member-", "program-"] as const;
+const LEDGER_PREFIXES = ["member-", "program-", "reward-"] as const;
 const CHECKPOINT_PREFIX = "vafa-checkpoint-";
 const READ_BATCH = 500;
 
@@ -212,6 +212,8 @@ export const createEventStoreDbStore = (
   }
 
   const store: EventStoreDbStore = {
+    // appendToStreams writes stream by stream: stock uses claim-first with repair (club-v1 §2).
+    atomicMultiStream: false,
     async appendToStream(streamId, events, { expectedRevision }) {
       checkBatch(streamId, events);
       checkIdsDerive(streamId, events);

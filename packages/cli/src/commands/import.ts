@@ -10,6 +10,7 @@ import {
   toIso,
   VafaError,
 } from "@vafa/core";
+import { readCouponSecret } from "../coupon-secret.js";
 import { CliError, describeFileError, EXIT, failure, usageError } from "../errors.js";
 import { type CliIo, writeOut } from "../io.js";
 import { type InputLine, readLines } from "../lines.js";
@@ -24,6 +25,8 @@ export interface ImportOptions {
   json?: boolean;
   /** A file path, or `-` for standard input. */
   input: string;
+  /** File holding the coupon secret (club-v1 §2); else VAFA_COUPON_SECRET. */
+  couponSecretFile?: string;
 }
 
 export interface ImportSummary {
@@ -145,6 +148,7 @@ const endStream = (stream: Writable): Promise<void> =>
  */
 export const runImport = async (options: ImportOptions, io: CliIo): Promise<number> => {
   const program = await loadProgram(options.program);
+  const couponSecret = await readCouponSecret(program, options.couponSecretFile);
   const input = await openInput(options.input, io);
   const rejects = options.rejects ? await openRejects(options.rejects) : undefined;
   let store: EventStore | undefined;
@@ -166,7 +170,7 @@ export const runImport = async (options: ImportOptions, io: CliIo): Promise<numb
   });
   try {
     store = await openStore(options.store, { intent: "write" });
-    const ledger: Ledger = createLedger({ store, program });
+    const ledger: Ledger = createLedger({ store, program, ...(couponSecret ? { couponSecret } : {}) });
     const lines = readLines(input.stream())[Symbol.asyncIterator]();
     let ahead: InputLine[] = [];
     let publishAt: string;

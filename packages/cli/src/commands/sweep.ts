@@ -1,4 +1,5 @@
 import { createLedger } from "@vafa/core";
+import { readCouponSecret } from "../coupon-secret.js";
 import { EXIT, failure } from "../errors.js";
 import { type CliIo, writeOut } from "../io.js";
 import { loadProgram } from "../program-file.js";
@@ -10,6 +11,7 @@ export interface SweepOptions {
   /** Normalised ISO time. */
   at: string;
   json?: boolean;
+  couponSecretFile?: string;
 }
 
 /**
@@ -19,9 +21,10 @@ export interface SweepOptions {
  */
 export const runSweep = async (options: SweepOptions, io: CliIo): Promise<number> => {
   const program = await loadProgram(options.program);
+  const couponSecret = await readCouponSecret(program, options.couponSecretFile);
   const store = await openStore(options.store, { intent: "write" });
   try {
-    const ledger = createLedger({ store, program });
+    const ledger = createLedger({ store, program, ...(couponSecret ? { couponSecret } : {}) });
     const published = await ledger.publishProgram(options.at);
     const outcome = await ledger.execute({ type: "sweep", at: options.at });
     if (outcome.status === "rejected") {

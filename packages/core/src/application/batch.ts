@@ -25,6 +25,8 @@ const PREFETCH_STREAMS = 1000;
 export interface BatchDeps {
   store: EventStore;
   program: Program;
+  /** The ledger's decide context (program and coupon secret). */
+  ctx: DecideContext;
   maxAttempts: number;
   /** A member state as cached by the ledger (trusted: `appendToStreams` checks its revision). */
   cached(streamId: string): MemberState | undefined;
@@ -59,7 +61,7 @@ export const runBatch = async (
   outcomes: CommandOutcome[],
 ): Promise<void> => {
   const { program } = deps;
-  const ctx: DecideContext = { program };
+  const { ctx } = deps;
   const draft = emptyDraft();
   /** Streams each command read or wrote, by item position. */
   const touched: string[][] = items.map(() => []);

@@ -1,7 +1,13 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { availablePoints, foldMemberEvents, type MemberState, type StoredEvent } from "../index.js";
-import { club, program } from "../testing/harness.js";
+import {
+  availablePoints,
+  couponCode,
+  foldMemberEvents,
+  type MemberState,
+  type StoredEvent,
+} from "../index.js";
+import { club, program, TEST_COUPON_SECRET } from "../testing/harness.js";
 
 // Model-based test (fc.commands) of spec 5: random members, purchases, refunds,
 // redemptions, reversals, adjustments and time jumps, with the ledger's
@@ -27,6 +33,14 @@ const prog = program({
   },
   redemption: { minPoints: 2 },
 });
+// club-v1 §2: a stocked reward with coupons and an unlimited one, for the reward commands.
+prog.rewards = [
+  { id: "lamp", cost: 20, stock: 2, coupon: { validDays: 30 } },
+  { id: "pen", cost: 5, perMember: 2 },
+];
+const STOCK = 2;
+/** Accepted reward commands over all runs: the generator must reach the new paths. */
+const reached = { rewardRedeems: 0, couponUses: 0 };
 
 const MEMBERS = ["m1", "m2", "m3"];
 const HOUR = 3_600_000;
@@ -68,19 +82,32 @@ const checkInvariants = async (real: Real, model: Model) => {
     const live: MemberState = await real.ledger.loadMember(memberId);
     expect(replayed).toEqual(live);
   }
+  // club-v1 §2: claims minus releases never exceed stock, in revision order.
+  let held = 0;
+  for (const e of await real.store.readStream("reward-lamp")) {
+    held += e.type === "RewardClaimed" ? 1 : -1;
+    expect(held).toBeGreaterThanOrEqual(0);
+    expect(held).toBeLessThanOrEqual(STOCK);
+  }
 };
+
+const streamLengths = (real: Real) =>
+  Promise.all(
+    [...MEMBERS.map((m) => `member-${m}`), "reward-lamp"].map((s) =>
+      real.store.readStream(s).then((e) => e.length),
+    ),
+  );
 
 type Cmd = fc.AsyncCommand<Model, Real>;
 
 const execute = async (model: Model, real: Real, command: Record<string, unknown>) => {
-  const before = await Promise.all(MEMBERS.map((m) => real.stream(m).then((s) => s.length)));
+  const before = await streamLengths(real);
   const outcome = await real.run(command);
   if (outcome.status === "accepted") {
     if (command.type !== "sweep") model.accepted.push(command);
   } else {
-    // A rejected command appends nothing at all (spec 5).
-    const after = await Promise.all(MEMBERS.map((m) => real.stream(m).then((s) => s.length)));
-    expect(after).toEqual(before);
+    // A rejected command appends nothing at all (spec 5), in no stream (club-v1 §2).
+    expect(await streamLengths(real)).toEqual(before);
   }
   await checkInvariants(real, model);
   return outcome;
@@ -158,6 +185,66 @@ const commandsArb = fc.commands(
         (m, c) => m.redemptions.push({ memberId: id, redemptionId: c.redemptionId as string }),
       ),
     ),
+    fc.tuple(memberArb, fc.constantFrom("lamp", "pen", "none")).map(([id, rewardId]) =>
+      simple(
+        `redeem ${id} reward ${rewardId}`,
+        (m) => ({ type: "redeem", memberId: id, at: iso(m.now), redemptionId: `r${++m.seq}`, rewardId }),
+        (m, c) => {
+          reached.rewardRedeems++;
+          m.redemptions.push({ memberId: id, redemptionId: c.redemptionId as string });
+        },
+      ),
+    ),
+    memberArb.map(
+      (id): Cmd => ({
+        check: () => true,
+        run: async (m, r) => {
+          const redemptionId = `r${++m.seq}`;
+          const redeemed = await execute(m, r, {
+            type: "redeem",
+            memberId: id,
+            at: iso(m.now),
+            redemptionId,
+            rewardId: "lamp",
+          });
+          if (redeemed.status !== "accepted") return;
+          reached.rewardRedeems++;
+          m.redemptions.push({ memberId: id, redemptionId });
+          const code = couponCode(TEST_COUPON_SECRET, id, redemptionId);
+          const used = await execute(m, r, {
+            type: "use-coupon",
+            memberId: id,
+            at: iso(m.now),
+            couponId: redemptionId,
+            code,
+          });
+          expect(used.status).toBe("accepted");
+          reached.couponUses++;
+        },
+        toString: () => `redeem lamp and use its coupon ${id}`,
+      }),
+    ),
+    fc.tuple(fc.nat({ max: 2 }), fc.boolean()).map(([i, rightCode]) =>
+      simple(
+        `use coupon #${i} ${rightCode ? "" : "wrong code"}`,
+        (m) => {
+          const r = m.redemptions[m.redemptions.length - 1 - (i % Math.max(1, m.redemptions.length))] ?? {
+            memberId: "m1",
+            redemptionId: "none",
+          };
+          const code = couponCode(TEST_COUPON_SECRET, r.memberId, r.redemptionId);
+          return {
+            type: "use-coupon",
+            memberId: r.memberId,
+            at: iso(m.now),
+            couponId: r.redemptionId,
+            code: rightCode ? code : code.toLowerCase(),
+            orderId: `o${++m.seq}`,
+          };
+        },
+        () => reached.couponUses++,
+      ),
+    ),
     fc.nat().map((i) =>
       simple(`reverse #${i}`, (m) => {
         const r = m.redemptions[i % Math.max(1, m.redemptions.length)] ?? {
@@ -203,11 +290,11 @@ const commandsArb = fc.commands(
       run: async (m, r) => {
         const last = m.accepted.at(-1);
         if (!last) return;
-        const streams = await Promise.all(MEMBERS.map((x) => r.stream(x).then((s) => s.length)));
+        const streams = await streamLengths(r);
         const outcome = await r.run(last);
         // Repeating an accepted command changes nothing (spec 5.9).
         expect(outcome).toMatchObject({ status: "accepted", replay: true, events: [] });
-        expect(await Promise.all(MEMBERS.map((x) => r.stream(x).then((s) => s.length)))).toEqual(streams);
+        expect(await streamLengths(r)).toEqual(streams);
       },
       toString: () => "repeat last accepted",
     }),
@@ -224,26 +311,52 @@ const commandsArb = fc.commands(
   { maxCommands: 40 },
 );
 
+const runModel = async (cmds: Iterable<Cmd>, joinedFirst: boolean) => {
+  const model: Model = {
+    now: START,
+    seq: 0,
+    joined: new Set(),
+    purchases: [],
+    redemptions: [],
+    accepted: [],
+  };
+  const real = club(prog);
+  try {
+    if (joinedFirst)
+      for (const memberId of MEMBERS) {
+        await real.ok(
+          { type: "join", memberId, at: iso(START), kind: "person" },
+          {
+            type: "adjust",
+            memberId,
+            at: iso(START),
+            adjustmentId: `start-${memberId}`,
+            points: 200,
+            reason: "model",
+            actor: "ops@model",
+          },
+        );
+        model.joined.add(memberId);
+      }
+    await fc.asyncModelRun(() => ({ model, real }), cmds);
+  } finally {
+    await real.store.close();
+  }
+};
+
 describe("5 model-based: invariants after every step", () => {
   it("no negative lot; sum(remaining) - debt equals the flows; replay equals live state; repeats are no-ops", async () => {
     await fc.assert(
-      fc.asyncProperty(commandsArb, async (cmds) => {
-        const model: Model = {
-          now: START,
-          seq: 0,
-          joined: new Set(),
-          purchases: [],
-          redemptions: [],
-          accepted: [],
-        };
-        const real = club(prog);
-        try {
-          await fc.asyncModelRun(() => ({ model, real }), cmds);
-        } finally {
-          await real.store.close();
-        }
-      }),
+      fc.asyncProperty(commandsArb, (cmds) => runModel(cmds, false)),
       { numRuns: 60 },
     );
+  });
+  it("club-v1 §2: with members joined first, reward redeems, coupon uses and reversals keep the invariants and stock", async () => {
+    await fc.assert(
+      fc.asyncProperty(commandsArb, (cmds) => runModel(cmds, true)),
+      { numRuns: 60 },
+    );
+    expect(reached.rewardRedeems).toBeGreaterThan(0);
+    expect(reached.couponUses).toBeGreaterThan(0);
   });
 });

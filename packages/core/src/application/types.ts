@@ -20,6 +20,11 @@ export interface LedgerOptions {
   program: Program;
   /** Attempts of decide+append on expected-revision conflicts before `CONCURRENCY` (default 10). */
   maxAttempts?: number;
+  /**
+   * HMAC key of coupon codes (club-v1 §2): never stored in an event. Required
+   * (`COUPON_SECRET_MISSING`) when a reward of the program issues coupons.
+   */
+  couponSecret?: string;
 }
 
 export interface Ledger {

@@ -3,6 +3,7 @@ import { commandIdOf } from "../commands.js";
 import { type Rejection, reject } from "../errors.js";
 import { sameCommandContent } from "../idempotency.js";
 import { parseTime, toIso } from "../primitives.js";
+import { findReward } from "../program-rewards.js";
 import type { MemberState } from "../state.js";
 import { decideAdjust } from "./adjust.js";
 import { Draft } from "./draft.js";
@@ -18,6 +19,7 @@ import { decideReverseRedemption } from "./reverse-redemption.js";
 import { draftSweep } from "./sweep.js";
 import { emitTierMove } from "./tiers.js";
 import type { DecideContext, Decision, ReferralReaction } from "./types.js";
+import { decideUseCoupon } from "./use-coupon.js";
 
 /** What the decider decides on: a validated command, or the referral reaction. */
 export type DecideInput = Command | ReferralReaction;
@@ -25,20 +27,22 @@ export type DecideInput = Command | ReferralReaction;
 type OtherCommand = Exclude<MemberCommand, JoinCommand>;
 
 /** Step 6 of one command on the draft: a rejection, or undefined once its events are emitted. */
-const step6 = (c: OtherCommand, out: Draft, now: number): Rejection | undefined => {
+const step6 = (c: OtherCommand, out: Draft, now: number, ctx: DecideContext): Rejection | undefined => {
   switch (c.type) {
     case "purchase":
       return decidePurchase(c, out, now);
     case "refund":
       return decideRefund(c, out, now);
     case "redeem":
-      return decideRedeem(c, out, now);
+      return decideRedeem(c, out, now, ctx.couponSecret);
     case "reverse-redemption":
       return decideReverseRedemption(c, out, now);
     case "adjust":
       return decideAdjust(c, out, now);
     case "feedback":
       return decideFeedback(c, out, now);
+    case "use-coupon":
+      return decideUseCoupon(c, out, now);
   }
 };
 
@@ -52,14 +56,28 @@ const idempotencyMessage = (c: OtherCommand): string => {
           ? ["adjustmentId", c.adjustmentId]
           : c.type === "feedback"
             ? ["feedbackId", c.feedbackId]
-            : ["redemptionId", c.redemptionId];
+            : c.type === "use-coupon"
+              ? ["couponId", c.couponId]
+              : ["redemptionId", c.redemptionId];
   return `${field}: ${id} was already used by another ${c.type} command`;
+};
+
+/**
+ * A catalogue redeem without `points` means the reward's cost (club-v1 §2), also
+ * for the idempotency comparison of step 3. The events do not say whether
+ * `points` was given (docs/semantics.md).
+ */
+const withRewardCost = (c: OtherCommand, ctx: DecideContext): OtherCommand => {
+  if (c.type !== "redeem" || c.points !== undefined || c.rewardId === undefined) return c;
+  const reward = findReward(ctx.program.rewards, c.rewardId);
+  return reward ? { ...c, points: reward.cost } : c;
 };
 
 const rejected = (rejection: Rejection): Drafted => ({ kind: "rejected", rejection });
 
 /** Steps 2 to 7 of spec 5 for a member command other than a join. */
-const draftCommand = (c: OtherCommand, state: MemberState, ctx: DecideContext, now: number): Drafted => {
+const draftCommand = (given: OtherCommand, state: MemberState, ctx: DecideContext, now: number): Drafted => {
+  const c = withRewardCost(given, ctx);
   // Step 2.
   if (!state.joined)
     return rejected(reject("UNKNOWN_MEMBER", `memberId: member ${c.memberId} has not joined`));
@@ -70,7 +88,9 @@ const draftCommand = (c: OtherCommand, state: MemberState, ctx: DecideContext, n
     return rejected(
       c.type === "reverse-redemption"
         ? reject("ALREADY_REVERSED", `redemptionId: ${c.redemptionId} was already reversed`)
-        : reject("IDEMPOTENCY_CONFLICT", idempotencyMessage(c)),
+        : c.type === "use-coupon"
+          ? reject("COUPON_USED", `couponId: ${c.couponId} was already used`)
+          : reject("IDEMPOTENCY_CONFLICT", idempotencyMessage(c)),
     );
   // Step 4.
   if (now < state.lastEventAt)
@@ -83,7 +103,7 @@ const draftCommand = (c: OtherCommand, state: MemberState, ctx: DecideContext, n
   const commandId = commandIdOf(c);
   const out = new Draft(state, ctx.program, commandId);
   if (hasDueItems(state, ctx.program, now)) emitDueItems(out, now); // step 5
-  const rejection = step6(c, out, now); // step 6
+  const rejection = step6(c, out, now, ctx); // step 6
   if (rejection) return rejected(rejection);
   emitTierMove(out, now); // step 7
   return {

@@ -15,6 +15,10 @@ export const decideReverseRedemption = (
     return reject("UNKNOWN_REDEMPTION", `redemptionId: ${c.redemptionId} is not a redemption of this member`);
   if (r.reversedAt !== undefined)
     return reject("ALREADY_REVERSED", `redemptionId: ${c.redemptionId} was already reversed`);
+  // club-v1 §2: a used coupon keeps its redemption.
+  const coupon = out.state.coupons.get(c.redemptionId);
+  if (coupon?.usedAt !== undefined)
+    return reject("COUPON_USED", `redemptionId: the coupon of ${c.redemptionId} was already used`);
   out.emit("RedemptionReversed", now, {
     redemptionId: r.redemptionId,
     points: r.points,
@@ -29,5 +33,7 @@ export const decideReverseRedemption = (
     seen.add(lot.lotId);
     out.emit("PointsExpired", now, { lotId: lot.lotId, points: lot.remaining });
   }
+  // club-v1 §9: voided after the expiries, also when already past validUntil.
+  if (coupon) out.emit("CouponVoided", now, { couponId: coupon.couponId });
   return undefined;
 };

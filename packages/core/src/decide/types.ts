@@ -7,6 +7,8 @@ export interface DecideContext {
   program: Program;
   /** For a join with `referredBy`: whether that member exists in the store (any join time). */
   referrerExists?: boolean;
+  /** HMAC key of coupon codes (club-v1 §2); required when a reward issues coupons. */
+  couponSecret?: string;
 }
 
 /**

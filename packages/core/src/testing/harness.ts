@@ -68,8 +68,15 @@ export const testStore = (): EventStore => {
   );
 };
 
-export const club = (prog: Program = baseProgram(), store: EventStore = testStore()) => {
-  const ledger = createLedger({ store, program: prog });
+/** The coupon secret of the club-v1 test vectors. */
+export const TEST_COUPON_SECRET = "vafa-test-secret";
+
+export const club = (
+  prog: Program = baseProgram(),
+  store: EventStore = testStore(),
+  couponSecret: string | undefined = TEST_COUPON_SECRET,
+) => {
+  const ledger = createLedger({ store, program: prog, ...(couponSecret ? { couponSecret } : {}) });
   // Tests send malformed commands on purpose: execute validates them at run time.
   const run = (command: Record<string, unknown>): Promise<CommandOutcome> =>
     ledger.execute(command as Command);

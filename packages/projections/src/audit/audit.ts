@@ -20,6 +20,7 @@ import {
 import { type EventLocation, Findings } from "./findings.js";
 import { MemberAudit } from "./member-audit.js";
 import { ProgramBook } from "./programs.js";
+import { checkStockAcrossStreams, type RedemptionFact, RewardAudit } from "./reward-audit.js";
 import type { AuditInput, AuditLine, AuditOptions, AuditReport } from "./types.js";
 
 /** What the audit keeps per stream: the chain's tail and, for a member, its replay. */
@@ -32,6 +33,7 @@ interface StreamAudit {
   /** Events per commandId so far: the index of the next eventId (spec 2). */
   commandCounts: Map<string, number>;
   member: MemberAudit | null;
+  reward: RewardAudit | null;
   programVersions: Set<number> | null;
 }
 
@@ -53,6 +55,8 @@ export class Auditor {
   /** eventIds that do not re-derive: only these can repeat (a derived id names its stream, command and index). */
   private readonly strayIds = new Map<string, string>();
   private events = 0;
+  /** The latest occurredAt of the log: a claim's age is measured against it (club-v1 §9). */
+  private latestAt = Number.NEGATIVE_INFINITY;
 
   constructor(options: AuditOptions = {}) {
     this.programs = new ProgramBook(options.programs ?? []);
@@ -69,8 +73,23 @@ export class Auditor {
   finish(): AuditReport {
     for (const s of this.streams.values()) s.member?.finish();
     this.programs.finish(this.findings);
+    this.checkStock();
     const findings = this.findings.sorted();
     return { ok: findings.length === 0, streams: this.streams.size, events: this.events, findings };
+  }
+
+  /** club-v1 §2 stock across reward and member streams. */
+  private checkStock(): void {
+    const rewards = new Map<string, RewardAudit>();
+    const redemptions = new Map<string, RedemptionFact>();
+    for (const [streamId, s] of this.streams) {
+      if (s.reward) rewards.set(s.reward.rewardId, s.reward);
+      if (s.member)
+        for (const [redemptionId, fact] of s.member.rewardRedemptions)
+          redemptions.set(`${streamId.slice("member-".length)}/${redemptionId}`, fact);
+    }
+    if (rewards.size === 0 && redemptions.size === 0) return;
+    checkStockAcrossStreams(rewards, redemptions, this.latestAt, this.programs, this.findings);
   }
 
   private pushLine({ line, text }: AuditLine): void {
@@ -117,6 +136,10 @@ export class Auditor {
         lastAt: null,
         commandCounts: new Map(),
         member: kind === "member" ? new MemberAudit(streamId, this.findings, this.programs) : null,
+        reward:
+          kind === "reward"
+            ? new RewardAudit(streamId.slice("reward-".length), this.findings, this.programs)
+            : null,
         programVersions: kind === "program" ? new Set() : null,
       };
       this.streams.set(streamId, s);
@@ -144,14 +167,16 @@ export class Auditor {
       this.findings.at(
         loc,
         "SCHEMA",
-        `stream ${streamId} is neither member-<memberId> nor program-<programId>`,
+        `stream ${streamId} is neither member-<memberId>, program-<programId> nor reward-<rewardId>`,
       );
 
     this.checkRevision(s, raw.revision, loc);
     this.checkHash(s, raw, meta, loc);
     const at = typeof raw.occurredAt === "string" ? Date.parse(raw.occurredAt) : Number.NaN;
     if (!Number.isNaN(at)) {
-      if (s.lastAt !== null && at < s.lastAt)
+      if (at > this.latestAt) this.latestAt = at;
+      // club-v1 §2: reward streams follow append order, not time order.
+      if (s.kind !== "reward" && s.lastAt !== null && at < s.lastAt)
         this.findings.at(loc, "TIME_REVERSED", `occurredAt ${raw.occurredAt} is before the previous event's`);
       s.lastAt = at;
     }
@@ -160,7 +185,7 @@ export class Auditor {
 
     if (!envelope) return;
     const type = envelope.type;
-    const wrongKind = (type === "ProgramPublished") !== (s.kind === "program");
+    const wrongKind = s.kind === "other" ? type === "ProgramPublished" : kindOfType(type) !== s.kind;
     if (wrongKind && s.kind !== "other")
       this.findings.at(loc, "SCHEMA", `${type} in ${s.kind} stream ${streamId}`);
     const data = parseEventData(type, raw.data);
@@ -183,6 +208,9 @@ export class Auditor {
     if (s.member) {
       if (metadataOk) this.programs.reference(event.metadata.programId, event.metadata.programVersion, loc);
       s.member.apply(event, loc);
+    } else if (s.reward) {
+      if (metadataOk) this.programs.reference(event.metadata.programId, event.metadata.programVersion, loc);
+      s.reward.apply(event, loc);
     } else if (s.programVersions && event.type === "ProgramPublished")
       this.published(s.programVersions, event, loc);
   }
@@ -298,6 +326,15 @@ export class Auditor {
         return [{ kind: "adjust", id: id("adjustmentId") }];
       case "FeedbackSubmitted":
         return [{ kind: "feedback", id: id("feedbackId") }];
+      case "CouponIssued":
+        return [{ kind: "redeem", id: id("couponId") }];
+      case "CouponUsed":
+        return [{ kind: "use-coupon", id: id("couponId") }];
+      case "CouponVoided":
+        return [{ kind: "reverse-redemption", id: id("couponId") }];
+      case "RewardClaimed":
+      case "RewardReleased":
+        return [{ kind: "claim", memberId: id("memberId"), redemptionId: id("redemptionId") }];
       case "ProgramPublished": {
         const p = d.program as { programId: string; version: number };
         return [{ kind: "publish", programId: p.programId, version: p.version }];
@@ -357,8 +394,18 @@ const sameRef = (a: CommandRef, b: CommandRef): boolean => {
   if (a.kind === "publish" && b.kind === "publish")
     return a.programId === b.programId && a.version === b.version;
   if (a.kind === "sweep") return true;
+  if (a.kind === "claim" && b.kind === "claim")
+    return a.memberId === b.memberId && a.redemptionId === b.redemptionId;
   return (a as { id: string }).id === (b as { id: string }).id;
 };
+
+/** The kind of stream an event type belongs in. */
+const kindOfType = (type: EventType): StreamKind =>
+  type === "ProgramPublished"
+    ? "program"
+    : type === "RewardClaimed" || type === "RewardReleased"
+      ? "reward"
+      : "member";
 
 const describe = (e: ProposedEvent): string =>
   e.type === "PointsEarned"

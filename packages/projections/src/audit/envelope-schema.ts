@@ -98,11 +98,12 @@ export const checkMetadata = (meta: unknown): string[] => {
   return problems;
 };
 
-export type StreamKind = "member" | "program" | "other";
+export type StreamKind = "member" | "program" | "reward" | "other";
 
 export const streamKindOf = (streamId: string): StreamKind => {
   if (streamId.startsWith("member-") && ID_PATTERN.test(streamId.slice(7))) return "member";
   if (streamId.startsWith("program-") && ID_PATTERN.test(streamId.slice(8))) return "program";
+  if (streamId.startsWith("reward-") && ID_PATTERN.test(streamId.slice(7))) return "reward";
   return "other";
 };
 
@@ -117,11 +118,13 @@ export const parseEventData = (type: EventType, data: unknown) => eventDataSchem
 
 const SWEEP = /^sweep:\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 const PUBLISH = /^publish:([A-Za-z0-9][A-Za-z0-9._:-]{0,127}):([1-9][0-9]*)$/;
-const OWN = /^(join|purchase|refund|redeem|reverse-redemption|adjust|feedback|referral):(.+)$/;
+const OWN = /^(join|purchase|refund|redeem|reverse-redemption|adjust|feedback|referral|use-coupon):(.+)$/;
+const CLAIM = /^claim:([^/]+)\/([^/]+)$/;
 
 export type CommandRef =
   | { kind: "sweep" }
   | { kind: "publish"; programId: string; version: number }
+  | { kind: "claim"; memberId: string; redemptionId: string }
   | {
       kind:
         | "join"
@@ -131,7 +134,8 @@ export type CommandRef =
         | "reverse-redemption"
         | "adjust"
         | "feedback"
-        | "referral";
+        | "referral"
+        | "use-coupon";
       id: string;
     };
 
@@ -141,6 +145,9 @@ export const parseCommandId = (commandId: string): CommandRef | undefined => {
     return parseTime(commandId.slice(6)) === undefined ? undefined : { kind: "sweep" };
   const pub = PUBLISH.exec(commandId);
   if (pub) return { kind: "publish", programId: pub[1] as string, version: Number(pub[2]) };
+  const claim = CLAIM.exec(commandId);
+  if (claim && ID_PATTERN.test(claim[1] as string) && ID_PATTERN.test(claim[2] as string))
+    return { kind: "claim", memberId: claim[1] as string, redemptionId: claim[2] as string };
   const own = OWN.exec(commandId);
   if (own && ID_PATTERN.test(own[2] as string)) return { kind: own[1] as "join", id: own[2] as string };
   return undefined;

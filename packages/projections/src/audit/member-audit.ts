@@ -26,6 +26,7 @@ import {
   tierProblems,
 } from "./program-checks.js";
 import type { ProgramBook } from "./programs.js";
+import type { RedemptionFact } from "./reward-audit.js";
 
 type Ev<T extends ProposedEvent["type"]> = ProposedEvent<T>;
 
@@ -147,7 +148,14 @@ export class MemberAudit {
         this.evolve(e);
         return;
       }
+      case "CouponIssued":
+      case "CouponUsed":
+      case "CouponVoided":
+        this.coupon(e, loc, now);
+        return;
       case "ProgramPublished":
+      case "RewardClaimed":
+      case "RewardReleased":
         return; // reported by the caller: wrong kind of stream
     }
   }
@@ -276,8 +284,70 @@ export class MemberAudit {
     this.touch(lot);
   }
 
+  /** club-v1 §2 coupons: issued by a reward redemption, used once while valid, voided by its reversal. */
+  private coupon(e: ProposedEvent, loc: EventLocation, now: number): void {
+    const s = this.state;
+    if (e.type === "CouponIssued") {
+      const d = (e as Ev<"CouponIssued">).data;
+      const r = s.redemptions.get(d.couponId);
+      if (s.coupons.has(d.couponId)) this.repeated(loc, "couponId", d.couponId);
+      else if (!r || r.rewardId !== d.rewardId || s.lastCommand.id !== `redeem:${d.couponId}`)
+        this.findings.at(
+          loc,
+          "COUPON_MISMATCH",
+          `coupon ${d.couponId} does not follow its redemption of ${d.rewardId}`,
+        );
+      else if (Date.parse(d.validUntil) <= now)
+        this.findings.at(
+          loc,
+          "COUPON_MISMATCH",
+          `coupon ${d.couponId} is valid until ${d.validUntil}, not after its issue`,
+        );
+    } else if (e.type === "CouponUsed") {
+      const d = (e as Ev<"CouponUsed">).data;
+      const c = s.coupons.get(d.couponId);
+      const problem = !c
+        ? "no such coupon was issued"
+        : c.usedAt !== undefined
+          ? "it was already used"
+          : c.voidedAt !== undefined
+            ? "it was voided"
+            : now >= c.validUntil
+              ? `it expired at ${iso(c.validUntil)}`
+              : s.redemptions.get(d.couponId)?.reversedAt !== undefined
+                ? "its redemption was reversed"
+                : undefined;
+      if (problem) this.findings.at(loc, "COUPON_MISMATCH", `use of coupon ${d.couponId}: ${problem}`);
+    } else {
+      const d = (e as Ev<"CouponVoided">).data;
+      const c = s.coupons.get(d.couponId);
+      const problem = !c
+        ? "no such coupon was issued"
+        : c.usedAt !== undefined
+          ? "it was used"
+          : c.voidedAt !== undefined
+            ? "it was already voided"
+            : s.redemptions.get(d.couponId)?.reversedAt === undefined
+              ? "its redemption stands"
+              : undefined;
+      if (problem) this.findings.at(loc, "COUPON_MISMATCH", `void of coupon ${d.couponId}: ${problem}`);
+    }
+    this.evolve(e);
+  }
+
+  /** Reward redemptions of this member (club-v1 §2), for the stock checks across streams. */
+  readonly rewardRedemptions = new Map<string, RedemptionFact>();
+
   private redeemed(e: Ev<"PointsRedeemed">, loc: EventLocation, now: number): void {
     const d = e.data;
+    if (d.rewardId !== undefined && !this.rewardRedemptions.has(d.redemptionId))
+      this.rewardRedemptions.set(d.redemptionId, {
+        rewardId: d.rewardId,
+        reversedAt: undefined,
+        programId: e.metadata.programId,
+        programVersion: e.metadata.programVersion,
+        loc,
+      });
     if (this.state.redemptions.has(d.redemptionId)) this.repeated(loc, "redemptionId", d.redemptionId);
     this.checkDebit(d.points, d.allocations, loc, now, `redemption ${d.redemptionId}`);
     this.evolve(e);
@@ -294,6 +364,8 @@ export class MemberAudit {
 
   private reversed(e: Ev<"RedemptionReversed">, loc: EventLocation, now: number): void {
     const d = e.data;
+    const fact = this.rewardRedemptions.get(d.redemptionId);
+    if (fact && fact.reversedAt === undefined) fact.reversedAt = now;
     const s = this.state;
     const r = s.redemptions.get(d.redemptionId);
     if (!r) this.findings.at(loc, "ALLOCATION", `reversal of unknown redemption ${d.redemptionId}`);

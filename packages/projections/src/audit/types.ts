@@ -12,6 +12,10 @@ export const AUDIT_CODES = [
   "EXPIRY_MISMATCH",
   "EARN_MISMATCH",
   "TIER_MISMATCH",
+  // club-v1 §7
+  "STOCK_OVERDRAWN",
+  "ORPHAN_CLAIM",
+  "COUPON_MISMATCH",
 ] as const;
 
 export type AuditCode = (typeof AUDIT_CODES)[number];

@@ -3,6 +3,8 @@ export * from "./application/types.js";
 export * from "./calendar.js";
 export * from "./commands.js";
 export * from "./decide/index.js";
+export * from "./draws/program.js";
+export * from "./draws/tickets.js";
 export * from "./envelope.js";
 export * from "./errors.js";
 export * from "./events.js";

@@ -1,5 +1,6 @@
 import { Decimal } from "decimal.js";
 import { z } from "zod";
+import { checkDraws, drawsSchema } from "./draws/program.js";
 import {
   currencySchema,
   DECIMAL_PATTERN,
@@ -73,6 +74,8 @@ export const programSchema = z
       .strict(),
     redemption: z.object({ minPoints: atLeastOne, pointValue: decimalSchema }).strict(),
     rfm: z.object({ windowDays: atLeastOne }).strict(),
+    // Club spec §1 (prize draws); see draws/program.ts.
+    draws: drawsSchema,
   })
   .strict()
   .superRefine((p, ctx) => {
@@ -113,6 +116,7 @@ export const programSchema = z
             message: `unknown level ${t}`,
           });
     });
+    checkDraws(p.draws, ids, ctx);
   });
 
 export type Program = z.infer<typeof programSchema>;

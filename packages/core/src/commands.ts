@@ -88,6 +88,21 @@ const shapes = {
     comment: nonEmpty.optional(),
   },
   sweep: { type: z.literal("sweep"), at: timeInputSchema },
+  // Prize draws (club spec §3).
+  "enter-draw": {
+    type: z.literal("enter-draw"),
+    ...base,
+    drawId: idSchema,
+    entryId: idSchema,
+    tickets: safeCount.pipe(z.number().min(1, "must be >= 1")),
+  },
+  draw: {
+    type: z.literal("draw"),
+    at: timeInputSchema,
+    drawId: idSchema,
+    seed: nonEmpty,
+    beacon: nonEmpty.optional(),
+  },
 } as const;
 
 export const commandSchemas = {
@@ -99,6 +114,8 @@ export const commandSchemas = {
   adjust: z.object(shapes.adjust).strict(),
   feedback: z.object(shapes.feedback).strict(),
   sweep: z.object(shapes.sweep).strict(),
+  "enter-draw": z.object(shapes["enter-draw"]).strict(),
+  draw: z.object(shapes.draw).strict(),
 };
 
 export type CommandType = keyof typeof commandSchemas;
@@ -112,6 +129,8 @@ export type ReverseRedemptionCommand = z.infer<(typeof commandSchemas)["reverse-
 export type AdjustCommand = z.infer<(typeof commandSchemas)["adjust"]>;
 export type FeedbackCommand = z.infer<(typeof commandSchemas)["feedback"]>;
 export type SweepCommand = z.infer<(typeof commandSchemas)["sweep"]>;
+export type EnterDrawCommand = z.infer<(typeof commandSchemas)["enter-draw"]>;
+export type DrawCommand = z.infer<(typeof commandSchemas)["draw"]>;
 export type MemberCommand =
   | JoinCommand
   | PurchaseCommand
@@ -119,8 +138,9 @@ export type MemberCommand =
   | RedeemCommand
   | ReverseRedemptionCommand
   | AdjustCommand
-  | FeedbackCommand;
-export type Command = MemberCommand | SweepCommand;
+  | FeedbackCommand
+  | EnterDrawCommand;
+export type Command = MemberCommand | SweepCommand | DrawCommand;
 
 export type ValidatedCommand =
   | { ok: true; command: Command; atMs: number }
@@ -192,10 +212,14 @@ export const ownIdOf = (command: MemberCommand): string => {
       return command.adjustmentId;
     case "feedback":
       return command.feedbackId;
+    case "enter-draw":
+      return command.entryId;
   }
 };
 
 export const commandIdOf = (command: Command): string =>
   command.type === "sweep"
     ? `sweep:${new Date(parseTime(command.at) as number).toISOString()}`
-    : `${command.type}:${ownIdOf(command)}`;
+    : command.type === "draw"
+      ? `draw:${command.drawId}`
+      : `${command.type}:${ownIdOf(command)}`;

@@ -15,6 +15,14 @@ export const REJECTION_CODES = [
   "REFERRER_NOT_FOUND",
   "SELF_REFERRAL",
   "CONCURRENCY",
+  // Prize draws (club spec §7).
+  "UNKNOWN_DRAW",
+  "DRAW_CLOSED",
+  "TIER_NOT_ELIGIBLE",
+  "TICKET_LIMIT",
+  "DRAW_NOT_CLOSED",
+  "SEED_MISMATCH",
+  "ALREADY_DRAWN",
 ] as const;
 
 export type RejectionCode = (typeof REJECTION_CODES)[number];

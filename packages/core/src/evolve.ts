@@ -191,7 +191,23 @@ export const applyDomainEvent = (
       });
       return;
     }
+    case "DrawEntered": {
+      const d = e.data;
+      takeFromLots(d.allocations);
+      w(s, "drawEntries").set(d.entryId, {
+        entryId: d.entryId,
+        drawId: d.drawId,
+        tickets: d.tickets,
+        points: d.points,
+        at,
+      });
+      return;
+    }
+    case "DrawWon":
+      w(s, "drawsWon").add(e.data.drawId);
+      return;
     case "ProgramPublished":
+    case "DrawHeld":
       return;
   }
 };
@@ -234,7 +250,9 @@ type Collection =
   | "feedback"
   | "birthdaysPaid"
   | "referralsPaid"
-  | "sweepCounts";
+  | "sweepCounts"
+  | "drawEntries"
+  | "drawsWon";
 type WorkingCopy = MemberState & { [OWNED]?: Set<string> };
 
 /** The collection to write to: a working copy's own copy, or the collection itself in a plain state. */

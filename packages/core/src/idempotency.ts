@@ -98,5 +98,10 @@ export function sameCommandContent(s: MemberState, c: MemberCommand): boolean | 
       if (!f) return undefined;
       return f.at === at(c) && f.score === c.score && f.comment === c.comment;
     }
+    case "enter-draw": {
+      const d = s.drawEntries.get(c.entryId);
+      if (!d) return undefined;
+      return d.at === at(c) && d.drawId === c.drawId && d.tickets === c.tickets;
+    }
   }
 }

@@ -8,6 +8,7 @@ import { parseTime, toIso } from "../primitives.js";
 import { type Program, programSchema } from "../program.js";
 import type { MemberState, Purchase } from "../state.js";
 import { type BatchDeps, type BatchItem, runBatch } from "./batch.js";
+import { type DrawDeps, executeDraw } from "./draw.js";
 import type { CommandOutcome, Ledger, LedgerOptions } from "./types.js";
 
 const DEFAULT_MAX_ATTEMPTS = 10;
@@ -136,6 +137,18 @@ export const createLedger = (options: LedgerOptions): Ledger => {
     return { status: "accepted", events, replay: false };
   };
 
+  const drawDeps: DrawDeps = {
+    store,
+    program,
+    maxAttempts,
+    win: async (memberId, reaction) => {
+      const { decision } = await run(memberStreamId(memberId), (winner) =>
+        decideAndSeal(reaction, winner, ctx),
+      );
+      return decision.ok ? decision.events : [];
+    },
+  };
+
   const publishProgram = async (at: string): Promise<{ published: boolean; events: ProposedEvent[] }> => {
     const atMs = parseTime(at);
     if (atMs === undefined)
@@ -209,6 +222,7 @@ export const createLedger = (options: LedgerOptions): Ledger => {
     if ("outcome" in admitted) return admitted.outcome;
     const { command } = admitted;
     if (command.type === "sweep") return sweep(command.at);
+    if (command.type === "draw") return executeDraw(drawDeps, command);
     return executeMember(command);
   };
 
@@ -229,11 +243,17 @@ export const createLedger = (options: LedgerOptions): Ledger => {
 
   const executeMany = async (inputs: readonly unknown[]): Promise<CommandOutcome[]> => {
     const outcomes: CommandOutcome[] = new Array(inputs.length);
-    const items: BatchItem[] = [];
+    let items: BatchItem[] = [];
     for (const [index, input] of inputs.entries()) {
       const admitted = admit(input);
       if ("outcome" in admitted) outcomes[index] = admitted.outcome;
-      else items.push({ index, command: admitted.command });
+      else if (admitted.command.type === "draw") {
+        // A draw reads every member stream as stored: the batch so far is
+        // appended first, then the draw runs on its own (club §3).
+        await runBatch(batchDeps, items, outcomes);
+        items = [];
+        outcomes[index] = await executeDraw(drawDeps, admitted.command);
+      } else items.push({ index, command: admitted.command });
     }
     await runBatch(batchDeps, items, outcomes);
     return outcomes;

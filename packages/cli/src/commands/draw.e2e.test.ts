@@ -29,7 +29,7 @@ describe("club §3 draws through vafa", () => {
   const store = `pglite:${join(work, "db")}`;
   const exportFile = join(work, "events.ndjson");
 
-  it("§8 import: the expected summary, rejections and events", async () => {
+  it("§8 import: the expected summary, rejections and events; the export audits clean", async () => {
     const rejects = join(work, "rejects.ndjson");
     const r = await vafa([
       "import",
@@ -52,6 +52,9 @@ describe("club §3 draws through vafa", () => {
     expect(withoutRecordedAt(ndjson(exported))).toEqual(
       withoutRecordedAt(readNdjson(join(dir, "expected-events.ndjson"))),
     );
+    const audit = await vafa(["audit", "--events", exportFile, "--json"]);
+    expect(JSON.parse(audit.stdout)).toMatchObject({ ok: true, findings: [] });
+    expect(audit.code).toBe(0);
   });
 
   it("§7 every draw rejection code through import, with the store unchanged", async () => {
@@ -174,5 +177,13 @@ describe("club §3 draws through vafa", () => {
     expect(json.ok).toBe(false);
     expect(json.problems).toContainEqual(expect.objectContaining({ memberId: "nina", rank: 1 }));
     expect(json.problems).toContainEqual(expect.objectContaining({ memberId: "reza" }));
+    // The audit says the same: DRAW_MISMATCH on the draw, HASH_MISMATCH on the changed entry.
+    const audit = JSON.parse((await vafa(["audit", "--events", file, "--json"])).stdout);
+    expect(audit.findings.map((f: { code: string; streamId: string }) => `${f.code} ${f.streamId}`)).toEqual([
+      "DRAW_MISMATCH draw-spring",
+      "DRAW_MISMATCH draw-spring",
+      "DRAW_MISMATCH draw-spring",
+      "HASH_MISMATCH member-reza",
+    ]);
   });
 });

@@ -7,6 +7,7 @@ import {
   type ProposedEvent,
   programStreamId,
 } from "@vafa/core";
+import { DrawBook } from "./draws.js";
 import {
   type CommandRef,
   checkEnvelope,
@@ -52,6 +53,8 @@ export class Auditor {
   private readonly streams = new Map<string, StreamAudit>();
   /** eventIds that do not re-derive: only these can repeat (a derived id names its stream, command and index). */
   private readonly strayIds = new Map<string, string>();
+  /** Prize draws (club spec §3), checked once the log has been read. */
+  private readonly draws = new DrawBook();
   private events = 0;
 
   constructor(options: AuditOptions = {}) {
@@ -69,6 +72,9 @@ export class Auditor {
   finish(): AuditReport {
     for (const s of this.streams.values()) s.member?.finish();
     this.programs.finish(this.findings);
+    if (this.draws.any)
+      for (const p of this.draws.check((id, v) => this.programs.get(id, v), { strict: false }))
+        this.findings.at(p.loc, "DRAW_MISMATCH", p.message);
     const findings = this.findings.sorted();
     return { ok: findings.length === 0, streams: this.streams.size, events: this.events, findings };
   }
@@ -144,13 +150,14 @@ export class Auditor {
       this.findings.at(
         loc,
         "SCHEMA",
-        `stream ${streamId} is neither member-<memberId> nor program-<programId>`,
+        `stream ${streamId} is neither member-<memberId>, program-<programId> nor draw-<drawId>`,
       );
 
     this.checkRevision(s, raw.revision, loc);
     this.checkHash(s, raw, meta, loc);
     const at = typeof raw.occurredAt === "string" ? Date.parse(raw.occurredAt) : Number.NaN;
-    if (!Number.isNaN(at)) {
+    // A draw stream holds one DrawHeld: it has no time order to keep.
+    if (!Number.isNaN(at) && s.kind !== "draw") {
       if (s.lastAt !== null && at < s.lastAt)
         this.findings.at(loc, "TIME_REVERSED", `occurredAt ${raw.occurredAt} is before the previous event's`);
       s.lastAt = at;
@@ -160,7 +167,8 @@ export class Auditor {
 
     if (!envelope) return;
     const type = envelope.type;
-    const wrongKind = (type === "ProgramPublished") !== (s.kind === "program");
+    const kindOfType = type === "ProgramPublished" ? "program" : type === "DrawHeld" ? "draw" : "member";
+    const wrongKind = kindOfType !== s.kind;
     if (wrongKind && s.kind !== "other")
       this.findings.at(loc, "SCHEMA", `${type} in ${s.kind} stream ${streamId}`);
     const data = parseEventData(type, raw.data);
@@ -183,8 +191,14 @@ export class Auditor {
     if (s.member) {
       if (metadataOk) this.programs.reference(event.metadata.programId, event.metadata.programVersion, loc);
       s.member.apply(event, loc);
-    } else if (s.programVersions && event.type === "ProgramPublished")
+      this.draws.memberEvent(streamId, event, loc);
+    } else if (s.programVersions && event.type === "ProgramPublished") {
       this.published(s.programVersions, event, loc);
+      this.draws.published((event as ProposedEvent<"ProgramPublished">).data.program, event.occurredAt);
+    } else if (s.kind === "draw" && event.type === "DrawHeld") {
+      if (metadataOk) this.programs.reference(event.metadata.programId, event.metadata.programVersion, loc);
+      this.draws.drawHeld(event as ProposedEvent<"DrawHeld">, loc);
+    }
   }
 
   private checkRevision(s: StreamAudit, revision: unknown, loc: EventLocation): void {
@@ -263,7 +277,8 @@ export class Auditor {
       problems.push(`${describe(e)} cannot come from ${m.commandId}`);
     if (ref.kind === "publish" && e.type !== "ProgramPublished")
       problems.push(`${e.type} from ${m.commandId}`);
-    const isReferral = e.type === "PointsEarned" && (e.data as { reason: string }).reason === "referral";
+    // Every event of the referral reaction (its due items too) carries the referee's purchase as correlationId.
+    const isReferral = ref.kind === "referral";
     if (isReferral ? !m.correlationId.startsWith("purchase:") : m.correlationId !== m.commandId)
       problems.push(`correlationId ${m.correlationId} for command ${m.commandId}`);
     if ((ref.kind === "adjust") !== (m.actor !== undefined))
@@ -296,6 +311,11 @@ export class Auditor {
         return [{ kind: "adjust", id: id("adjustmentId") }];
       case "FeedbackSubmitted":
         return [{ kind: "feedback", id: id("feedbackId") }];
+      case "DrawEntered":
+        return [{ kind: "enter-draw", id: id("entryId") }];
+      case "DrawWon":
+      case "DrawHeld":
+        return [{ kind: "draw", id: id("drawId") }];
       case "ProgramPublished": {
         const p = d.program as { programId: string; version: number };
         return [{ kind: "publish", programId: p.programId, version: p.version }];
@@ -310,6 +330,8 @@ export class Auditor {
             return [{ kind: "referral", id: id("refereeId") }];
           case "adjustment":
             return [{ kind: "adjust", id: id("adjustmentId") }];
+          case "draw":
+            return [{ kind: "draw", id: id("drawId") }];
           default:
             return null;
         }

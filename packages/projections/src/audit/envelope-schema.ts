@@ -98,11 +98,12 @@ export const checkMetadata = (meta: unknown): string[] => {
   return problems;
 };
 
-export type StreamKind = "member" | "program" | "other";
+export type StreamKind = "member" | "program" | "draw" | "other";
 
 export const streamKindOf = (streamId: string): StreamKind => {
   if (streamId.startsWith("member-") && ID_PATTERN.test(streamId.slice(7))) return "member";
   if (streamId.startsWith("program-") && ID_PATTERN.test(streamId.slice(8))) return "program";
+  if (streamId.startsWith("draw-") && ID_PATTERN.test(streamId.slice(5))) return "draw";
   return "other";
 };
 
@@ -117,7 +118,8 @@ export const parseEventData = (type: EventType, data: unknown) => eventDataSchem
 
 const SWEEP = /^sweep:\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 const PUBLISH = /^publish:([A-Za-z0-9][A-Za-z0-9._:-]{0,127}):([1-9][0-9]*)$/;
-const OWN = /^(join|purchase|refund|redeem|reverse-redemption|adjust|feedback|referral):(.+)$/;
+const OWN =
+  /^(join|purchase|refund|redeem|reverse-redemption|adjust|feedback|referral|enter-draw|draw):(.+)$/;
 
 export type CommandRef =
   | { kind: "sweep" }
@@ -131,7 +133,9 @@ export type CommandRef =
         | "reverse-redemption"
         | "adjust"
         | "feedback"
-        | "referral";
+        | "referral"
+        | "enter-draw"
+        | "draw";
       id: string;
     };
 

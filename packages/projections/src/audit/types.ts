@@ -12,6 +12,8 @@ export const AUDIT_CODES = [
   "EXPIRY_MISMATCH",
   "EARN_MISMATCH",
   "TIER_MISMATCH",
+  // Club spec §7: a draw that does not re-derive from the log and its revealed seed.
+  "DRAW_MISMATCH",
 ] as const;
 
 export type AuditCode = (typeof AUDIT_CODES)[number];

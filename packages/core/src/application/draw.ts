@@ -31,7 +31,7 @@ export interface DrawDeps {
 }
 
 /** Every member's tickets at the draw's entryTo (§3), read from the store. */
-export const entrantsFromStore = async (
+const entrantsFromStore = async (
   store: EventStore,
   program: Program,
   drawId: string,

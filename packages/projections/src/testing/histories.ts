@@ -104,10 +104,10 @@ const step: fc.Arbitrary<Step> = fc.oneof(
 );
 
 /** The seed of the histories' draw (club spec §3); its sha256 is the draw's seedHash. */
-export const HISTORY_DRAW_SEED = "history-seed";
+const HISTORY_DRAW_SEED = "history-seed";
 
 /** The vector program plus one draw over the scenario's first 120 days (a test copy: the vectors stay as they are). */
-export const historyProgram = (set: VectorSet, seedHash: string): Program => {
+const historyProgram = (set: VectorSet, seedHash: string): Program => {
   const program = vectorJson<Program>(set, "program.json");
   const from = ORIGIN[set];
   return {

@@ -125,7 +125,7 @@ export interface ReportOptions {
  * - `monthly`: one row per month of the period (months without activity included, zeros),
  *   bucketed by `occurredAt` in the Jalali calendar when the program calendar is jalali or
  *   `lang` is fa, else in the Gregorian calendar, by UTC day; `earned` sums `PointsEarned`,
- *   `redeemed` sums `PointsRedeemed` (gross, reversals not netted), `expired` counts the
+ *   `redeemed` sums `PointsRedeemed` and `DrawEntered` points (gross, reversals not netted), `expired` counts the
  *   points expired in the month as in spec 6 (recorded and implied); `monthlyCalendar` names
  *   the calendar used.
  * - `tiers`: every level of the highest published program version in order, counting the

@@ -31,11 +31,7 @@ export interface DrawDeps {
 }
 
 /** Every member's tickets at the draw's entryTo (§3), read from the store. */
-const entrantsFromStore = async (
-  store: EventStore,
-  program: Program,
-  drawId: string,
-): Promise<Entrant[]> => {
+const entrantsFromStore = async (store: EventStore, program: Program, drawId: string): Promise<Entrant[]> => {
   const draw = program.draws?.find((d) => d.id === drawId);
   if (!draw) return [];
   const firstTier = program.tiers.levels[0]?.id as string;

@@ -52,6 +52,14 @@ const STATUS_OF: Record<RejectionCode, ContentfulStatusCode> = {
   REFUND_EXCEEDS_PURCHASE: 422,
   UNKNOWN_REDEMPTION: 404,
   CONCURRENCY: 503,
+  // Prize draws (club spec §7).
+  UNKNOWN_DRAW: 404,
+  DRAW_CLOSED: 422,
+  TIER_NOT_ELIGIBLE: 422,
+  TICKET_LIMIT: 422,
+  DRAW_NOT_CLOSED: 409,
+  SEED_MISMATCH: 422,
+  ALREADY_DRAWN: 409,
 };
 
 const TITLES: Record<string, string> = {

@@ -116,6 +116,21 @@ const shapes = {
     orderId: idSchema.optional(),
   },
   sweep: { type: z.literal("sweep"), at: timeInputSchema },
+  // Prize draws (club spec §3).
+  "enter-draw": {
+    type: z.literal("enter-draw"),
+    ...base,
+    drawId: idSchema,
+    entryId: idSchema,
+    tickets: safeCount.pipe(z.number().min(1, "must be >= 1")),
+  },
+  draw: {
+    type: z.literal("draw"),
+    at: timeInputSchema,
+    drawId: idSchema,
+    seed: nonEmpty,
+    beacon: nonEmpty.optional(),
+  },
 } as const;
 
 export const commandSchemas = {
@@ -128,6 +143,8 @@ export const commandSchemas = {
   feedback: z.object(shapes.feedback).strict(),
   "use-coupon": z.object(shapes["use-coupon"]).strict(),
   sweep: z.object(shapes.sweep).strict(),
+  "enter-draw": z.object(shapes["enter-draw"]).strict(),
+  draw: z.object(shapes.draw).strict(),
 };
 
 export type CommandType = keyof typeof commandSchemas;
@@ -142,6 +159,8 @@ export type AdjustCommand = z.infer<(typeof commandSchemas)["adjust"]>;
 export type FeedbackCommand = z.infer<(typeof commandSchemas)["feedback"]>;
 export type UseCouponCommand = z.infer<(typeof commandSchemas)["use-coupon"]>;
 export type SweepCommand = z.infer<(typeof commandSchemas)["sweep"]>;
+export type EnterDrawCommand = z.infer<(typeof commandSchemas)["enter-draw"]>;
+export type DrawCommand = z.infer<(typeof commandSchemas)["draw"]>;
 export type MemberCommand =
   | JoinCommand
   | PurchaseCommand
@@ -150,8 +169,9 @@ export type MemberCommand =
   | ReverseRedemptionCommand
   | AdjustCommand
   | FeedbackCommand
-  | UseCouponCommand;
-export type Command = MemberCommand | SweepCommand;
+  | UseCouponCommand
+  | EnterDrawCommand;
+export type Command = MemberCommand | SweepCommand | DrawCommand;
 
 export type ValidatedCommand =
   | { ok: true; command: Command; atMs: number }
@@ -232,10 +252,14 @@ export const ownIdOf = (command: MemberCommand): string => {
       return command.feedbackId;
     case "use-coupon":
       return command.couponId;
+    case "enter-draw":
+      return command.entryId;
   }
 };
 
 export const commandIdOf = (command: Command): string =>
   command.type === "sweep"
     ? `sweep:${new Date(parseTime(command.at) as number).toISOString()}`
-    : `${command.type}:${ownIdOf(command)}`;
+    : command.type === "draw"
+      ? `draw:${command.drawId}`
+      : `${command.type}:${ownIdOf(command)}`;

@@ -26,6 +26,13 @@ export const REJECTION_CODES = [
   "COUPON_VOID",
   "COUPON_USED",
   "COUPON_EXPIRED",
+  // Prize draws (club spec §7).
+  "UNKNOWN_DRAW",
+  "DRAW_CLOSED",
+  "TICKET_LIMIT",
+  "DRAW_NOT_CLOSED",
+  "SEED_MISMATCH",
+  "ALREADY_DRAWN",
 ] as const;
 
 export type RejectionCode = (typeof REJECTION_CODES)[number];

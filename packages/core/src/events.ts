@@ -39,7 +39,7 @@ export const purchaseRefundedData = z
   .object({ purchaseId: idSchema, refundId: idSchema, amount: moneySchema })
   .strict();
 
-export const earnReasons = ["purchase", "signup", "birthday", "referral", "adjustment"] as const;
+export const earnReasons = ["purchase", "signup", "birthday", "referral", "adjustment", "draw"] as const;
 export type EarnReason = (typeof earnReasons)[number];
 
 export const pointsEarnedData = z
@@ -53,6 +53,9 @@ export const pointsEarnedData = z
     adjustmentId: idSchema.optional(),
     actor: z.string().min(1).optional(),
     note: z.string().min(1).optional(),
+    // A draw prize (club spec §3).
+    drawId: idSchema.optional(),
+    rank: z.number().int().min(1).optional(),
     availableAt: isoTimeOutSchema,
     expiresAt: isoTimeOutSchema.nullable(),
     debtRepaid: count,
@@ -113,6 +116,26 @@ export const rewardReleasedData = z
   })
   .strict();
 
+// Prize draws (club spec §3); keys in the spec's order (§9).
+export const drawEnteredData = z
+  .object({ drawId: idSchema, entryId: idSchema, tickets: points, points, allocations })
+  .strict();
+
+export const drawWonData = z.object({ drawId: idSchema, rank: z.number().int().min(1) }).strict();
+
+export const drawHeldData = z
+  .object({
+    drawId: idSchema,
+    seed: z.string().min(1),
+    beacon: z.string().min(1).optional(),
+    tickets: count,
+    entrants: count,
+    winners: z.array(
+      z.object({ rank: z.number().int().min(1), memberId: idSchema, tickets: points }).strict(),
+    ),
+  })
+  .strict();
+
 export const programPublishedData = z.object({ program: programSchema }).strict();
 
 export const eventDataSchemas = {
@@ -133,6 +156,9 @@ export const eventDataSchemas = {
   CouponUsed: couponUsedData,
   RewardClaimed: rewardClaimedData,
   RewardReleased: rewardReleasedData,
+  DrawEntered: drawEnteredData,
+  DrawWon: drawWonData,
+  DrawHeld: drawHeldData,
 } as const;
 
 export type EventType = keyof typeof eventDataSchemas;
@@ -155,6 +181,9 @@ export type CouponVoided = z.infer<typeof couponVoidedData>;
 export type CouponUsed = z.infer<typeof couponUsedData>;
 export type RewardClaimed = z.infer<typeof rewardClaimedData>;
 export type RewardReleased = z.infer<typeof rewardReleasedData>;
+export type DrawEntered = z.infer<typeof drawEnteredData>;
+export type DrawWon = z.infer<typeof drawWonData>;
+export type DrawHeld = z.infer<typeof drawHeldData>;
 export type Allocation = { lotId: string; points: number };
 
 export interface EventDataMap {
@@ -175,6 +204,9 @@ export interface EventDataMap {
   CouponUsed: CouponUsed;
   RewardClaimed: RewardClaimed;
   RewardReleased: RewardReleased;
+  DrawEntered: DrawEntered;
+  DrawWon: DrawWon;
+  DrawHeld: DrawHeld;
 }
 
 /** A domain event: type plus data, with the time it happened (ISO, UTC, ms). */

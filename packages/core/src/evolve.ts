@@ -218,10 +218,26 @@ export const applyDomainEvent = (
       if (c) w(s, "coupons").set(c.couponId, { ...c, voidedAt: at });
       return;
     }
-    // Reward-stream events never reach a member stream.
+    case "DrawEntered": {
+      const d = e.data;
+      takeFromLots(d.allocations);
+      w(s, "drawEntries").set(d.entryId, {
+        entryId: d.entryId,
+        drawId: d.drawId,
+        tickets: d.tickets,
+        points: d.points,
+        at,
+      });
+      return;
+    }
+    case "DrawWon":
+      w(s, "drawsWon").add(e.data.drawId);
+      return;
+    // Reward-stream and draw-stream events never reach a member stream.
     case "RewardClaimed":
     case "RewardReleased":
     case "ProgramPublished":
+    case "DrawHeld":
       return;
   }
 };
@@ -265,7 +281,9 @@ type Collection =
   | "coupons"
   | "birthdaysPaid"
   | "referralsPaid"
-  | "sweepCounts";
+  | "sweepCounts"
+  | "drawEntries"
+  | "drawsWon";
 type WorkingCopy = MemberState & { [OWNED]?: Set<string> };
 
 /** The collection to write to: a working copy's own copy, or the collection itself in a plain state. */

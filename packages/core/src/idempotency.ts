@@ -104,5 +104,10 @@ export function sameCommandContent(s: MemberState, c: MemberCommand): boolean | 
       if (k?.usedAt === undefined) return undefined;
       return k.usedAt === at(c) && k.orderId === c.orderId && k.code === c.code;
     }
+    case "enter-draw": {
+      const d = s.drawEntries.get(c.entryId);
+      if (!d) return undefined;
+      return d.at === at(c) && d.drawId === c.drawId && d.tickets === c.tickets;
+    }
   }
 }

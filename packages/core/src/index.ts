@@ -5,6 +5,8 @@ export * from "./calendar.js";
 export * from "./commands.js";
 export * from "./coupon-code.js";
 export * from "./decide/index.js";
+export * from "./draws/program.js";
+export * from "./draws/tickets.js";
 export * from "./envelope.js";
 export * from "./errors.js";
 export * from "./events.js";

@@ -1,5 +1,6 @@
 import { Decimal } from "decimal.js";
 import { z } from "zod";
+import { checkDraws, drawsSchema } from "./draws/program.js";
 import {
   currencySchema,
   DECIMAL_PATTERN,
@@ -75,6 +76,8 @@ export const programSchema = z
     redemption: z.object({ minPoints: atLeastOne, pointValue: decimalSchema }).strict(),
     rfm: z.object({ windowDays: atLeastOne }).strict(),
     rewards: rewardsSchema,
+    // Club spec §1 (prize draws); see draws/program.ts.
+    draws: drawsSchema,
   })
   .strict()
   .superRefine((p, ctx) => {
@@ -116,6 +119,7 @@ export const programSchema = z
           });
     });
     checkRewards(p.rewards, ids, ctx);
+    checkDraws(p.draws, ids, ctx);
   });
 
 export type Program = z.infer<typeof programSchema>;

@@ -65,6 +65,15 @@ export interface Adjustment {
   at: number;
 }
 
+/** A draw entry (club spec §3): entries are final. */
+export interface DrawEntry {
+  entryId: string;
+  drawId: string;
+  tickets: number;
+  points: number;
+  at: number;
+}
+
 export interface MemberState {
   streamId: string;
   /** Last revision; -1 when the stream is empty. */
@@ -95,6 +104,10 @@ export interface MemberState {
   lastCommand: { id: string; count: number };
   /** Events per sweep commandId: only a sweep can append to a stream again later (spec 5.6). */
   sweepCounts: Map<string, number>;
+  /** entryId -> entry (club spec §3). */
+  drawEntries: Map<string, DrawEntry>;
+  /** Draws this member won (DrawWon): the winner's events come once. */
+  drawsWon: Set<string>;
 }
 
 export const initialMemberState = (streamId: string, firstTier: string): MemberState => ({
@@ -119,6 +132,8 @@ export const initialMemberState = (streamId: string, firstTier: string): MemberS
   referralsPaid: new Set(),
   lastCommand: { id: "", count: 0 },
   sweepCounts: new Map(),
+  drawEntries: new Map(),
+  drawsWon: new Set(),
 });
 
 /** FIFO order of spec 5.4: expiresAt ascending (never last), then creation order. */

@@ -2,6 +2,7 @@ import { createMemoryCheckpointStore } from "@vafa/adapters/memory";
 import { foldMemberEvents, type StoredEvent } from "@vafa/core";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { auditEvents } from "./audit/audit.js";
 import { createEngagementProjection } from "./engagement/engagement.js";
 import { LedgerProjection } from "./ledger.js";
 import { rebuildFromStore } from "./rebuild.js";
@@ -182,6 +183,8 @@ describe("random histories decided by the core ledger", () => {
           const hi = h.end + 400 * DAY;
           const at = (f: number) => Math.floor(lo + f * (hi - lo));
           checkAgainstCore(h);
+          // A clean ledger audits clean, draws included (spec 7, club §7).
+          expect((await auditEvents(h.events)).findings).toEqual([]);
           checkRollforward(h.events, at(fa), at(fb), at(ft));
           await checkConsistency(h.events, { t: at(ft), a: at(fa), b: at(fb), split });
         },

@@ -1,4 +1,5 @@
 import type {
+  DrawEntered,
   EventType,
   MemberJoined,
   PointsClawedBack,
@@ -107,6 +108,13 @@ export class MemberFold {
       }
       case "PointsRedeemed": {
         const d = data as PointsRedeemed;
+        this.redeemed += num(d.points);
+        this.take(d.allocations);
+        return;
+      }
+      case "DrawEntered": {
+        // Draw tickets count as redeemed (club spec §3).
+        const d = data as DrawEntered;
         this.redeemed += num(d.points);
         this.take(d.allocations);
         return;

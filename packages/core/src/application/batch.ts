@@ -1,4 +1,4 @@
-import type { Command } from "../commands.js";
+import type { Command, DrawCommand } from "../commands.js";
 import { type DecideContext, decideAndSeal, type SealedDecision } from "../decide/index.js";
 import { memberStreamId, type ProposedEvent } from "../envelope.js";
 import { ConcurrencyError, reject } from "../errors.js";
@@ -16,7 +16,8 @@ import type { CommandOutcome } from "./types.js";
 /** One validated member command of a batch and where its outcome goes. */
 export interface BatchItem {
   index: number;
-  command: Command;
+  /** A draw is not batched: `executeMany` appends the batch before it and runs it alone. */
+  command: Exclude<Command, DrawCommand>;
 }
 
 /** Streams read per round trip when a batch fetches states it has not cached. */

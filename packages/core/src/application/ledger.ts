@@ -25,6 +25,7 @@ import {
   sealClaim,
   sealReleases,
 } from "./stock.js";
+import { type DrawDeps, executeDraw } from "./draw.js";
 import type { CommandOutcome, Ledger, LedgerOptions } from "./types.js";
 
 const DEFAULT_MAX_ATTEMPTS = 10;
@@ -302,6 +303,18 @@ export const createLedger = (options: LedgerOptions): Ledger => {
     return { status: "accepted", events, replay: false };
   };
 
+  const drawDeps: DrawDeps = {
+    store,
+    program,
+    maxAttempts,
+    win: async (memberId, reaction) => {
+      const { decision } = await run(memberStreamId(memberId), (winner) =>
+        decideAndSeal(reaction, winner, ctx),
+      );
+      return decision.ok ? decision.events : [];
+    },
+  };
+
   const publishProgram = async (at: string): Promise<{ published: boolean; events: ProposedEvent[] }> => {
     const atMs = parseTime(at);
     if (atMs === undefined)
@@ -383,7 +396,11 @@ export const createLedger = (options: LedgerOptions): Ledger => {
   };
 
   const executeCommand = (command: Command): Promise<CommandOutcome> =>
-    command.type === "sweep" ? sweep(command.at) : executeMember(command);
+    command.type === "sweep"
+      ? sweep(command.at)
+      : command.type === "draw"
+        ? executeDraw(drawDeps, command)
+        : executeMember(command);
 
   /** Commands `executeMany` runs one by one: those that may read or write a reward stream. */
   const touchesStock = (command: Command): boolean =>
@@ -410,11 +427,16 @@ export const createLedger = (options: LedgerOptions): Ledger => {
 
   const executeMany = async (inputs: readonly unknown[]): Promise<CommandOutcome[]> => {
     const outcomes: CommandOutcome[] = new Array(inputs.length);
-    const items: BatchItem[] = [];
+    let items: BatchItem[] = [];
     for (const [index, input] of inputs.entries()) {
       const admitted = admit(input);
       if ("outcome" in admitted) outcomes[index] = admitted.outcome;
-      else if (touchesStock(admitted.command)) {
+      else if (admitted.command.type === "draw") {
+        // A draw reads every member stream as stored: the batch so far is
+        // appended first, then the draw runs on its own (club §3).
+        await runBatch(batchDeps, items.splice(0), outcomes);
+        outcomes[index] = await executeDraw(drawDeps, admitted.command);
+      } else if (touchesStock(admitted.command)) {
         // Stock needs the reward stream: the batch so far first, then this command alone.
         await runBatch(batchDeps, items.splice(0), outcomes);
         outcomes[index] = await executeCommand(admitted.command);

@@ -6,14 +6,15 @@ import {
   foldMemberEvents,
   type MemberState,
   type StoredEvent,
+  sha256Hex,
 } from "../index.js";
 import { club, program, TEST_COUPON_SECRET } from "../testing/harness.js";
 
 // Model-based test (fc.commands) of spec 5: random members, purchases, refunds,
-// redemptions, reversals, adjustments and time jumps, with the ledger's
-// invariants asserted after every step.
+// redemptions, reversals, adjustments, draw entries and draws (club spec §3)
+// and time jumps, with the ledger's invariants asserted after every step.
 
-const prog = program({
+const base = program({
   earn: {
     pendingDays: 3,
     signupBonus: 10,
@@ -45,6 +46,23 @@ const reached = { rewardRedeems: 0, couponUses: 0 };
 const MEMBERS = ["m1", "m2", "m3"];
 const HOUR = 3_600_000;
 const START = Date.UTC(2011, 0, 1);
+const DRAW_SEED = "model-seed";
+const prog = {
+  ...base,
+  draws: [
+    {
+      id: "d",
+      entryFrom: new Date(START).toISOString(),
+      entryTo: new Date(START + 90 * 24 * HOUR).toISOString(),
+      ticketCost: 3,
+      spendPerTicket: "50",
+      maxTickets: 6,
+      winners: 2,
+      prizePoints: [40, 0],
+      seedHash: sha256Hex(DRAW_SEED),
+    },
+  ],
+};
 
 interface Model {
   now: number;
@@ -75,8 +93,11 @@ const checkInvariants = async (real: Real, model: Model) => {
       sum(events, "RedemptionReversed") -
       sum(events, "PointsExpired") -
       sum(events, "PointsClawedBack") -
-      sum(events, "PointsDebited");
+      sum(events, "PointsDebited") -
+      sum(events, "DrawEntered");
     expect(remaining - replayed.debt).toBe(flow);
+    // A winner's events come once (club spec §3).
+    expect(events.filter((e) => e.type === "DrawWon").length).toBeLessThanOrEqual(1);
     expect(availablePoints(replayed, model.now)).toBeGreaterThanOrEqual(0);
     // A replay of the stored events gives the state the ledger decides on.
     const live: MemberState = await real.ledger.loadMember(memberId);
@@ -133,6 +154,20 @@ const amountArb = fc.oneof(
   fc.integer({ min: 1, max: 300 }).map(String),
 );
 
+const enterDrawArb = fc.tuple(memberArb, fc.integer({ min: 1, max: 4 })).map(([id, tickets]) =>
+  simple(`enter-draw ${id} ${tickets}`, (m) => ({
+    type: "enter-draw",
+    memberId: id,
+    at: iso(m.now),
+    drawId: "d",
+    entryId: `e${++m.seq}`,
+    tickets,
+  })),
+);
+const drawArb = fc.constant(
+  simple("draw", (m) => ({ type: "draw", at: iso(m.now), drawId: "d", seed: DRAW_SEED })),
+);
+// Entries and draws appear several times in the list: fc.commands picks uniformly among its arbitraries.
 const commandsArb = fc.commands(
   [
     fc
@@ -285,6 +320,9 @@ const commandsArb = fc.commands(
       }),
     ),
     fc.constant(simple("sweep", (m) => ({ type: "sweep", at: iso(m.now) }))),
+    ...[1, 2, 3].map(() => enterDrawArb),
+    drawArb,
+    drawArb,
     fc.constant<Cmd>({
       check: () => true,
       run: async (m, r) => {

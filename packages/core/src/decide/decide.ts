@@ -1,4 +1,4 @@
-import type { Command, JoinCommand, MemberCommand } from "../commands.js";
+import type { Command, DrawCommand, JoinCommand, MemberCommand } from "../commands.js";
 import { commandIdOf } from "../commands.js";
 import { type Rejection, reject } from "../errors.js";
 import { sameCommandContent } from "../idempotency.js";
@@ -8,7 +8,9 @@ import type { MemberState } from "../state.js";
 import { decideAdjust } from "./adjust.js";
 import { Draft } from "./draft.js";
 import type { Drafted } from "./drafted.js";
+import { draftDrawWin } from "./draw-win.js";
 import { emitDueItems, hasDueItems } from "./due-items.js";
+import { decideEnterDraw } from "./enter-draw.js";
 import { decideFeedback } from "./feedback.js";
 import { checkJoin, decideJoin } from "./join.js";
 import { decidePurchase } from "./purchase.js";
@@ -18,11 +20,15 @@ import { decideRefund } from "./refund.js";
 import { decideReverseRedemption } from "./reverse-redemption.js";
 import { draftSweep } from "./sweep.js";
 import { emitTierMove } from "./tiers.js";
-import type { DecideContext, Decision, ReferralReaction } from "./types.js";
+import type { DecideContext, Decision, DrawWinReaction, ReferralReaction } from "./types.js";
 import { decideUseCoupon } from "./use-coupon.js";
 
-/** What the decider decides on: a validated command, or the referral reaction. */
-export type DecideInput = Command | ReferralReaction;
+/**
+ * What the decider decides on: a validated member command or sweep, the
+ * referral reaction, or a draw's winner. A `draw` itself spans streams: the
+ * application layer holds it (application/draw.ts).
+ */
+export type DecideInput = Exclude<Command, DrawCommand> | ReferralReaction | DrawWinReaction;
 
 type OtherCommand = Exclude<MemberCommand, JoinCommand>;
 
@@ -43,6 +49,8 @@ const step6 = (c: OtherCommand, out: Draft, now: number, ctx: DecideContext): Re
       return decideFeedback(c, out, now);
     case "use-coupon":
       return decideUseCoupon(c, out, now);
+    case "enter-draw":
+      return decideEnterDraw(c, out, now);
   }
 };
 
@@ -58,6 +66,8 @@ const idempotencyMessage = (c: OtherCommand): string => {
             ? ["feedbackId", c.feedbackId]
             : c.type === "use-coupon"
               ? ["couponId", c.couponId]
+            : c.type === "enter-draw"
+              ? ["entryId", c.entryId]
               : ["redemptionId", c.redemptionId];
   return `${field}: ${id} was already used by another ${c.type} command`;
 };
@@ -121,6 +131,8 @@ export const draftDecision = (input: DecideInput, state: MemberState, ctx: Decid
       return draftSweep(input, state, ctx.program);
     case "referral":
       return draftReferral(input, state, ctx.program);
+    case "draw-win":
+      return draftDrawWin(input, state, ctx.program);
     case "join": {
       const now = parseTime(input.at) as number;
       const check = checkJoin(input, state, ctx);

@@ -90,8 +90,15 @@ export const assertSealed = (
       if (d.lotId !== e.eventId) throw broken(id, `lot ${d.lotId} is not its event's id ${e.eventId}`);
       if (d.debtRepaid < 0 || d.debtRepaid > d.points)
         throw broken(id, `lot ${d.lotId} repays ${d.debtRepaid} debt from ${d.points} points`);
-    } else if (type === "PointsRedeemed" || type === "PointsDebited" || type === "RedemptionReversed") {
-      const d = (e as ProposedEvent<"PointsRedeemed" | "PointsDebited" | "RedemptionReversed">).data;
+    } else if (
+      type === "PointsRedeemed" ||
+      type === "PointsDebited" ||
+      type === "RedemptionReversed" ||
+      type === "DrawEntered"
+    ) {
+      const d = (
+        e as ProposedEvent<"PointsRedeemed" | "PointsDebited" | "RedemptionReversed" | "DrawEntered">
+      ).data;
       if (sum(d.allocations) !== d.points)
         throw broken(id, `${type} allocations sum to ${sum(d.allocations)}, not ${d.points}`);
       for (const a of d.allocations) touched.push(a.lotId);

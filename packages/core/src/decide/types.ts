@@ -25,6 +25,19 @@ export interface ReferralReaction {
 }
 
 /**
+ * A draw's winner (club spec §3): decided like the referral reaction, on the
+ * winner's stream, once the draw's DrawHeld is stored.
+ */
+export interface DrawWinReaction {
+  type: "draw-win";
+  drawId: string;
+  rank: number;
+  /** The draw's `at` (UTC ms). */
+  at: number;
+  prizePoints: number;
+}
+
+/**
  * What the decider says about one command, as plain domain events (no ids,
  * revisions or hashes: sealing adds them).
  * - `events`: append these.

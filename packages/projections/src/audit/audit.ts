@@ -7,6 +7,7 @@ import {
   type ProposedEvent,
   programStreamId,
 } from "@vafa/core";
+import { DrawBook } from "./draws.js";
 import {
   type CommandRef,
   checkEnvelope,
@@ -54,6 +55,8 @@ export class Auditor {
   private readonly streams = new Map<string, StreamAudit>();
   /** eventIds that do not re-derive: only these can repeat (a derived id names its stream, command and index). */
   private readonly strayIds = new Map<string, string>();
+  /** Prize draws (club spec §3), checked once the log has been read. */
+  private readonly draws = new DrawBook();
   private events = 0;
   /** The latest occurredAt of the log: a claim's age is measured against it (club-v1 §9). */
   private latestAt = Number.NEGATIVE_INFINITY;
@@ -74,6 +77,9 @@ export class Auditor {
     for (const s of this.streams.values()) s.member?.finish();
     this.programs.finish(this.findings);
     this.checkStock();
+    if (this.draws.any)
+      for (const p of this.draws.check((id, v) => this.programs.get(id, v), { strict: false }))
+        this.findings.at(p.loc, "DRAW_MISMATCH", p.message);
     const findings = this.findings.sorted();
     return { ok: findings.length === 0, streams: this.streams.size, events: this.events, findings };
   }
@@ -167,7 +173,7 @@ export class Auditor {
       this.findings.at(
         loc,
         "SCHEMA",
-        `stream ${streamId} is neither member-<memberId>, program-<programId> nor reward-<rewardId>`,
+        `stream ${streamId} is neither member-<memberId>, program-<programId>, reward-<rewardId> nor draw-<drawId>`,
       );
 
     this.checkRevision(s, raw.revision, loc);
@@ -175,8 +181,9 @@ export class Auditor {
     const at = typeof raw.occurredAt === "string" ? Date.parse(raw.occurredAt) : Number.NaN;
     if (!Number.isNaN(at)) {
       if (at > this.latestAt) this.latestAt = at;
-      // club-v1 §2: reward streams follow append order, not time order.
-      if (s.kind !== "reward" && s.lastAt !== null && at < s.lastAt)
+      // club-v1 §2: reward streams follow append order, not time order; a draw
+      // stream holds one DrawHeld (§3): neither has a time order to keep.
+      if (s.kind !== "reward" && s.kind !== "draw" && s.lastAt !== null && at < s.lastAt)
         this.findings.at(loc, "TIME_REVERSED", `occurredAt ${raw.occurredAt} is before the previous event's`);
       s.lastAt = at;
     }
@@ -208,11 +215,17 @@ export class Auditor {
     if (s.member) {
       if (metadataOk) this.programs.reference(event.metadata.programId, event.metadata.programVersion, loc);
       s.member.apply(event, loc);
+      this.draws.memberEvent(streamId, event, loc);
     } else if (s.reward) {
       if (metadataOk) this.programs.reference(event.metadata.programId, event.metadata.programVersion, loc);
       s.reward.apply(event, loc);
-    } else if (s.programVersions && event.type === "ProgramPublished")
+    } else if (s.programVersions && event.type === "ProgramPublished") {
       this.published(s.programVersions, event, loc);
+      this.draws.published((event as ProposedEvent<"ProgramPublished">).data.program, event.occurredAt);
+    } else if (s.kind === "draw" && event.type === "DrawHeld") {
+      if (metadataOk) this.programs.reference(event.metadata.programId, event.metadata.programVersion, loc);
+      this.draws.drawHeld(event as ProposedEvent<"DrawHeld">, loc);
+    }
   }
 
   private checkRevision(s: StreamAudit, revision: unknown, loc: EventLocation): void {
@@ -335,6 +348,11 @@ export class Auditor {
       case "RewardClaimed":
       case "RewardReleased":
         return [{ kind: "claim", memberId: id("memberId"), redemptionId: id("redemptionId") }];
+      case "DrawEntered":
+        return [{ kind: "enter-draw", id: id("entryId") }];
+      case "DrawWon":
+      case "DrawHeld":
+        return [{ kind: "draw", id: id("drawId") }];
       case "ProgramPublished": {
         const p = d.program as { programId: string; version: number };
         return [{ kind: "publish", programId: p.programId, version: p.version }];
@@ -349,6 +367,8 @@ export class Auditor {
             return [{ kind: "referral", id: id("refereeId") }];
           case "adjustment":
             return [{ kind: "adjust", id: id("adjustmentId") }];
+          case "draw":
+            return [{ kind: "draw", id: id("drawId") }];
           default:
             return null;
         }
@@ -405,7 +425,9 @@ const kindOfType = (type: EventType): StreamKind =>
     ? "program"
     : type === "RewardClaimed" || type === "RewardReleased"
       ? "reward"
-      : "member";
+      : type === "DrawHeld"
+        ? "draw"
+        : "member";
 
 const describe = (e: ProposedEvent): string =>
   e.type === "PointsEarned"

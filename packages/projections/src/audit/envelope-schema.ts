@@ -98,12 +98,13 @@ export const checkMetadata = (meta: unknown): string[] => {
   return problems;
 };
 
-export type StreamKind = "member" | "program" | "reward" | "other";
+export type StreamKind = "member" | "program" | "reward" | "draw" | "other";
 
 export const streamKindOf = (streamId: string): StreamKind => {
   if (streamId.startsWith("member-") && ID_PATTERN.test(streamId.slice(7))) return "member";
   if (streamId.startsWith("program-") && ID_PATTERN.test(streamId.slice(8))) return "program";
   if (streamId.startsWith("reward-") && ID_PATTERN.test(streamId.slice(7))) return "reward";
+  if (streamId.startsWith("draw-") && ID_PATTERN.test(streamId.slice(5))) return "draw";
   return "other";
 };
 
@@ -118,7 +119,8 @@ export const parseEventData = (type: EventType, data: unknown) => eventDataSchem
 
 const SWEEP = /^sweep:\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 const PUBLISH = /^publish:([A-Za-z0-9][A-Za-z0-9._:-]{0,127}):([1-9][0-9]*)$/;
-const OWN = /^(join|purchase|refund|redeem|reverse-redemption|adjust|feedback|referral|use-coupon):(.+)$/;
+const OWN =
+  /^(join|purchase|refund|redeem|reverse-redemption|adjust|feedback|referral|use-coupon|enter-draw|draw):(.+)$/;
 const CLAIM = /^claim:([^/]+)\/([^/]+)$/;
 
 export type CommandRef =
@@ -135,7 +137,9 @@ export type CommandRef =
         | "adjust"
         | "feedback"
         | "referral"
-        | "use-coupon";
+        | "use-coupon"
+        | "enter-draw"
+        | "draw";
       id: string;
     };
 

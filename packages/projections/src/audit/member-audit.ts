@@ -41,6 +41,7 @@ const EARN_FIELDS: Record<string, readonly string[]> = {
   birthday: ["birthdayYear"],
   referral: ["refereeId"],
   adjustment: ["adjustmentId", "actor", "note"],
+  draw: ["drawId", "rank"],
 };
 const OPTIONAL_EARN_FIELDS = [
   "purchaseId",
@@ -49,6 +50,8 @@ const OPTIONAL_EARN_FIELDS = [
   "adjustmentId",
   "actor",
   "note",
+  "drawId",
+  "rank",
 ] as const;
 
 interface AwaitingLot extends PurchaseFact {
@@ -153,7 +156,20 @@ export class MemberAudit {
       case "CouponVoided":
         this.coupon(e, loc, now);
         return;
+      case "DrawEntered": {
+        // Paid like a redemption (club spec §3); tickets and winners are checked by the DrawBook.
+        const d = (e as Ev<"DrawEntered">).data;
+        if (s.drawEntries.has(d.entryId)) this.repeated(loc, "entryId", d.entryId);
+        this.checkDebit(d.points, d.allocations, loc, now, `draw entry ${d.entryId}`);
+        this.evolve(e);
+        this.touchAll(d.allocations);
+        return;
+      }
+      case "DrawWon":
+        this.evolve(e);
+        return;
       case "ProgramPublished":
+      case "DrawHeld":
       case "RewardClaimed":
       case "RewardReleased":
         return; // reported by the caller: wrong kind of stream

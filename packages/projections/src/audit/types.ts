@@ -16,6 +16,8 @@ export const AUDIT_CODES = [
   "STOCK_OVERDRAWN",
   "ORPHAN_CLAIM",
   "COUPON_MISMATCH",
+  // Club spec §7: a draw that does not re-derive from the log and its revealed seed.
+  "DRAW_MISMATCH",
 ] as const;
 
 export type AuditCode = (typeof AUDIT_CODES)[number];

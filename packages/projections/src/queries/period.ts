@@ -1,4 +1,5 @@
 import type {
+  DrawEntered,
   EventType,
   FeedbackSubmitted,
   PointsClawedBack,
@@ -110,6 +111,9 @@ const countFlow = (p: MemberPeriod, type: EventType, data: unknown): void => {
       return;
     case "PointsRedeemed":
       p.redeemed += num((data as PointsRedeemed).points);
+      return;
+    case "DrawEntered": // draw tickets count as redeemed (club spec §3)
+      p.redeemed += num((data as DrawEntered).points);
       return;
     case "RedemptionReversed":
       p.reversed += num((data as RedemptionReversed).points);

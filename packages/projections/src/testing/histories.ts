@@ -1,5 +1,5 @@
 import { createMemoryStore } from "@vafa/adapters/memory";
-import { createLedger, type EventStore, type Program, type StoredEvent } from "@vafa/core";
+import { createLedger, type EventStore, type Program, type StoredEvent, sha256Hex } from "@vafa/core";
 import fc from "fast-check";
 import { type VectorSet, vectorJson } from "./vectors.js";
 
@@ -27,7 +27,9 @@ type Step =
   | { kind: "reverse"; member: number; redemption: number }
   | { kind: "adjust"; member: number; points: number }
   | { kind: "feedback"; member: number; score: number }
-  | { kind: "sweep" };
+  | { kind: "sweep" }
+  | { kind: "enter"; member: number; tickets: number }
+  | { kind: "draw" };
 
 // Mostly the three members every scenario joins first.
 const member = fc.oneof(
@@ -90,7 +92,41 @@ const step: fc.Arbitrary<Step> = fc.oneof(
     }),
   },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant("sweep" as const) }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      kind: fc.constant("enter" as const),
+      member,
+      tickets: fc.integer({ min: 1, max: 4 }),
+    }),
+  },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant("draw" as const) }) },
 );
+
+/** The seed of the histories' draw (club spec §3); its sha256 is the draw's seedHash. */
+const HISTORY_DRAW_SEED = "history-seed";
+
+/** The vector program plus one draw over the scenario's first 120 days (a test copy: the vectors stay as they are). */
+const historyProgram = (set: VectorSet, seedHash: string): Program => {
+  const program = vectorJson<Program>(set, "program.json");
+  const from = ORIGIN[set];
+  return {
+    ...program,
+    draws: [
+      {
+        id: "hist",
+        entryFrom: new Date(from).toISOString(),
+        entryTo: new Date(from + 120 * 24 * HOUR_MS).toISOString(),
+        ticketCost: set === "gregorian" ? 20 : 2_000,
+        spendPerTicket: set === "gregorian" ? "100" : "1000000",
+        maxTickets: 6,
+        winners: 2,
+        prizePoints: set === "gregorian" ? [250, 0] : [25_000, 0],
+        seedHash,
+      },
+    ],
+  };
+};
 
 /** A scenario: a program, and steps with the hours elapsed before each. */
 export interface Scenario {
@@ -117,6 +153,7 @@ const commandOf = (set: VectorSet, s: Step, at: string, counters: Map<string, nu
     return n;
   };
   if (s.kind === "sweep") return { type: "sweep", at };
+  if (s.kind === "draw") return { type: "draw", at, drawId: "hist", seed: HISTORY_DRAW_SEED };
   const memberId = MEMBERS[s.member] as string;
   switch (s.kind) {
     case "join": {
@@ -178,6 +215,15 @@ const commandOf = (set: VectorSet, s: Step, at: string, counters: Map<string, nu
         feedbackId: `${memberId}-f${next(`${memberId}f`)}`,
         score: s.score,
       };
+    case "enter":
+      return {
+        type: "enter-draw",
+        memberId,
+        at,
+        drawId: "hist",
+        entryId: `${memberId}-e${next(`${memberId}e`)}`,
+        tickets: s.tickets,
+      };
   }
 };
 
@@ -192,7 +238,7 @@ export interface History {
 
 /** Runs a scenario through the core ledger on a fresh memory store. */
 export const runScenario = async (scenario: Scenario): Promise<History> => {
-  const program = vectorJson<Program>(scenario.set, "program.json");
+  const program = historyProgram(scenario.set, sha256Hex(HISTORY_DRAW_SEED));
   const store = createMemoryStore({ now: () => "2000-01-01T00:00:00.000Z" });
   const ledger = createLedger({ store, program });
   let t = ORIGIN[scenario.set];

@@ -1,0 +1,92 @@
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+import { audit, clone, type Env, find, normalize, rechain, where } from "../testing/audit-export.js";
+
+// Club spec §3 and §7: DRAW_MISMATCH on the draw vectors
+// (fixtures/club-vectors/draws-gregorian), each finding made by editing a valid
+// export and re-chaining it so no HASH_MISMATCH hides the content check.
+
+const path = fileURLToPath(
+  new URL("../../../../fixtures/club-vectors/draws-gregorian/expected-events.ndjson", import.meta.url),
+);
+const log: Env[] = readFileSync(path, "utf8")
+  .split("\n")
+  .filter(Boolean)
+  .map((l) => JSON.parse(l) as Env);
+
+const draws = (report: Awaited<ReturnType<typeof audit>>) =>
+  report.findings.filter((f) => f.code === "DRAW_MISMATCH").map((f) => `${f.streamId}: ${f.message}`);
+const entry = (events: Env[], entryId: string) =>
+  events.find((e) => e.type === "DrawEntered" && e.data.entryId === entryId) as Env;
+
+describe("club §7 DRAW_MISMATCH", () => {
+  it("the draw vectors audit clean (draw streams, entries, winners and prizes)", async () => {
+    const report = await audit(log);
+    expect(report.findings).toEqual([]);
+    expect(report.ok).toBe(true);
+  });
+
+  it("a changed ticket purchase: the winners no longer re-derive", async () => {
+    const events = clone(log);
+    entry(events, "er3").data.tickets = 8;
+    const report = await audit(rechain(events));
+    expect(where(report)).toEqual([
+      "DRAW_MISMATCH draw-spring@0",
+      "DRAW_MISMATCH draw-spring@0",
+      "DRAW_MISMATCH draw-spring@0",
+    ]);
+    expect(draws(report)).toContain(
+      "draw-spring: rank 1: recorded nina (5 tickets), re-derived sara (2 tickets)",
+    );
+  });
+
+  it("a seed committed after entryFrom (the program published late)", async () => {
+    const events = clone(log);
+    const published = events.find((e) => e.type === "ProgramPublished") as Env;
+    published.occurredAt = "2011-02-02T00:00:00.000Z";
+    const report = await audit(rechain(events));
+    expect(draws(report)).toEqual(
+      ["by-spend", "silver-night", "spring"].map(
+        (id) =>
+          `draw-${id}: the seedHash of draw ${id} was published at 2011-02-02T00:00:00.000Z, after entryFrom 2011-02-01T00:00:00Z`,
+      ),
+    );
+  });
+
+  it("a revealed seed that is not the committed one", async () => {
+    const events = clone(log);
+    find(events, "draw-spring", 0).data.seed = "other-seed";
+    const report = await audit(rechain(events));
+    expect(draws(report)[0]).toMatch(/^draw-spring: the seed's sha256 is not the seedHash/);
+  });
+
+  it("a winner without its DrawWon and prize, a wrong prize, a DrawWon of no winner", async () => {
+    const missing = clone(log).filter(
+      (e) => !(e.streamId === "member-sara" && e.metadata.commandId === "draw:spring"),
+    );
+    expect(draws(await audit(normalize(missing)))).toEqual([
+      "draw-spring: rank 2: sara has no DrawWon (run the draw again)",
+    ]);
+    const prize = clone(log);
+    find(prize, "member-sara", 7).data.points = 101;
+    expect(draws(await audit(rechain(prize)))).toEqual([
+      "member-sara: rank 2: sara got 101 prize points, the draw gives 100",
+    ]);
+    const extra = clone(log);
+    find(extra, "member-sara", 8).data.drawId = "silver-night";
+    const report = await audit(rechain(extra));
+    expect(draws(report)).toContain(
+      "member-sara: sara has a DrawWon of silver-night but is not a recorded winner",
+    );
+  });
+
+  it("a DrawHeld in a member stream is SCHEMA", async () => {
+    const events = clone(log);
+    find(events, "draw-spring", 0).streamId = "member-x";
+    const report = await audit(rechain(events));
+    expect(report.findings.some((f) => f.code === "SCHEMA" && f.message.includes("DrawHeld in member"))).toBe(
+      true,
+    );
+  });
+});

@@ -1,0 +1,317 @@
+import {
+  type DrawHeldData,
+  type DrawWinner,
+  drawOutcome,
+  genesisHash,
+  hashEvent,
+  type Program,
+  seedHashOf,
+  type TicketEvent,
+  ticketsAtEntryTo,
+} from "@vafa/core";
+import type { EventLocation } from "./findings.js";
+
+// Prize draws checked from the log alone (club spec §3): the tickets and
+// winners re-derived from the member events and the revealed seed, the seed
+// commitment published at or before entryFrom, and each winner's events.
+// Shared by the audit (DRAW_MISMATCH) and `vafa draw-verify`.
+
+/** One thing wrong with a draw; `memberId` and `rank` when it is about a winner. */
+export interface DrawProblem {
+  loc: EventLocation;
+  message: string;
+  memberId?: string;
+  rank?: number;
+}
+
+interface Held {
+  data: DrawHeldData;
+  occurredAt: string;
+  programId: string;
+  programVersion: number;
+  loc: EventLocation;
+}
+
+interface Win {
+  memberId: string;
+  rank: number;
+  loc: EventLocation;
+  prize: number;
+}
+
+const TICKET_TYPES = new Set(["DrawEntered", "TierChanged", "PurchaseRecorded", "PurchaseRefunded"]);
+const MEMBER = "member-";
+
+/** Collects what the draw checks need while a log is read, and checks at the end. */
+export class DrawBook {
+  /** memberId -> its events that count for tickets, in stream order. */
+  private readonly ticketEvents = new Map<string, TicketEvent[]>();
+  private readonly held = new Map<string, Held>();
+  /** drawId -> DrawWon events with the prize that followed. */
+  private readonly wins = new Map<string, Win[]>();
+  /** programId -> publications (program, occurredAt ms). */
+  private readonly publications = new Map<string, { program: Program; at: number }[]>();
+
+  /** True when the log has anything about a draw (the audit skips the checks otherwise). */
+  get any(): boolean {
+    return this.held.size > 0 || this.wins.size > 0;
+  }
+
+  /** A member event whose data passed its schema, in stream order. */
+  memberEvent(streamId: string, e: TicketEvent, loc: EventLocation): void {
+    const memberId = streamId.slice(MEMBER.length);
+    if (TICKET_TYPES.has(e.type)) {
+      const list = this.ticketEvents.get(memberId);
+      if (list) list.push(e);
+      else this.ticketEvents.set(memberId, [e]);
+      return;
+    }
+    const d = e.data as { drawId?: string; rank?: number; reason?: string; points?: number };
+    if (e.type === "DrawWon" && d.drawId !== undefined) {
+      const list = this.wins.get(d.drawId) ?? [];
+      list.push({ memberId, rank: d.rank as number, loc, prize: 0 });
+      this.wins.set(d.drawId, list);
+    } else if (e.type === "PointsEarned" && d.reason === "draw" && d.drawId !== undefined) {
+      const win = this.wins.get(d.drawId)?.findLast((w) => w.memberId === memberId);
+      if (win) win.prize += d.points ?? 0;
+    }
+  }
+
+  drawHeld(
+    e: { occurredAt: string; data: DrawHeldData; metadata: { programId: string; programVersion: number } },
+    loc: EventLocation,
+  ): void {
+    this.held.set(e.data.drawId, {
+      data: e.data,
+      occurredAt: e.occurredAt,
+      programId: e.metadata.programId,
+      programVersion: e.metadata.programVersion,
+      loc,
+    });
+  }
+
+  published(program: Program, occurredAt: string): void {
+    const list = this.publications.get(program.programId) ?? [];
+    list.push({ program, at: Date.parse(occurredAt) });
+    this.publications.set(program.programId, list);
+  }
+
+  drawIds(): string[] {
+    return [...this.held.keys()];
+  }
+
+  /** The recorded DrawHeld of a draw, if any. */
+  recorded(drawId: string): DrawHeldData | undefined {
+    return this.held.get(drawId)?.data;
+  }
+
+  /**
+   * Checks every draw (or one). `programOf` gives the program version a
+   * DrawHeld names; when it is unknown the draw is reported only if `strict`
+   * (the audit skips program checks it cannot make; draw-verify cannot
+   * re-derive without it).
+   */
+  check(
+    programOf: (programId: string, version: number) => Program | undefined,
+    options: { strict: boolean; drawId?: string },
+  ): DrawProblem[] {
+    const problems: DrawProblem[] = [];
+    for (const [drawId, held] of this.held) {
+      if (options.drawId !== undefined && drawId !== options.drawId) continue;
+      const program = programOf(held.programId, held.programVersion);
+      if (!program) {
+        if (options.strict)
+          problems.push({
+            loc: held.loc,
+            message: `program ${held.programId} version ${held.programVersion} is not in the log; give it with --program`,
+          });
+        continue;
+      }
+      problems.push(...this.checkDraw(drawId, held, program));
+    }
+    for (const [drawId, wins] of this.wins) {
+      if (options.drawId !== undefined && drawId !== options.drawId) continue;
+      if (!this.held.has(drawId))
+        for (const w of wins)
+          problems.push({
+            loc: w.loc,
+            message: `DrawWon of draw ${drawId}, which has no DrawHeld`,
+            memberId: w.memberId,
+            rank: w.rank,
+          });
+    }
+    return problems;
+  }
+
+  /** The tickets of every member at the draw's entryTo. */
+  entrants(program: Program, drawId: string): { memberId: string; tickets: number }[] {
+    const draw = program.draws?.find((d) => d.id === drawId);
+    if (!draw) return [];
+    const firstTier = program.tiers.levels[0]?.id as string;
+    return [...this.ticketEvents].map(([memberId, events]) => ({
+      memberId,
+      tickets: ticketsAtEntryTo(draw, firstTier, events),
+    }));
+  }
+
+  private checkDraw(drawId: string, held: Held, program: Program): DrawProblem[] {
+    const problems: DrawProblem[] = [];
+    const at = (message: string, winner?: { memberId: string; rank: number }, loc = held.loc) =>
+      problems.push({ loc, message, ...(winner ? { memberId: winner.memberId, rank: winner.rank } : {}) });
+    if (held.loc.streamId !== `draw-${drawId}`) at(`DrawHeld of ${drawId} in stream ${held.loc.streamId}`);
+    const draw = program.draws?.find((d) => d.id === drawId);
+    if (!draw) {
+      at(`program ${program.programId} version ${program.version} has no draw ${drawId}`);
+      return problems;
+    }
+    if (seedHashOf(held.data.seed) !== draw.seedHash)
+      at(`the seed's sha256 is not the seedHash ${draw.seedHash} of draw ${drawId}`);
+    const entryFrom = Date.parse(draw.entryFrom);
+    const commits = (this.publications.get(program.programId) ?? []).filter((p) =>
+      p.program.draws?.some((d) => d.id === drawId && d.seedHash === draw.seedHash),
+    );
+    const first = commits.reduce((min, p) => Math.min(min, p.at), Number.POSITIVE_INFINITY);
+    if (commits.length === 0 && this.publications.has(program.programId))
+      at(`no published version of program ${program.programId} holds the seedHash of draw ${drawId}`);
+    else if (commits.length > 0 && first > entryFrom)
+      at(
+        `the seedHash of draw ${drawId} was published at ${new Date(first).toISOString()}, after entryFrom ${draw.entryFrom}`,
+      );
+    if (Date.parse(held.occurredAt) < Date.parse(draw.entryTo))
+      at(`draw ${drawId} was held at ${held.occurredAt}, before entryTo ${draw.entryTo}`);
+
+    const derived = drawOutcome(draw, held.data.seed, held.data.beacon, this.entrants(program, drawId));
+    const recorded = held.data;
+    const ranks = Math.max(recorded.winners.length, derived.winners.length);
+    for (let j = 0; j < ranks; j++) {
+      const r = recorded.winners[j];
+      const d = derived.winners[j];
+      if (r && d && r.memberId === d.memberId && r.tickets === d.tickets && r.rank === d.rank) continue;
+      at(`rank ${j + 1}: recorded ${describe(r)}, re-derived ${describe(d)}`, r ?? d);
+    }
+    if (recorded.tickets !== derived.tickets || recorded.entrants !== derived.entrants)
+      at(
+        `recorded ${recorded.tickets} tickets of ${recorded.entrants} entrants, re-derived ${derived.tickets} of ${derived.entrants}`,
+      );
+
+    // Each recorded winner's DrawWon and prize, once (§3).
+    const wins = this.wins.get(drawId) ?? [];
+    for (const w of recorded.winners) {
+      const mine = wins.filter((x) => x.memberId === w.memberId);
+      const prize = draw.prizePoints?.[w.rank - 1] ?? 0;
+      if (mine.length === 0) at(`rank ${w.rank}: ${w.memberId} has no DrawWon (run the draw again)`, w);
+      else if (mine.length > 1)
+        at(`rank ${w.rank}: ${w.memberId} has ${mine.length} DrawWon`, w, mine[1]?.loc);
+      else if (mine[0]?.rank !== w.rank)
+        at(`rank ${w.rank}: ${w.memberId}'s DrawWon says rank ${mine[0]?.rank}`, w, mine[0]?.loc);
+      else if (mine[0]?.prize !== prize)
+        at(
+          `rank ${w.rank}: ${w.memberId} got ${mine[0]?.prize} prize points, the draw gives ${prize}`,
+          w,
+          mine[0]?.loc,
+        );
+    }
+    for (const x of wins)
+      if (!recorded.winners.some((w) => w.memberId === x.memberId))
+        at(`${x.memberId} has a DrawWon of ${drawId} but is not a recorded winner`, x, x.loc);
+    return problems;
+  }
+}
+
+const describe = (w: DrawWinner | undefined): string =>
+  w === undefined ? "no winner" : `${w.memberId} (${w.tickets} tickets)`;
+
+/** What `vafa draw-verify` reports. */
+export interface DrawVerification {
+  ok: boolean;
+  drawId: string;
+  /** The recorded DrawHeld, when there is one. */
+  recorded: DrawHeldData | undefined;
+  problems: DrawProblem[];
+}
+
+interface LogEvent {
+  streamId: string;
+  revision: number;
+  eventId: string;
+  type: string;
+  occurredAt: string;
+  data: unknown;
+  metadata: { programId: string; programVersion: number; prevHash?: string; hash?: string };
+}
+
+/**
+ * Re-derives one draw from a log (a store's events or an export): tickets,
+ * winners and prizes from the member events and the revealed seed, and the
+ * seed commitment. The events a ticket count reads are also checked against
+ * their hash chain, so a changed ticket purchase names its member.
+ */
+export const verifyDraw = async (
+  events: AsyncIterable<LogEvent> | Iterable<LogEvent>,
+  options: { drawId: string; programs?: readonly Program[] },
+): Promise<DrawVerification> => {
+  const book = new DrawBook();
+  const programs = new Map<string, Program>();
+  const key = (id: string, v: number) => `${id}\u0000${v}`;
+  for (const p of options.programs ?? []) programs.set(key(p.programId, p.version), p);
+  const tampered: DrawProblem[] = [];
+  const lastHash = new Map<string, string>();
+  for await (const e of events) {
+    const loc = { streamId: e.streamId, revision: e.revision, eventId: e.eventId };
+    if (e.streamId.startsWith(MEMBER)) {
+      const previous = lastHash.get(e.streamId) ?? genesisHash(e.streamId);
+      const m = e.metadata;
+      lastHash.set(e.streamId, m.hash ?? "");
+      if (TICKET_TYPES.has(e.type) && !chainHolds(e, previous))
+        tampered.push({
+          loc,
+          memberId: e.streamId.slice(MEMBER.length),
+          message: `${e.streamId} revision ${e.revision}: ${e.type} does not match its hash chain (changed after it was written)`,
+        });
+      book.memberEvent(e.streamId, e, loc);
+    } else if (e.type === "DrawHeld") book.drawHeld(e as never, loc);
+    else if (e.type === "ProgramPublished") {
+      const program = (e.data as { program: Program }).program;
+      if (!programs.has(key(program.programId, program.version)))
+        programs.set(key(program.programId, program.version), program);
+      book.published(program, e.occurredAt);
+    }
+  }
+  const recorded = book.recorded(options.drawId);
+  if (!recorded)
+    return {
+      ok: false,
+      drawId: options.drawId,
+      recorded,
+      problems: [
+        {
+          loc: { streamId: `draw-${options.drawId}`, revision: null, eventId: null },
+          message: `draw ${options.drawId} has not been held: no DrawHeld in stream draw-${options.drawId}`,
+        },
+      ],
+    };
+  let problems: DrawProblem[];
+  try {
+    problems = book.check((id, v) => programs.get(key(id, v)), { strict: true, drawId: options.drawId });
+  } catch (error) {
+    problems = [
+      {
+        loc: { streamId: `draw-${options.drawId}`, revision: 0, eventId: null },
+        message: `the log cannot be read as draw events: ${error instanceof Error ? error.message : String(error)}`,
+      },
+    ];
+  }
+  const all = [...tampered, ...problems];
+  return { ok: all.length === 0, drawId: options.drawId, recorded, problems: all };
+};
+
+const chainHolds = (e: LogEvent, previous: string): boolean => {
+  const { prevHash, hash } = e.metadata;
+  if (prevHash !== previous || typeof hash !== "string") return false;
+  try {
+    const { streamId, revision, eventId, type, occurredAt, data } = e;
+    return hashEvent(prevHash, { streamId, revision, eventId, type, occurredAt, data }) === hash;
+  } catch {
+    return false;
+  }
+};

@@ -16,6 +16,7 @@ import { describeProgramError, type Program, programSchema } from "../program.js
 import { findReward, issuesCoupons, type Reward, rewardStreamId } from "../program-rewards.js";
 import type { MemberState } from "../state.js";
 import { type BatchDeps, type BatchItem, runBatch } from "./batch.js";
+import { type DrawDeps, executeDraw } from "./draw.js";
 import { firstPurchase, referralDue } from "./referral-due.js";
 import {
   type Claim,
@@ -25,7 +26,6 @@ import {
   sealClaim,
   sealReleases,
 } from "./stock.js";
-import { type DrawDeps, executeDraw } from "./draw.js";
 import type { CommandOutcome, Ledger, LedgerOptions } from "./types.js";
 
 const DEFAULT_MAX_ATTEMPTS = 10;
@@ -427,7 +427,7 @@ export const createLedger = (options: LedgerOptions): Ledger => {
 
   const executeMany = async (inputs: readonly unknown[]): Promise<CommandOutcome[]> => {
     const outcomes: CommandOutcome[] = new Array(inputs.length);
-    let items: BatchItem[] = [];
+    const items: BatchItem[] = [];
     for (const [index, input] of inputs.entries()) {
       const admitted = admit(input);
       if ("outcome" in admitted) outcomes[index] = admitted.outcome;

@@ -35,7 +35,7 @@ const base = program({
   redemption: { minPoints: 2 },
 });
 // club-v1 §2: a stocked reward with coupons and an unlimited one, for the reward commands.
-prog.rewards = [
+base.rewards = [
   { id: "lamp", cost: 20, stock: 2, coupon: { validDays: 30 } },
   { id: "pen", cost: 5, perMember: 2 },
 ];

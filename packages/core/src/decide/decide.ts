@@ -66,9 +66,9 @@ const idempotencyMessage = (c: OtherCommand): string => {
             ? ["feedbackId", c.feedbackId]
             : c.type === "use-coupon"
               ? ["couponId", c.couponId]
-            : c.type === "enter-draw"
-              ? ["entryId", c.entryId]
-              : ["redemptionId", c.redemptionId];
+              : c.type === "enter-draw"
+                ? ["entryId", c.entryId]
+                : ["redemptionId", c.redemptionId];
   return `${field}: ${id} was already used by another ${c.type} command`;
 };
 

@@ -13,7 +13,17 @@ describe("5 typed commands", () => {
     expectTypeOf(ledger.execute).returns.toEqualTypeOf<Promise<CommandOutcome>>();
     expectTypeOf<PurchaseCommand["amount"]>().toEqualTypeOf<string>();
     expectTypeOf<Command["type"]>().toEqualTypeOf<
-      "join" | "purchase" | "refund" | "redeem" | "reverse-redemption" | "adjust" | "feedback" | "sweep"
+      | "join"
+      | "purchase"
+      | "refund"
+      | "redeem"
+      | "reverse-redemption"
+      | "adjust"
+      | "feedback"
+      | "sweep"
+      | "use-coupon"
+      | "enter-draw"
+      | "draw"
     >();
   });
 

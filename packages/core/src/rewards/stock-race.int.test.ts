@@ -1,4 +1,4 @@
-import { createPgliteStore } from "@vafa/adapters/postgres";
+import { createPgliteStore } from "@vafa/adapters/pglite";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createLedger, type EventStore, type Program } from "../index.js";

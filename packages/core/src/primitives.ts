@@ -29,15 +29,18 @@ export const isValidGregorianDate = (year: number, month: number, day: number): 
  * the millisecond are truncated.
  */
 export const parseTime = (text: string): number | undefined => {
-  // One command parses its `at` several times (validation, idempotency, decision): remember the last.
-  if (text === lastParsed.text) return lastParsed.ms;
+  // One command parses its `at` several times (validation, idempotency, decision), with
+  // a program's campaign bounds in between: a few recent texts are remembered (pure).
+  const cached = recentTimes.get(text);
+  if (cached !== undefined || recentTimes.has(text)) return cached;
   const ms = parseTimeOnce(text);
-  lastParsed.text = text;
-  lastParsed.ms = ms;
+  if (recentTimes.size >= RECENT_TIMES) recentTimes.clear();
+  recentTimes.set(text, ms);
   return ms;
 };
 
-const lastParsed: { text: string; ms: number | undefined } = { text: "", ms: undefined };
+const RECENT_TIMES = 64;
+const recentTimes = new Map<string, number | undefined>();
 
 const parseTimeOnce = (text: string): number | undefined => {
   // Fast path for the normalised form every stored event carries.

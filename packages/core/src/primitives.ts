@@ -75,15 +75,17 @@ const parseTimeOnce = (text: string): number | undefined => {
 
 /** Writes UTC milliseconds as `toISOString()` does. */
 export const toIso = (ms: number): string => {
-  // Events of one command share their time: remember the last conversion.
-  if (ms === lastIso.ms) return lastIso.text;
+  // Events of one command share their time, and a lot's availableAt and expiresAt
+  // follow from it: a few recent conversions are remembered (pure).
+  const cached = recentIsos.get(ms);
+  if (cached !== undefined) return cached;
   const text = new Date(ms).toISOString();
-  lastIso.ms = ms;
-  lastIso.text = text;
+  if (recentIsos.size >= RECENT_TIMES) recentIsos.clear();
+  recentIsos.set(ms, text);
   return text;
 };
 
-const lastIso = { ms: Number.NaN, text: "" };
+const recentIsos = new Map<number, string>();
 
 /** Parses a `YYYY-MM-DD` Gregorian date to its parts, or `undefined`. */
 export const parseDate = (text: string): { year: number; month: number; day: number } | undefined => {

@@ -81,6 +81,15 @@ export interface MemberState {
   lastCommand: { id: string; count: number };
   /** Events per sweep commandId: only a sweep can append to a stream again later (spec 5.6). */
   sweepCounts: Map<string, number>;
+  /**
+   * The spend tier metric's running sum (spec 5.7): the purchases' amounts less
+   * all their refunds, in units of 1e-8, with bounds on the times it covers (the
+   * earliest purchase; the latest purchase or refund). While every purchase is
+   * inside the window and no refund is later than `t`, it is metric(t).
+   */
+  spendUnits: bigint;
+  spendFirstAt: number;
+  spendLastAt: number;
 }
 
 export const initialMemberState = (streamId: string, firstTier: string): MemberState => ({
@@ -104,6 +113,9 @@ export const initialMemberState = (streamId: string, firstTier: string): MemberS
   referralsPaid: new Set(),
   lastCommand: { id: "", count: 0 },
   sweepCounts: new Map(),
+  spendUnits: 0n,
+  spendFirstAt: Number.POSITIVE_INFINITY,
+  spendLastAt: Number.NEGATIVE_INFINITY,
 });
 
 /** FIFO order of spec 5.4: expiresAt ascending (never last), then creation order. */

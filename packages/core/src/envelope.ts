@@ -1,6 +1,8 @@
 import { hash } from "node:crypto";
-import canonicalize from "canonicalize";
 import type { EventDataMap, EventType } from "./events.js";
+import { jcs, jcsEventBody } from "./jcs.js";
+
+export { jcs };
 
 /** The URL namespace of RFC 4122; event ids are UUID v5 in it (spec 2). */
 export const EVENT_ID_NAMESPACE = "6ba7b811-9dad-11d1-80b4-00c04fd430c8";
@@ -57,13 +59,6 @@ export const eventIdFor = (streamId: string, commandId: string, index: number): 
 
 export const sha256Hex = (text: string): string => hash("sha256", text, "hex");
 
-/** RFC 8785 canonical JSON. */
-export const jcs = (value: unknown): string => {
-  const text = canonicalize(value);
-  if (text === undefined) throw new TypeError("value cannot be canonicalized");
-  return text;
-};
-
 export const genesisHash = (streamId: string): string => sha256Hex(`vafa/v1\n${streamId}`);
 
 export interface HashedBody {
@@ -77,16 +72,7 @@ export interface HashedBody {
 
 /** `sha256hex(prevHash + "\n" + JCS(body))` (spec 2). */
 export const hashEvent = (prevHash: string, body: HashedBody): string =>
-  sha256Hex(
-    `${prevHash}\n${jcs({
-      streamId: body.streamId,
-      revision: body.revision,
-      eventId: body.eventId,
-      type: body.type,
-      occurredAt: body.occurredAt,
-      data: body.data,
-    })}`,
-  );
+  sha256Hex(`${prevHash}\n${jcsEventBody(body)}`);
 
 /** Writes an envelope with keys in the order of spec 2 (as `vafa export` does). */
 export const toEnvelope = (e: StoredEvent | EventEnvelope): EventEnvelope => {

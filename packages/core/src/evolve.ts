@@ -65,10 +65,15 @@ export const applyDomainEvent = (
     }
     case "PurchaseRecorded": {
       const d = e.data;
+      const units = toUnits(d.amount);
+      const replaced = s.purchases.get(d.purchaseId);
+      s.spendUnits += units - (replaced ? replaced.amountUnits - replaced.refundedUnits : 0n);
+      s.spendFirstAt = Math.min(s.spendFirstAt, at);
+      s.spendLastAt = Math.max(s.spendLastAt, at);
       w(s, "purchases").set(d.purchaseId, {
         purchaseId: d.purchaseId,
         amount: d.amount,
-        amountUnits: toUnits(d.amount),
+        amountUnits: units,
         at,
         ...(d.channel !== undefined ? { channel: d.channel } : {}),
         ...(d.items !== undefined ? { items: d.items } : {}),
@@ -86,6 +91,8 @@ export const applyDomainEvent = (
       if (p) {
         // Copy on write: a decision's working state shares entries with the state it came from.
         const units = toUnits(d.amount);
+        s.spendUnits -= units;
+        s.spendLastAt = Math.max(s.spendLastAt, at);
         w(s, "purchases").set(d.purchaseId, {
           ...p,
           refunded: new Dec(p.refunded).plus(d.amount).toFixed(),

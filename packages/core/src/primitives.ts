@@ -29,15 +29,18 @@ export const isValidGregorianDate = (year: number, month: number, day: number): 
  * the millisecond are truncated.
  */
 export const parseTime = (text: string): number | undefined => {
-  // One command parses its `at` several times (validation, idempotency, decision): remember the last.
-  if (text === lastParsed.text) return lastParsed.ms;
+  // One command parses its `at` several times (validation, idempotency, decision), with
+  // a program's campaign bounds in between: a few recent texts are remembered (pure).
+  const cached = recentTimes.get(text);
+  if (cached !== undefined || recentTimes.has(text)) return cached;
   const ms = parseTimeOnce(text);
-  lastParsed.text = text;
-  lastParsed.ms = ms;
+  if (recentTimes.size >= RECENT_TIMES) recentTimes.clear();
+  recentTimes.set(text, ms);
   return ms;
 };
 
-const lastParsed: { text: string; ms: number | undefined } = { text: "", ms: undefined };
+const RECENT_TIMES = 64;
+const recentTimes = new Map<string, number | undefined>();
 
 const parseTimeOnce = (text: string): number | undefined => {
   // Fast path for the normalised form every stored event carries.
@@ -72,15 +75,17 @@ const parseTimeOnce = (text: string): number | undefined => {
 
 /** Writes UTC milliseconds as `toISOString()` does. */
 export const toIso = (ms: number): string => {
-  // Events of one command share their time: remember the last conversion.
-  if (ms === lastIso.ms) return lastIso.text;
+  // Events of one command share their time, and a lot's availableAt and expiresAt
+  // follow from it: a few recent conversions are remembered (pure).
+  const cached = recentIsos.get(ms);
+  if (cached !== undefined) return cached;
   const text = new Date(ms).toISOString();
-  lastIso.ms = ms;
-  lastIso.text = text;
+  if (recentIsos.size >= RECENT_TIMES) recentIsos.clear();
+  recentIsos.set(ms, text);
   return text;
 };
 
-const lastIso = { ms: Number.NaN, text: "" };
+const recentIsos = new Map<number, string>();
 
 /** Parses a `YYYY-MM-DD` Gregorian date to its parts, or `undefined`. */
 export const parseDate = (text: string): { year: number; month: number; day: number } | undefined => {

@@ -79,6 +79,19 @@ export const tierMetric = (program: Program, purchases: Iterable<Purchase>, t: n
   return points;
 };
 
+/**
+ * metric(t) from the state's running spend sum when it is exactly that: every
+ * purchase inside (t - windowDays, t] and no refund after `t`; otherwise
+ * undefined (then `tierMetric` walks the purchases). Property test:
+ * metric.unit.test.ts.
+ */
+export const spendMetricShortcut = (program: Program, s: MemberState, t: number): Dec | undefined =>
+  program.tiers.metric === "spend" &&
+  s.spendFirstAt > t - program.tiers.windowDays * DAY_MS &&
+  s.spendLastAt <= t
+    ? new Dec(unitsToMoney(s.spendUnits))
+    : undefined;
+
 /** Net units of a purchase at `t`: refunds count at their own time. */
 const netUnitsAt = (p: Purchase, t: number): bigint => {
   let net = p.amountUnits;
@@ -102,7 +115,7 @@ export interface TierMove {
 
 /** Tier evaluation of spec 5.7 at `t`, or null when the tier stays. */
 export const evaluateTier = (program: Program, state: MemberState, t: number): TierMove | null => {
-  const metric = tierMetric(program, state.purchases.values(), t);
+  const metric = spendMetricShortcut(program, state, t) ?? tierMetric(program, state.purchases.values(), t);
   const target = targetLevel(program, metric);
   const levels = program.tiers.levels;
   const current = levels.findIndex((l) => l.id === state.tier);

@@ -108,6 +108,15 @@ export interface MemberState {
   drawEntries: Map<string, DrawEntry>;
   /** Draws this member won (DrawWon): the winner's events come once. */
   drawsWon: Set<string>;
+  /**
+   * The spend tier metric's running sum (spec 5.7): the purchases' amounts less
+   * all their refunds, in units of 1e-8, with bounds on the times it covers (the
+   * earliest purchase; the latest purchase or refund). While every purchase is
+   * inside the window and no refund is later than `t`, it is metric(t).
+   */
+  spendUnits: bigint;
+  spendFirstAt: number;
+  spendLastAt: number;
 }
 
 export const initialMemberState = (streamId: string, firstTier: string): MemberState => ({
@@ -134,6 +143,9 @@ export const initialMemberState = (streamId: string, firstTier: string): MemberS
   sweepCounts: new Map(),
   drawEntries: new Map(),
   drawsWon: new Set(),
+  spendUnits: 0n,
+  spendFirstAt: Number.POSITIVE_INFINITY,
+  spendLastAt: Number.NEGATIVE_INFINITY,
 });
 
 /** FIFO order of spec 5.4: expiresAt ascending (never last), then creation order. */

@@ -1,0 +1,77 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import type { ProposedEvent } from "./envelope.js";
+import { foldMemberEvents } from "./evolve.js";
+import { formatMoney } from "./money.js";
+import { spendMetricShortcut, tierMetric } from "./rules.js";
+import { baseProgram } from "./testing/harness.js";
+
+// 5.7 metric(t): the running spend sum, where it answers, equals tierMetric's walk over the purchases.
+const DAY = 86_400_000;
+const T0 = Date.UTC(2024, 0, 1);
+const money = fc
+  .tuple(fc.bigInt({ min: 0n, max: 10n ** 16n }), fc.integer({ min: 0, max: 99_999_999 }))
+  .map(([whole, frac]) =>
+    frac === 0 ? whole.toString() : `${whole}.${String(frac).padStart(8, "0").replace(/0+$/, "")}`,
+  );
+const step = fc.oneof(
+  fc.record({ kind: fc.constant("purchase" as const), id: fc.integer({ min: 0, max: 6 }), amount: money }),
+  fc.record({ kind: fc.constant("refund" as const), id: fc.integer({ min: 0, max: 8 }), amount: money }),
+);
+
+const event = (type: string, revision: number, at: number, data: unknown): ProposedEvent =>
+  ({
+    streamId: "member-m1",
+    revision,
+    eventId: `e${revision}`,
+    type,
+    occurredAt: new Date(at).toISOString(),
+    data,
+    metadata: { commandId: `c${revision}`, hash: `h${revision}` },
+  }) as unknown as ProposedEvent;
+
+describe("5.7 spend metric from the running sum", () => {
+  it("5.7 equals tierMetric wherever it answers, at any t", () => {
+    const program = baseProgram();
+    let answered = 0;
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(step, fc.integer({ min: 0, max: 200 })), { maxLength: 25 }),
+        fc.array(fc.integer({ min: -50, max: 800 }), { minLength: 1, maxLength: 6 }),
+        (steps, probes) => {
+          // Times may go back (an expiry's time, a replayed history): the bounds must still hold.
+          const events = steps.map(([s, days], i) =>
+            s.kind === "purchase"
+              ? event("PurchaseRecorded", i, T0 + days * DAY, { purchaseId: `p${s.id}`, amount: s.amount })
+              : event("PurchaseRefunded", i, T0 + days * DAY, {
+                  purchaseId: `p${s.id}`,
+                  refundId: `r${i}`,
+                  amount: s.amount,
+                }),
+          );
+          const state = foldMemberEvents("member-m1", "bronze", events);
+          for (const days of probes) {
+            const t = T0 + days * DAY;
+            const fast = spendMetricShortcut(program, state, t);
+            if (fast !== undefined) answered++;
+            if (fast !== undefined)
+              expect(formatMoney(fast)).toBe(formatMoney(tierMetric(program, state.purchases.values(), t)));
+          }
+        },
+      ),
+      { numRuns: 2000 },
+    );
+    expect(answered).toBeGreaterThan(500); // the shortcut is exercised, not only the walk
+  });
+
+  it("5.7 answers for a history inside the window, evaluated after its last event", () => {
+    const program = baseProgram();
+    const state = foldMemberEvents("member-m1", "bronze", [
+      event("PurchaseRecorded", 0, T0, { purchaseId: "p1", amount: "10.5" }),
+      event("PurchaseRecorded", 1, T0 + DAY, { purchaseId: "p2", amount: "4" }),
+      event("PurchaseRefunded", 2, T0 + 2 * DAY, { purchaseId: "p1", refundId: "r1", amount: "0.5" }),
+    ]);
+    expect(formatMoney(spendMetricShortcut(program, state, T0 + 3 * DAY) ?? "-1")).toBe("14");
+    expect(spendMetricShortcut(program, state, T0 + DAY)).toBeUndefined(); // a refund after t
+  });
+});

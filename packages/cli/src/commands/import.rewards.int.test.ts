@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { couponCode, type StoredEvent } from "@vafa/core";
@@ -164,7 +164,7 @@ describe("club-v1 §8 vafa import with rewards and coupons", () => {
   });
 
   it("exit 2 naming the setting when a coupon reward has no secret (empty is missing); nothing is stored", async () => {
-    const { file, store } = setUp();
+    const { dir, file, store } = setUp();
     const prog = file("program.json", JSON.stringify(program));
     const input = file("c.ndjson", lines({ type: "join", memberId: "m1", at: at(1), kind: "person" }));
     for (const setting of [undefined, ""]) {
@@ -183,6 +183,7 @@ describe("club-v1 §8 vafa import with rewards and coupons", () => {
         m.io,
       ),
     ).toBe(2);
-    expect(await eventIds(store)).toEqual([]);
+    // Refused before the store is opened: not even an empty store was created.
+    expect(existsSync(join(dir, "store"))).toBe(false);
   });
 });

@@ -1,0 +1,138 @@
+import { createReadStream } from "node:fs";
+import { availableParallelism } from "node:os";
+import { Worker } from "node:worker_threads";
+import { VafaError } from "@vafa/core";
+import type { AuditWorkerData, AuditWorkerMessage } from "./audit-worker.js";
+import { mergeShards, ShardAuditor, type ShardResult } from "./shard.js";
+import type { AuditOptions, AuditReport } from "./types.js";
+
+export interface ParallelAuditOptions extends AuditOptions {
+  /** Worker threads (shards); default: the machine's available parallelism. */
+  workers?: number;
+}
+
+/** Chunks sent to a worker and not yet audited: bounds memory when reading outruns the audit. */
+const MAX_IN_FLIGHT = 4;
+const CHUNK_BYTES = 1 << 20;
+
+/**
+ * The chunks of a file, each ending with a newline except the last (`final`,
+ * a line without one). Only the line cut by a read is copied.
+ */
+export async function* newlineChunks(path: string): AsyncGenerator<{ bytes: Buffer; final: boolean }> {
+  let carry: Buffer | undefined;
+  try {
+    for await (const read of createReadStream(path, { highWaterMark: CHUNK_BYTES })) {
+      const chunk = carry ? Buffer.concat([carry, read as Buffer]) : (read as Buffer);
+      const last = chunk.lastIndexOf(0x0a);
+      if (last < 0) {
+        carry = chunk;
+        continue;
+      }
+      carry = last + 1 < chunk.length ? Buffer.from(chunk.subarray(last + 1)) : undefined;
+      yield { bytes: chunk.subarray(0, last + 1), final: false };
+    }
+  } catch (cause) {
+    if (cause instanceof VafaError) throw cause;
+    throw new VafaError(
+      "STORE_UNAVAILABLE",
+      `cannot read export file ${path}`,
+      "check the path given to --events",
+      {
+        cause,
+      },
+    );
+  }
+  if (carry) yield { bytes: carry, final: true };
+}
+
+/**
+ * The audit of a file by `count` shards in this thread: what the workers of
+ * `auditNdjsonFileParallel` compute, without threads (tests, one core).
+ */
+export const auditChunksInShards = async (
+  chunks: AsyncIterable<{ bytes: Buffer; final: boolean }> | Iterable<{ bytes: Buffer; final: boolean }>,
+  count: number,
+  options: AuditOptions = {},
+): Promise<AuditReport> => {
+  const shards = Array.from({ length: count }, (_, i) => new ShardAuditor(i, count, options));
+  for await (const { bytes, final } of chunks) for (const s of shards) s.pushChunk(bytes, final);
+  return mergeShards(shards.map((s) => s.finish()));
+};
+
+/**
+ * Where the worker's code is: the built `.js` beside this module, or, when
+ * this module runs from TypeScript sources (tests, bench), the `.ts` loaded
+ * through tsx.
+ */
+const startWorker = (data: AuditWorkerData): Worker => {
+  const self = import.meta.url;
+  if (self.endsWith(".ts")) {
+    const entry = new URL("./audit-worker.ts", self).href;
+    const boot = `import("tsx/esm/api").then(({ register }) => { register(${JSON.stringify(
+      process.env.TSX_TSCONFIG_PATH ? { tsconfig: process.env.TSX_TSCONFIG_PATH } : {},
+    )}); return import(${JSON.stringify(entry)}); });`;
+    return new Worker(boot, { eval: true, workerData: data });
+  }
+  return new Worker(new URL("./audit-worker.js", self), { workerData: data });
+};
+
+interface Shard {
+  worker: Worker;
+  inFlight: number;
+  result: Promise<ShardResult>;
+}
+
+/**
+ * Audits an NDJSON export (spec 7) on worker threads: each reads every chunk
+ * of the file, as it streams, and audits the streams it owns; the report is
+ * the one `auditEvents` gives for the file's lines, finding for finding.
+ */
+export const auditNdjsonFileParallel = async (
+  path: string,
+  options: ParallelAuditOptions = {},
+): Promise<AuditReport> => {
+  const count = Math.max(1, options.workers ?? availableParallelism());
+  const auditOptions: AuditOptions = options.programs ? { programs: options.programs } : {};
+  let wake: (() => void) | undefined;
+  const shards: Shard[] = [];
+  for (let index = 0; index < count; index++) {
+    const worker = startWorker({ index, count, options: auditOptions });
+    const shard: Shard = {
+      worker,
+      inFlight: 0,
+      result: new Promise<ShardResult>((resolve, reject) => {
+        worker.on("message", (m: { kind: "ack" } | { kind: "result"; result: ShardResult }) => {
+          if (m.kind === "ack") {
+            shard.inFlight--;
+            wake?.();
+          } else resolve(m.result);
+        });
+        worker.on("error", reject);
+        worker.on("exit", (code) => reject(new Error(`audit worker ${index} stopped (exit ${code})`)));
+      }),
+    };
+    shards.push(shard);
+  }
+  const failed = Promise.race(shards.map((s) => s.result)).then(
+    () => new Promise<never>(() => undefined),
+    (error: unknown) => Promise.reject(error),
+  );
+  const roomFor = async (): Promise<void> => {
+    while (shards.some((s) => s.inFlight >= MAX_IN_FLIGHT))
+      await Promise.race([new Promise<void>((r) => (wake = r)), failed]);
+  };
+  try {
+    for await (const { bytes, final } of newlineChunks(path)) {
+      await roomFor();
+      for (const s of shards) {
+        s.inFlight++;
+        s.worker.postMessage({ kind: "chunk", bytes, final } satisfies AuditWorkerMessage);
+      }
+    }
+    for (const s of shards) s.worker.postMessage({ kind: "end" } satisfies AuditWorkerMessage);
+    return mergeShards(await Promise.all(shards.map((s) => s.result)));
+  } finally {
+    await Promise.all(shards.map((s) => s.worker.terminate()));
+  }
+};

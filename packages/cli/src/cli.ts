@@ -20,6 +20,15 @@ const eventsOption = () =>
 const formatOption = () =>
   new Option("--format <format>", "output format").choices(FORMATS).default("json" satisfies OutputFormat);
 
+/** `--workers auto` (undefined: chosen by file size) or a thread count from 1 to 64. */
+const parseWorkers = (text: string): number | undefined => {
+  if (text === "auto") return undefined;
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1 || n > 64)
+    throw usageError(`--workers must be auto or a whole number from 1 to 64, got ${JSON.stringify(text)}`);
+  return n;
+};
+
 // Command modules load on use: `--help` and a bad flag never load a database driver.
 const examples = (...lines: string[]): string => `\nExamples:\n${lines.map((l) => `  $ ${l}`).join("\n")}\n`;
 
@@ -112,13 +121,29 @@ export const buildCli = (io: CliIo, exit: { code: number }): Command => {
     .addOption(eventsOption())
     .option("--program <file>", "program JSON, for earn and tier checks when the log has no ProgramPublished")
     .option("--json", 'print {"ok","streams","events","findings"} on stdout')
+    .option(
+      "--workers <n>",
+      "threads auditing an --events file: auto (every core for a file of 16 MiB or more) or a count; 1 = this thread",
+      "auto",
+    )
     .addHelpText(
       "after",
-      `${examples("vafa audit --store pglite:./.vafa", "vafa audit --events events.ndjson --json")}\nExit codes: 0 clean, 1 findings or failure, 2 usage or unreadable input.\n`,
+      `${examples("vafa audit --store pglite:./.vafa", "vafa audit --events events.ndjson --json --workers 2")}\nExit codes: 0 clean, 1 findings or failure, 2 usage or unreadable input.\n`,
     )
-    .action(async (options: { store: string; events?: string; program?: string; json?: boolean }) => {
-      exit.code = await (await import("./commands/audit.js")).runAudit(options, io);
-    });
+    .action(
+      async (options: {
+        store: string;
+        events?: string;
+        program?: string;
+        json?: boolean;
+        workers: string;
+      }) => {
+        exit.code = await (await import("./commands/audit.js")).runAudit(
+          { ...options, workers: parseWorkers(options.workers) },
+          io,
+        );
+      },
+    );
 
   const queryHelp: Record<QueryName, string> = {
     balances: "balances of every member joined at or before a time (spec 6)",

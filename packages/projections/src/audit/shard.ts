@@ -70,6 +70,9 @@ export class ShardAuditor {
   private shadowStreams = 0;
   private readonly strays: Stray[] = [];
   private readonly unplacedLines: [number, number][] = [];
+  /** Next `"streamId"` and `\u` at or after the current line in the chunk (searched once per chunk, not per line). */
+  private nextKey = -1;
+  private nextEscape = -1;
 
   constructor(
     private readonly index: number,
@@ -95,6 +98,8 @@ export class ShardAuditor {
    * newline; the last (`final`) is one line without its newline.
    */
   pushChunk(buf: Buffer, final = false): void {
+    this.nextKey = -1;
+    this.nextEscape = -1;
     let start = 0;
     for (let nl = buf.indexOf(NEWLINE); nl >= 0; nl = buf.indexOf(NEWLINE, start)) {
       this.pushLine(buf, start, nl);
@@ -155,10 +160,16 @@ export class ShardAuditor {
       const b = buf[i] as number;
       if (b >= 0x80 || b === BACKSLASH) return null;
     }
-    const again = buf.indexOf(STREAM_KEY, idEnd);
-    if (again >= 0 && again < end) return null;
-    const escapeAt = buf.indexOf(ESCAPE_U, idEnd);
-    if (escapeAt >= 0 && escapeAt < end) return null;
+    if (this.nextKey !== Number.POSITIVE_INFINITY && this.nextKey < idEnd) {
+      const at = buf.indexOf(STREAM_KEY, idEnd);
+      this.nextKey = at < 0 ? Number.POSITIVE_INFINITY : at;
+    }
+    if (this.nextKey < end) return null;
+    if (this.nextEscape !== Number.POSITIVE_INFINITY && this.nextEscape < idEnd) {
+      const at = buf.indexOf(ESCAPE_U, idEnd);
+      this.nextEscape = at < 0 ? Number.POSITIVE_INFINITY : at;
+    }
+    if (this.nextEscape < end) return null;
     const program =
       idEnd - idStart >= PROGRAM.length &&
       buf.compare(PROGRAM, 0, PROGRAM.length, idStart, idStart + PROGRAM.length) === 0;

@@ -75,7 +75,17 @@ const DATA_KEY = Buffer.from('"data":');
 const isEnvelope = (v: unknown): v is ProjectionEvent => {
   if (v === null || typeof v !== "object") return false;
   const e = v as Record<string, unknown>;
-  return typeof e.streamId === "string" && typeof e.type === "string" && typeof e.occurredAt === "string";
+  // The fields of a spec 2 envelope (as the CLI's strict reader checks them).
+  return (
+    typeof e.streamId === "string" &&
+    typeof e.revision === "number" &&
+    typeof e.type === "string" &&
+    typeof e.occurredAt === "string" &&
+    typeof e.data === "object" &&
+    e.data !== null &&
+    typeof e.metadata === "object" &&
+    e.metadata !== null
+  );
 };
 
 /**

@@ -1,3 +1,4 @@
+import { idStartsWith, StreamIdReader, streamHash } from "../stream-route.js";
 import { Auditor } from "./audit.js";
 import { Findings } from "./findings.js";
 import { type ProgramReference, reportUnknownReference } from "./programs.js";
@@ -13,26 +14,11 @@ import type { AuditFinding, AuditOptions, AuditReport } from "./types.js";
 
 const NEWLINE = 0x0a;
 const CR = 0x0d;
-const QUOTE = 0x22;
-const BACKSLASH = 0x5c;
-const HEAD = Buffer.from('{"streamId":"');
-const STREAM_KEY = Buffer.from('"streamId"');
-const ESCAPE_U = Buffer.from("\\u");
 const PROGRAM = Buffer.from("program-");
 const BLANK = /^[ \t]*$/;
 
-/** FNV-1a over the UTF-8 bytes of a stream id: the shard that owns it. */
-const hashBytes = (buf: Uint8Array, start: number, end: number): number => {
-  let h = 0x811c9dc5;
-  for (let i = start; i < end; i++) h = Math.imul(h ^ (buf[i] as number), 0x01000193);
-  return h >>> 0;
-};
-
 /** The shard (of `count`) that owns a stream. */
-export const shardOf = (streamId: string, count: number): number => {
-  const bytes = Buffer.from(streamId, "utf8");
-  return hashBytes(bytes, 0, bytes.length) % count;
-};
+export const shardOf = (streamId: string, count: number): number => streamHash(streamId) % count;
 
 /** A line's text as the CLI reads it (`readLines`): BOM dropped on line 1, one trailing CR dropped. */
 const lineText = (buf: Buffer, start: number, end: number, line: number): string => {
@@ -70,9 +56,7 @@ export class ShardAuditor {
   private shadowStreams = 0;
   private readonly strays: Stray[] = [];
   private readonly unplacedLines: [number, number][] = [];
-  /** Next `"streamId"` and `\u` at or after the current line in the chunk (searched once per chunk, not per line). */
-  private nextKey = -1;
-  private nextEscape = -1;
+  private readonly reader = new StreamIdReader();
 
   constructor(
     private readonly index: number,
@@ -98,8 +82,7 @@ export class ShardAuditor {
    * newline; the last (`final`) is one line without its newline.
    */
   pushChunk(buf: Buffer, final = false): void {
-    this.nextKey = -1;
-    this.nextEscape = -1;
+    this.reader.newChunk();
     let start = 0;
     for (let nl = buf.indexOf(NEWLINE); nl >= 0; nl = buf.indexOf(NEWLINE, start)) {
       this.pushLine(buf, start, nl);
@@ -113,10 +96,10 @@ export class ShardAuditor {
     let text: string | undefined;
     let owner: number;
     let program: boolean;
-    const fast = this.fastRoute(buf, start, end);
+    const fast = this.reader.read(buf, start, end);
     if (fast !== null) {
       owner = fast.hash % this.count;
-      program = fast.program;
+      program = idStartsWith(buf, fast, PROGRAM);
     } else {
       text = lineText(buf, start, end, line);
       if (BLANK.test(text)) return;
@@ -142,38 +125,6 @@ export class ShardAuditor {
     }
     for (let i = findingsBefore; i < after.findings.length; i++)
       if ((after.findings[i] as AuditFinding).streamId === null) this.unplacedLines.push([i, line]);
-  }
-
-  /**
-   * The stream of a line read from its bytes, when that is certainly what
-   * JSON.parse would find: the line starts `{"streamId":"`, the id is ASCII
-   * without escapes, and no other `"streamId"` key or `\u` escape could
-   * replace it. Otherwise null, and the line is parsed.
-   */
-  private fastRoute(buf: Buffer, start: number, end: number): { hash: number; program: boolean } | null {
-    if (end - start < HEAD.length || buf.compare(HEAD, 0, HEAD.length, start, start + HEAD.length) !== 0)
-      return null;
-    const idStart = start + HEAD.length;
-    const idEnd = buf.indexOf(QUOTE, idStart);
-    if (idEnd < 0 || idEnd >= end) return null;
-    for (let i = idStart; i < idEnd; i++) {
-      const b = buf[i] as number;
-      if (b >= 0x80 || b === BACKSLASH) return null;
-    }
-    if (this.nextKey !== Number.POSITIVE_INFINITY && this.nextKey < idEnd) {
-      const at = buf.indexOf(STREAM_KEY, idEnd);
-      this.nextKey = at < 0 ? Number.POSITIVE_INFINITY : at;
-    }
-    if (this.nextKey < end) return null;
-    if (this.nextEscape !== Number.POSITIVE_INFINITY && this.nextEscape < idEnd) {
-      const at = buf.indexOf(ESCAPE_U, idEnd);
-      this.nextEscape = at < 0 ? Number.POSITIVE_INFINITY : at;
-    }
-    if (this.nextEscape < end) return null;
-    const program =
-      idEnd - idStart >= PROGRAM.length &&
-      buf.compare(PROGRAM, 0, PROGRAM.length, idStart, idStart + PROGRAM.length) === 0;
-    return { hash: hashBytes(buf, idStart, idEnd), program };
   }
 
   finish(): ShardResult {

@@ -1,0 +1,53 @@
+import { createReadStream, createWriteStream, existsSync, renameSync } from "node:fs";
+import { auditEvents, auditNdjsonFileParallel, readNdjsonLines } from "@vafa/projections";
+import { arg, finish, round, seconds, startRssSampler } from "../lib/task.js";
+
+// `vafa audit --events` as the library runs it: one thread (auditEvents over
+// the file's lines) or `--workers N` threads (auditNdjsonFileParallel), on
+// the first `--limit` events of the export (cut once, cached beside it).
+
+const path = arg("events");
+const workers = Number(arg("workers"));
+const limit = Number(arg("limit"));
+
+/** The first `limit` lines of the export, written once next to it. */
+const slice = async (): Promise<string> => {
+  const out = `${path}.first-${limit}.ndjson`;
+  if (existsSync(out)) return out;
+  const tmp = `${out}.tmp`;
+  const writer = createWriteStream(tmp);
+  let lines = 0;
+  outer: for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) {
+    const buf = chunk as Buffer;
+    let start = 0;
+    for (let nl = buf.indexOf(10); nl >= 0; nl = buf.indexOf(10, start)) {
+      start = nl + 1;
+      if (++lines === limit) {
+        writer.write(buf.subarray(0, start));
+        break outer;
+      }
+    }
+    writer.write(buf);
+  }
+  await new Promise<void>((resolve, reject) => writer.end((e?: Error | null) => (e ? reject(e) : resolve())));
+  renameSync(tmp, out);
+  return out;
+};
+
+const file = await slice();
+const rss = startRssSampler();
+const t0 = performance.now();
+const report =
+  workers > 1 ? await auditNdjsonFileParallel(file, { workers }) : await auditEvents(readNdjsonLines(file));
+const s = seconds(t0);
+rss.stop();
+finish({
+  workers,
+  events: report.events,
+  streams: report.streams,
+  findings: report.findings.length,
+  findingsDigest: JSON.stringify(report.findings).length,
+  seconds: round(s, 2),
+  eventsPerSecond: Math.round(report.events / s),
+  peakRssMiB: round(rss.peakMiB()),
+});

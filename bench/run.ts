@@ -1,4 +1,4 @@
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { join } from "node:path";
@@ -169,6 +169,13 @@ const ledger = await profiled("ledger", [
   "--limit",
   String(LEDGER_COMMANDS),
 ]);
+log("building core and projections (the audit runs their .js, as the CLI does) ...");
+const built = spawnSync(
+  process.execPath,
+  [join(root, "node_modules", "typescript", "bin", "tsc"), "-b", "packages/core", "packages/projections"],
+  { cwd: root, stdio: "inherit" },
+);
+if (built.status !== 0) throw new Error("tsc -b packages/core packages/projections failed");
 log(`audit of the first ${AUDIT_EVENTS.toLocaleString("en")} events: one thread ...`);
 const auditOne = await profiled("audit", [
   "--events",

@@ -1,5 +1,10 @@
 import { createReadStream, createWriteStream, existsSync, renameSync } from "node:fs";
-import { auditEvents, auditNdjsonFileParallel, readNdjsonLines } from "@vafa/projections";
+// The built package (run.ts builds it first): workers load its .js as `vafa audit` does.
+import {
+  auditEvents,
+  auditNdjsonFileParallel,
+  readNdjsonLines,
+} from "../../packages/projections/dist/index.js";
 import { arg, finish, round, seconds, startRssSampler } from "../lib/task.js";
 
 // `vafa audit --events` as the library runs it: one thread (auditEvents over

@@ -1,6 +1,7 @@
 import { createReadStream } from "node:fs";
 import { type EventStore, VafaError } from "@vafa/core";
 import type { Projection, ProjectionEvent } from "./projection.js";
+import { idStartsWith, StreamIdReader, streamHash } from "./stream-route.js";
 import { queryTime } from "./time.js";
 
 export interface RebuildOptions {
@@ -17,6 +18,12 @@ export interface RebuildOptions {
    * every other line is parsed and checked as usual.
    */
   types?: readonly string[];
+  /**
+   * From a file: apply only the member streams whose id hashes to `index` of
+   * `count` shards (`streamHash`), and every other stream (programs). A
+   * worker per shard builds a part of the projection; each member is in one.
+   */
+  shard?: { index: number; count: number };
 }
 
 /** What `rfmAsOf` reads (spec 6): members, purchases, refunds and the program's RFM window. */
@@ -72,6 +79,8 @@ const QUOTE = 34;
 const TYPE_KEY = Buffer.from('"type":"');
 const DATA_KEY = Buffer.from('"data":');
 
+const MEMBER = Buffer.from("member-");
+
 const isEnvelope = (v: unknown): v is ProjectionEvent => {
   if (v === null || typeof v !== "object") return false;
   const e = v as Record<string, unknown>;
@@ -118,6 +127,10 @@ export const rebuildFromNdjson = async (
       if (result.badLines.length < 100) result.badLines.push(result.lines);
       return;
     }
+    if (shard !== undefined && !ownsStream(value.streamId)) {
+      result.skipped++;
+      return;
+    }
     if (
       (until !== undefined && value.occurredAt > until && value.type !== "ProgramPublished") ||
       (wanted !== undefined && !wanted.has(value.type))
@@ -131,6 +144,18 @@ export const rebuildFromNdjson = async (
     result.skipped++;
   };
   const wanted = options.types === undefined ? undefined : new Set(options.types);
+  const shard = options.shard;
+  const reader = new StreamIdReader();
+  const ownsStream = (streamId: string): boolean =>
+    shard === undefined ||
+    !streamId.startsWith("member-") ||
+    streamHash(streamId) % shard.count === shard.index;
+  /** A member line of another shard, told from its bytes (a line that cannot be told is parsed). */
+  const otherShard = (chunk: Buffer, start: number, end: number): boolean => {
+    if (shard === undefined) return false;
+    const id = reader.read(chunk, start, end);
+    return id !== null && id.hash % shard.count !== shard.index && idStartsWith(chunk, id, MEMBER);
+  };
   const wantedNames = options.types?.map((t) => Buffer.from(t, "latin1"));
   /**
    * Whether a line may hold a wanted event. The envelope's `"type":"` comes
@@ -170,14 +195,18 @@ export const rebuildFromNdjson = async (
           continue;
         }
         const joined = Buffer.concat([rest, chunk.subarray(0, nl)]);
-        if (mayBeWanted(joined, 0, joined.length)) onLine(joined.toString("utf8"));
+        reader.newChunk();
+        if (otherShard(joined, 0, joined.length)) skipLine();
+        else if (mayBeWanted(joined, 0, joined.length)) onLine(joined.toString("utf8"));
         else skipLine();
         rest = undefined;
         start = nl + 1;
         nl = chunk.indexOf(NEWLINE, start);
       }
+      reader.newChunk();
       for (; nl >= 0; nl = chunk.indexOf(NEWLINE, start)) {
-        if (mayBeWanted(chunk, start, nl)) onLine(chunk.toString("utf8", start, nl));
+        if (otherShard(chunk, start, nl)) skipLine();
+        else if (mayBeWanted(chunk, start, nl)) onLine(chunk.toString("utf8", start, nl));
         else skipLine();
         start = nl + 1;
       }

@@ -1,7 +1,8 @@
 import { createReadStream } from "node:fs";
 import { availableParallelism } from "node:os";
-import { Worker } from "node:worker_threads";
+import type { Worker } from "node:worker_threads";
 import { VafaError } from "@vafa/core";
+import { startWorker } from "../workers.js";
 import type { AuditWorkerData, AuditWorkerMessage } from "./audit-worker.js";
 import { mergeShards, ShardAuditor, type ShardResult } from "./shard.js";
 import type { AuditOptions, AuditReport } from "./types.js";
@@ -60,22 +61,8 @@ export const auditChunksInShards = async (
   return mergeShards(shards.map((s) => s.finish()));
 };
 
-/**
- * Where the worker's code is: the built `.js` beside this module, or, when
- * this module runs from TypeScript sources (tests, bench), the `.ts` loaded
- * through tsx.
- */
-const startWorker = (data: AuditWorkerData): Worker => {
-  const self = import.meta.url;
-  if (self.endsWith(".ts")) {
-    const entry = new URL("./audit-worker.ts", self).href;
-    const boot = `import("tsx/esm/api").then(({ register }) => { register(${JSON.stringify(
-      process.env.TSX_TSCONFIG_PATH ? { tsconfig: process.env.TSX_TSCONFIG_PATH } : {},
-    )}); return import(${JSON.stringify(entry)}); });`;
-    return new Worker(boot, { eval: true, workerData: data });
-  }
-  return new Worker(new URL("./audit-worker.js", self), { workerData: data });
-};
+const startAuditWorker = (data: AuditWorkerData): Worker =>
+  startWorker(import.meta.url, "audit-worker", data);
 
 interface Shard {
   worker: Worker;
@@ -97,7 +84,7 @@ export const auditNdjsonFileParallel = async (
   let wake: (() => void) | undefined;
   const shards: Shard[] = [];
   for (let index = 0; index < count; index++) {
-    const worker = startWorker({ index, count, options: auditOptions });
+    const worker = startAuditWorker({ index, count, options: auditOptions });
     const shard: Shard = {
       worker,
       inFlight: 0,

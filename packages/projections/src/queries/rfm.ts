@@ -132,7 +132,10 @@ export const rfmInputOf = (f: MemberFold, tMs: number, windowStart: string): Rfm
  * amount is positive; the window `(T - windowDays, T]` comes from the program
  * of the highest version. Sorted by memberId.
  */
-export const rfmAsOf = (ledger: LedgerView, asOf: string): RfmRow[] => {
+export const rfmAsOf = (ledger: LedgerView, asOf: string): RfmRow[] => scoreRfm(rfmInputs(ledger, asOf));
+
+/** The raw RFM values as of T of the members that have some (sorted by memberId): what `rfmAsOf` scores. */
+export const rfmInputs = (ledger: LedgerView, asOf: string): RfmInput[] => {
   const t = queryTime(asOf, "asOf");
   const tMs = Date.parse(t);
   const windowStart = new Date(tMs - ledger.program().rfmWindowDays * DAY_MS).toISOString();
@@ -141,5 +144,5 @@ export const rfmAsOf = (ledger: LedgerView, asOf: string): RfmRow[] => {
     const input = rfmInputOf(rec.foldAt(t, true), tMs, windowStart);
     if (input !== undefined) inputs.push(input);
   }
-  return scoreRfm(inputs);
+  return inputs;
 };

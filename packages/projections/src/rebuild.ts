@@ -24,6 +24,8 @@ export interface RebuildOptions {
    * worker per shard builds a part of the projection; each member is in one.
    */
   shard?: { index: number; count: number };
+  /** From a file: read only bytes [start, end), which must begin and end at line starts (a worker's part). */
+  range?: { start: number; end: number };
 }
 
 /** What `rfmAsOf` reads (spec 6): members, purchases, refunds and the program's RFM window. */
@@ -184,7 +186,9 @@ export const rebuildFromNdjson = async (
   // decoding whole chunks to strings and searching those.
   let rest: Buffer | undefined;
   try {
-    for await (const read of createReadStream(path, { highWaterMark: 1 << 20 })) {
+    const range = options.range;
+    const bytes = range === undefined ? {} : { start: range.start, end: range.end - 1 };
+    for await (const read of createReadStream(path, { highWaterMark: 1 << 20, ...bytes })) {
       const chunk = read as Buffer;
       let start = 0;
       let nl = chunk.indexOf(NEWLINE);

@@ -30,6 +30,22 @@ describe("6 rfm on worker threads", () => {
     }
   });
 
+  it("6 a file in global order (streams interleaved) is left to one thread: rows undefined", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "vafa-rfm-"));
+    const file = join(dir, "global.ndjson");
+    const lines = readFileSync(vectorPath("gregorian", "expected-events.ndjson"), "utf8")
+      .trimEnd()
+      .split("\n");
+    const byTime = [...lines].sort((a, b) => {
+      const ta = (JSON.parse(a) as { occurredAt: string }).occurredAt;
+      const tb = (JSON.parse(b) as { occurredAt: string }).occurredAt;
+      return ta < tb ? -1 : ta > tb ? 1 : 0;
+    });
+    writeFileSync(file, `${byTime.join("\n")}\n`);
+    const { rows } = await rfmFromNdjsonParallel(file, VECTOR_TIMES.gregorian.asOf, 3);
+    expect(rows).toBeUndefined();
+  });
+
   it("6 shards of a rebuild hold every member once, and each the same fold as the whole", async () => {
     const path = vectorPath("gregorian", "expected-events.ndjson");
     const full = new LedgerProjection();

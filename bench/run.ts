@@ -227,6 +227,9 @@ if (n(lr.rejected) !== 0)
     `createLedger rejected ${lr.rejected} generated commands: ${(lr.firstRejections as string[]).join("; ")}`,
   );
 if (!stores.ok) failures.push("bench/stores.ts failed");
+const cliRfm = queries.rfm as Record<string, unknown>;
+if (cliRfm.rfmDigest !== duck.rfmDigest)
+  failures.push(`vafa rfm --events (${cliRfm.rfmRows} rows) differs from DuckDB (${duck.rfmRows} rows)`);
 const a1 = auditOne.result;
 if (
   a1.findingsDigest !== auditMany.findingsDigest ||
@@ -297,7 +300,9 @@ const rows: [string, string, string, string][] = [
   ...Object.entries(queries).map(([q, r]): [string, string, string, string] => [
     `vafa ${q} --events (CLI, whole file)`,
     `${fmt(n(r.seconds))} s`,
-    q === "rfm" ? `${fmt(n(r.seconds) / n(duck.seconds))}x DuckDB` : "",
+    q === "rfm"
+      ? `${fmt(n(r.seconds) / n(duck.seconds))}x DuckDB (rows equal: ${r.rfmDigest === duck.rfmDigest})`
+      : "",
     `maxRSS ${fmt(n(r.maxRssMiB))} MiB (target <= ${TARGETS.queryPeakRssMiB})`,
   ]),
 ];
@@ -322,6 +327,8 @@ if (n(auditMany.eventsPerSecond) < TARGETS.auditEventsPerSecond)
   belowTarget.push(
     `audit: ${fmt(n(auditMany.eventsPerSecond))} ev/s on ${AUDIT_WORKERS} threads < 400k (one thread: ${fmt(n(a1.eventsPerSecond))} ev/s)\n${formatProfile(auditOne.profile)}`,
   );
+if (n(cliRfm.seconds) >= TARGETS.rfmVsDuckdb * n(duck.seconds))
+  belowTarget.push(`vafa rfm --events: ${fmt(n(cliRfm.seconds) / n(duck.seconds))}x DuckDB, target < 1x`);
 for (const [q, r] of Object.entries(queries))
   if (n(r.maxRssMiB) > TARGETS.queryPeakRssMiB)
     belowTarget.push(`vafa ${q} --events peak RSS ${fmt(n(r.maxRssMiB))} MiB > ${TARGETS.queryPeakRssMiB}`);

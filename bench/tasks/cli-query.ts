@@ -1,5 +1,6 @@
 import { Writable } from "node:stream";
 import { runCli } from "../../packages/cli/src/cli.js";
+import { type RfmLike, rfmDigest } from "../lib/rfm-digest.js";
 import { arg, finish, round, seconds } from "../lib/task.js";
 
 // One `vafa <query> --events <file>` end to end, in this process (so its
@@ -9,9 +10,12 @@ const query = arg("query");
 const path = arg("events");
 const times = arg("times").split(",");
 let bytes = 0;
+/** RFM's output is kept, to compare its rows with DuckDB's. */
+const kept: Buffer[] = [];
 const sink = new Writable({
   write(chunk: Buffer, _enc, done) {
     bytes += chunk.length;
+    if (query === "rfm") kept.push(chunk);
     done();
   },
 });
@@ -28,4 +32,10 @@ const code = await runCli(argv, {
 });
 const s = seconds(t0);
 if (code !== 0) throw new Error(`vafa ${argv.join(" ")} exited ${code}`);
-finish({ query, seconds: round(s, 2), outputBytes: bytes });
+const rows = query === "rfm" ? (JSON.parse(Buffer.concat(kept).toString("utf8")) as RfmLike[]) : undefined;
+finish({
+  query,
+  seconds: round(s, 2),
+  outputBytes: bytes,
+  ...(rows ? { rfmRows: rows.length, rfmDigest: rfmDigest(rows) } : {}),
+});

@@ -169,13 +169,20 @@ const ledger = await profiled("ledger", [
   "--limit",
   String(LEDGER_COMMANDS),
 ]);
-log("building core and projections (the audit runs their .js, as the CLI does) ...");
+log("building the packages (the audit and the file queries run their .js, as users do) ...");
 const built = spawnSync(
   process.execPath,
-  [join(root, "node_modules", "typescript", "bin", "tsc"), "-b", "packages/core", "packages/projections"],
+  [
+    join(root, "node_modules", "typescript", "bin", "tsc"),
+    "-b",
+    "packages/core",
+    "packages/projections",
+    "packages/adapters",
+    "packages/cli",
+  ],
   { cwd: root, stdio: "inherit" },
 );
-if (built.status !== 0) throw new Error("tsc -b packages/core packages/projections failed");
+if (built.status !== 0) throw new Error("building the packages (tsc -b) failed");
 log(`audit of the first ${AUDIT_EVENTS.toLocaleString("en")} events: one thread ...`);
 const auditOne = await profiled("audit", [
   "--events",

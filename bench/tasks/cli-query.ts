@@ -1,5 +1,6 @@
 import { Writable } from "node:stream";
-import { runCli } from "../../packages/cli/src/cli.js";
+// The built CLI (run.ts builds it first), as users run it: its worker threads load .js.
+import { runCli } from "../../packages/cli/dist/cli.js";
 import { type RfmLike, rfmDigest } from "../lib/rfm-digest.js";
 import { arg, finish, round, seconds } from "../lib/task.js";
 

@@ -52,18 +52,19 @@ const log = (line: string): void => {
   process.stderr.write(`${line}\n`);
 };
 
-/** Runs `bench/tasks/<name>.ts` in a fresh Node process; resolves with its RESULT line. */
+/**
+ * Runs `bench/tasks/<name>.ts` (through tsx) or `<name>.mjs` (plain Node, on
+ * the built packages) in a fresh Node process; resolves with its RESULT line.
+ */
 const task = (name: string, args: string[], nodeFlags: string[] = []): Promise<TaskRun> =>
   new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      [...nodeFlags, "--import", "tsx", join(root, "bench", "tasks", `${name}.ts`), ...args],
-      {
-        cwd: root,
-        env: { ...process.env, TSX_TSCONFIG_PATH: tsconfig },
-        stdio: ["ignore", "pipe", "inherit"],
-      },
-    );
+    const mjs = join(root, "bench", "tasks", `${name}.mjs`);
+    const entry = existsSync(mjs) ? [mjs] : ["--import", "tsx", join(root, "bench", "tasks", `${name}.ts`)];
+    const child = spawn(process.execPath, [...nodeFlags, ...entry, ...args], {
+      cwd: root,
+      env: { ...process.env, TSX_TSCONFIG_PATH: tsconfig },
+      stdio: ["ignore", "pipe", "inherit"],
+    });
     let stdout = "";
     child.stdout.on("data", (d: Buffer) => {
       stdout += d.toString();

@@ -5,9 +5,10 @@ import { PositionGuard, type Projection, type ProjectionEvent } from "./projecti
 import { type BalanceRow, balancesAsOf } from "./queries/balances.js";
 import { type Kpis, kpis } from "./queries/kpis.js";
 import { type Liability, liabilityAsOf } from "./queries/liability.js";
-import type { MemberPeriod } from "./queries/period.js";
+import { type MemberPeriod, memberPeriod } from "./queries/period.js";
 import { type RfmRow, rfmAsOf } from "./queries/rfm.js";
 import { type Rollforward, rollforward } from "./queries/rollforward.js";
+import { queryTime } from "./time.js";
 
 const MEMBER_PREFIX = "member-";
 const NO_HISTORY: unknown[] = Object.freeze([]) as unknown as unknown[];
@@ -58,7 +59,26 @@ export class MemberRecord {
   }
 
   /** The fold of every applied event. */
+  /** Set by `settlePeriod`: the record answers that one period and nothing else. */
+  settled = false;
+
+  /**
+   * Computes the answer for one period (kpis, rollforward) and drops the
+   * history: read stream by stream, memory then follows members, not events.
+   * Afterwards only that period can be asked (others throw); an event that
+   * arrives later is flagged on the projection (`reopened`).
+   */
+  settlePeriod(from: string, to: string): void {
+    if (this.settled) return;
+    memberPeriod(this, from, to);
+    this.history.length = 0;
+    this.folded = 0;
+    this.current = undefined;
+    this.settled = true;
+  }
+
   live(): MemberFold {
+    if (this.settled) throw settledError(this.memberId);
     let fold = this.current;
     if (fold === undefined) {
       fold = new MemberFold(this.memberId);
@@ -76,6 +96,7 @@ export class MemberRecord {
    * the live fold when every event qualifies, else a fresh fold of the history.
    */
   foldAt(cut: string, inclusive: boolean): MemberFold {
+    if (this.settled) throw settledError(this.memberId);
     if (inclusive ? this.lastAt <= cut : this.lastAt < cut) return this.live();
     if (!this.keepHistory) throw historyError(this.memberId, cut);
     const memo = this.asOf;
@@ -96,6 +117,7 @@ export class MemberRecord {
     const memo = this.period;
     if (memo !== undefined && memo.from === from && memo.to === to && memo.size === this.size)
       return memo.value;
+    if (this.settled) throw settledError(this.memberId);
     const value = compute(this);
     this.period = { from, to, size: this.size, value };
     return value;
@@ -104,6 +126,13 @@ export class MemberRecord {
 
 /** Lots a member may hold before empty, expired ones are dropped (projections without history). */
 const PRUNE_FROM = 32;
+
+const settledError = (memberId: string): VafaError =>
+  new VafaError(
+    "VALIDATION",
+    `member ${memberId} was reduced to one period's answer (settlePeriod)`,
+    "rebuild the projection without settling members to ask anything else",
+  );
 
 const historyError = (memberId: string, cut: string): VafaError =>
   new VafaError(
@@ -141,6 +170,8 @@ export class LedgerProjection implements Projection, LedgerView {
   private readonly keepHistory: boolean;
   /** Events applied (duplicates by position excluded). */
   applied = 0;
+  /** True when an event came for a member already settled (`settlePeriod`): its answer is stale, rebuild without settling. */
+  reopened = false;
 
   constructor(options: LedgerProjectionOptions = {}) {
     this.keepHistory = options.keepHistory ?? true;
@@ -168,6 +199,7 @@ export class LedgerProjection implements Projection, LedgerView {
     const at = event.occurredAt;
     if (at > rec.lastAt) rec.lastAt = at;
     rec.size++;
+    if (rec.settled) this.reopened = true;
     if (this.keepHistory) {
       rec.history.push(event.type, at, event.data);
     } else {
@@ -208,6 +240,11 @@ export class LedgerProjection implements Projection, LedgerView {
       );
     }
     return this.sorted;
+  }
+
+  /** `settlePeriod` for the member of a stream (no-op for other streams). */
+  settleStream(streamId: string, from: string, to: string): void {
+    this.byStream.get(streamId)?.settlePeriod(queryTime(from, "from"), queryTime(to, "to"));
   }
 
   member(memberId: string): MemberRecord | undefined {

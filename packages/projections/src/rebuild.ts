@@ -24,6 +24,13 @@ export interface RebuildOptions {
    * worker per shard builds a part of the projection; each member is in one.
    */
   shard?: { index: number; count: number };
+  /**
+   * From a file: called with a stream's id when the next applied event is of
+   * another stream, and for the last stream at the end. An export lists
+   * streams one after another, so a caller can reduce a finished stream to
+   * the answers it needs (see `LedgerProjection.settleStream`).
+   */
+  onStreamEnd?: (streamId: string) => void;
   /** From a file: read only bytes [start, end), which must begin and end at line starts (a worker's part). */
   range?: { start: number; end: number };
 }
@@ -138,9 +145,16 @@ export const rebuildFromNdjson = async (
       (wanted !== undefined && !wanted.has(value.type))
     )
       result.skipped++;
-    else if (projection.apply(value)) result.applied++;
-    else result.skipped++;
+    else if (projection.apply(value)) {
+      result.applied++;
+      if (onStreamEnd !== undefined && value.streamId !== current) {
+        if (current !== undefined) onStreamEnd(current);
+        current = value.streamId;
+      }
+    } else result.skipped++;
   };
+  const onStreamEnd = options.onStreamEnd;
+  let current: string | undefined;
   const skipLine = (): void => {
     result.lines++;
     result.skipped++;
@@ -228,5 +242,6 @@ export const rebuildFromNdjson = async (
     );
   }
   if (rest !== undefined) onLine(rest.toString("utf8"));
+  if (onStreamEnd !== undefined && current !== undefined) onStreamEnd(current);
   return result;
 };

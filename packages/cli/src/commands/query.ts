@@ -59,6 +59,22 @@ export const projectForQuery = async (name: QueryName, options: QueryOptions): P
     return projection;
   }
   await checkReadableFile("--events", options.events);
+  if (period) {
+    // An export lists streams one after another: each member is reduced to the
+    // period's answer when its stream ends, so memory follows members.
+    const from = options.from as string;
+    const to = options.to as string;
+    const settled = new LedgerProjection({ keepHistory: true });
+    const result = await rebuildFromNdjson(options.events, settled, {
+      ...rebuild,
+      onStreamEnd: (streamId) => settled.settleStream(streamId, from, to),
+    });
+    if (!settled.reopened) {
+      if (result.badLineCount > 0) for await (const _ of sourceEvents(options));
+      return settled;
+    }
+    // Streams interleaved (not an export): read again keeping every member's history.
+  }
   const result = await rebuildFromNdjson(options.events, projection, rebuild);
   if (result.badLineCount > 0) {
     // Rare: read the file again the strict way, which names the first bad line as usual.

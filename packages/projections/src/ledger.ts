@@ -77,6 +77,37 @@ export class MemberRecord {
     this.settled = true;
   }
 
+  /**
+   * Set by `settleRfm`: the member's purchases with a positive net amount as
+   * times (ms) and nets (1e-8 units), all RFM needs once the stream is over.
+   */
+  rfmPurchases: { atMs: Float64Array; net: BigInt64Array } | undefined = undefined;
+
+  /**
+   * Reduces the member to what RFM reads (a stream that has ended: no refund
+   * can follow) and drops the fold: 16 bytes per purchase. Only when every
+   * purchase time is canonical (`toISOString` form), so comparing times in ms
+   * is comparing their texts, as `rfmInputOf` does; else the fold is kept.
+   */
+  settleRfm(): void {
+    if (this.settled || this.keepHistory) return;
+    const purchases = this.live().purchases;
+    const atMs: number[] = [];
+    const net: bigint[] = [];
+    for (const p of purchases) {
+      const ms = Date.parse(p.at);
+      if (Number.isNaN(ms) || new Date(ms).toISOString() !== p.at) return;
+      const n = p.amount - p.refunded;
+      if (n <= 0n) continue;
+      if (n > 0x7fffffffffffffffn) return;
+      atMs.push(ms);
+      net.push(n);
+    }
+    this.rfmPurchases = { atMs: Float64Array.from(atMs), net: BigInt64Array.from(net) };
+    this.current = undefined;
+    this.settled = true;
+  }
+
   live(): MemberFold {
     if (this.settled) throw settledError(this.memberId);
     let fold = this.current;
@@ -130,7 +161,7 @@ const PRUNE_FROM = 32;
 const settledError = (memberId: string): VafaError =>
   new VafaError(
     "VALIDATION",
-    `member ${memberId} was reduced to one period's answer (settlePeriod)`,
+    `member ${memberId} was reduced to one query's answer when its stream ended (settlePeriod, settleRfm)`,
     "rebuild the projection without settling members to ask anything else",
   );
 
@@ -199,7 +230,11 @@ export class LedgerProjection implements Projection, LedgerView {
     const at = event.occurredAt;
     if (at > rec.lastAt) rec.lastAt = at;
     rec.size++;
-    if (rec.settled) this.reopened = true;
+    if (rec.settled) {
+      // Its answer was computed when its stream ended: it is stale now, the caller reads again.
+      this.reopened = true;
+      return true;
+    }
     if (this.keepHistory) {
       rec.history.push(event.type, at, event.data);
     } else {
@@ -240,6 +275,11 @@ export class LedgerProjection implements Projection, LedgerView {
       );
     }
     return this.sorted;
+  }
+
+  /** `settleRfm` for the member of a stream (no-op for other streams). */
+  settleRfmStream(streamId: string): void {
+    this.byStream.get(streamId)?.settleRfm();
   }
 
   /** `settlePeriod` for the member of a stream (no-op for other streams). */

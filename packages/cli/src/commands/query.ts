@@ -75,6 +75,18 @@ export const projectForQuery = async (name: QueryName, options: QueryOptions): P
     }
     // Streams interleaved (not an export): read again keeping every member's history.
   }
+  if (name === "rfm") {
+    // Each member is reduced to its purchases' times and nets when its stream ends.
+    const settled = new LedgerProjection({ keepHistory: false });
+    const result = await rebuildFromNdjson(options.events, settled, {
+      ...rebuild,
+      onStreamEnd: (streamId) => settled.settleRfmStream(streamId),
+    });
+    if (!settled.reopened) {
+      if (result.badLineCount > 0) for await (const _ of sourceEvents(options));
+      return settled;
+    }
+  }
   const result = await rebuildFromNdjson(options.events, projection, rebuild);
   if (result.badLineCount > 0) {
     // Rare: read the file again the strict way, which names the first bad line as usual.

@@ -85,3 +85,31 @@ describe("6 rfm on worker threads", () => {
     });
   });
 });
+
+describe("6 rfm from members settled at the end of their stream", () => {
+  it("6 equals rfmAsOf of the full projection; a member that comes back reopens the projection", async () => {
+    for (const set of ["gregorian", "jalali"] as const) {
+      const path = vectorPath(set, "expected-events.ndjson");
+      const full = new LedgerProjection();
+      await rebuildFromNdjson(path, full);
+      const t = VECTOR_TIMES[set];
+      for (const asOf of [t.asOf, t.from, t.to]) {
+        const p = new LedgerProjection({ keepHistory: false });
+        await rebuildFromNdjson(path, p, { until: asOf, onStreamEnd: (id) => p.settleRfmStream(id) });
+        expect(p.reopened).toBe(false);
+        expect(p.members().some((m) => m.rfmPurchases !== undefined)).toBe(true);
+        expect(p.rfmAsOf(asOf)).toEqual(rfmAsOf(full, asOf));
+      }
+    }
+    const dir = mkdtempSync(join(tmpdir(), "vafa-rfm-"));
+    const file = join(dir, "twice.ndjson");
+    const lines = readFileSync(vectorPath("gregorian", "expected-events.ndjson"), "utf8")
+      .trimEnd()
+      .split("\n");
+    // The first member's stream again at the end: its settled answer would be stale.
+    writeFileSync(file, `${[...lines, lines[1]].join("\n")}\n`);
+    const p = new LedgerProjection({ keepHistory: false });
+    await rebuildFromNdjson(file, p, { onStreamEnd: (id) => p.settleRfmStream(id) });
+    expect(p.reopened).toBe(true);
+  });
+});

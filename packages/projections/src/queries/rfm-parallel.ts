@@ -144,6 +144,7 @@ export const rfmFromNdjsonParallel = async (
       if (f.kind === "failed") throw fromWorkerError(f.error);
       if (f.kind !== "folded") throw new Error("rfm worker: unexpected reply");
       badLineCount += f.badLineCount;
+      if (f.reopened) whole = false;
       // The first publication of the highest version wins, in file order (as LedgerProjection.publish).
       if (f.program && (program === undefined || f.program.version > program.version)) program = f.program;
       for (const s of f.streams) {

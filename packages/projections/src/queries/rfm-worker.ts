@@ -19,7 +19,13 @@ export interface RfmWorkerData {
 
 /** The worker's messages: after the fold, then after `score`. */
 export type RfmWorkerReply =
-  | { kind: "folded"; streams: string[]; program: Program | undefined; badLineCount: number }
+  | {
+      kind: "folded";
+      streams: string[];
+      program: Program | undefined;
+      badLineCount: number;
+      reopened: boolean;
+    }
   | { kind: "inputs"; inputs: import("./rfm.js").RfmInput[] }
   | { kind: "failed"; error: import("../workers.js").WorkerError };
 
@@ -39,13 +45,20 @@ if (port) {
       reply({ kind: "failed", error: toWorkerError(error) });
     }
   });
-  rebuildFromNdjson(path, projection, { until: asOf, types: RFM_EVENT_TYPES, range: { start, end } })
+  rebuildFromNdjson(path, projection, {
+    until: asOf,
+    types: RFM_EVENT_TYPES,
+    range: { start, end },
+    // Each member is reduced to what RFM reads when its stream ends.
+    onStreamEnd: (streamId) => projection.settleRfmStream(streamId),
+  })
     .then((rebuilt) =>
       reply({
         kind: "folded",
         streams: projection.members().map((m) => m.memberId),
         program: projection.publishedProgram,
         badLineCount: rebuilt.badLineCount,
+        reopened: projection.reopened,
       }),
     )
     .catch((error: unknown) => reply({ kind: "failed", error: toWorkerError(error) }));

@@ -70,7 +70,8 @@ export class MemberRecord {
    */
   settlePeriod(from: string, to: string): void {
     if (this.settled) return;
-    memberPeriod(this, from, to);
+    // kpis reads only joinedAt, tier and the period's purchases of the closing fold.
+    memberPeriod(this, from, to).close.trimForPeriod(from);
     this.history.length = 0;
     this.folded = 0;
     this.current = undefined;
@@ -106,6 +107,19 @@ export class MemberRecord {
     this.rfmPurchases = { atMs: Float64Array.from(atMs), net: BigInt64Array.from(net) };
     this.current = undefined;
     this.settled = true;
+  }
+
+  /** Set by `settleAsOf`: spent lots and purchases were dropped; the fold answers balances and liability only. */
+  trimmed = false;
+
+  /**
+   * Drops what balances and liability never read once the stream has ended:
+   * spent lots and purchases (projections without history only).
+   */
+  settleAsOf(): void {
+    if (this.settled || this.keepHistory) return;
+    this.live().trimForAsOf();
+    this.trimmed = true;
   }
 
   live(): MemberFold {
@@ -230,7 +244,7 @@ export class LedgerProjection implements Projection, LedgerView {
     const at = event.occurredAt;
     if (at > rec.lastAt) rec.lastAt = at;
     rec.size++;
-    if (rec.settled) {
+    if (rec.settled || rec.trimmed) {
       // Its answer was computed when its stream ended: it is stale now, the caller reads again.
       this.reopened = true;
       return true;
@@ -275,6 +289,11 @@ export class LedgerProjection implements Projection, LedgerView {
       );
     }
     return this.sorted;
+  }
+
+  /** `settleAsOf` for the member of a stream (no-op for other streams). */
+  settleAsOfStream(streamId: string): void {
+    this.byStream.get(streamId)?.settleAsOf();
   }
 
   /** `settleRfm` for the member of a stream (no-op for other streams). */

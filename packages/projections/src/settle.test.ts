@@ -53,3 +53,21 @@ describe("6 periods settled stream by stream", () => {
     expect((await settledRebuild(file, t.from, t.to)).reopened).toBe(true);
   });
 });
+
+describe("6 balances and liability from members trimmed at the end of their stream", () => {
+  it("6 equal the full projection's at several T", async () => {
+    for (const set of VECTOR_SETS) {
+      const path = vectorPath(set, "expected-events.ndjson");
+      const full = new LedgerProjection();
+      await rebuildFromNdjson(path, full);
+      const t = VECTOR_TIMES[set];
+      for (const asOf of [t.asOf, t.from, t.to, "2100-01-01T00:00:00.000Z"]) {
+        const p = new LedgerProjection({ keepHistory: false });
+        await rebuildFromNdjson(path, p, { until: asOf, onStreamEnd: (id) => p.settleAsOfStream(id) });
+        expect(p.reopened).toBe(false);
+        expect(p.balancesAsOf(asOf)).toEqual(full.balancesAsOf(asOf));
+        expect(p.liabilityAsOf(asOf)).toEqual(full.liabilityAsOf(asOf));
+      }
+    }
+  });
+});

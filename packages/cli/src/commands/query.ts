@@ -75,12 +75,14 @@ export const projectForQuery = async (name: QueryName, options: QueryOptions): P
     }
     // Streams interleaved (not an export): read again keeping every member's history.
   }
-  if (name === "rfm") {
-    // Each member is reduced to its purchases' times and nets when its stream ends.
+  if (!period) {
+    // When its stream ends, each member is reduced to what the query reads:
+    // its purchases' times and nets (rfm), or its lots holding points (balances, liability).
     const settled = new LedgerProjection({ keepHistory: false });
     const result = await rebuildFromNdjson(options.events, settled, {
       ...rebuild,
-      onStreamEnd: (streamId) => settled.settleRfmStream(streamId),
+      onStreamEnd: (streamId) =>
+        name === "rfm" ? settled.settleRfmStream(streamId) : settled.settleAsOfStream(streamId),
     });
     if (!settled.reopened) {
       if (result.badLineCount > 0) for await (const _ of sourceEvents(options));

@@ -1,8 +1,8 @@
 import { createMemoryStore } from "@vafa/adapters/memory";
 import { createLedger, type Program, programSchema } from "@vafa/core";
 import { describe, expect, it } from "vitest";
-import { auditEvents } from "./audit.js";
 import { exportLines } from "../testing/audit-export.js";
+import { auditEvents } from "./audit.js";
 import type { AuditReport } from "./types.js";
 
 // Spec 7: a log the ledger wrote itself audits clean. The audit reads what

@@ -1,8 +1,8 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { exportLines } from "../testing/audit-export.js";
 import { runScenario, scenarioArb } from "../testing/histories.js";
 import { auditEvents } from "./audit.js";
-import { exportLines } from "../testing/audit-export.js";
 
 // Spec 7: for random histories decided by the ledger itself, audit(export(ledger)) is clean.
 

@@ -4,8 +4,8 @@ import { createMemoryStore } from "@vafa/adapters/memory";
 import { createLedger, type Program, programSchema } from "@vafa/core";
 import { describe, expect, it } from "vitest";
 import { buildCommands, DATASETS, readOnlineRetail } from "../../../../scripts/make-slice.js";
-import { auditEvents } from "./audit.js";
 import { exportLines } from "../testing/audit-export.js";
+import { auditEvents } from "./audit.js";
 
 // Spec 7 on real data: the whole UCI Online Retail year (fixtures/online-retail/ATTRIBUTION.md),
 // turned into commands by scripts/make-slice.ts, decided by the ledger and exported,

@@ -1,8 +1,8 @@
 import { createHash } from "node:crypto";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { HeadTracker, headDigest } from "./head.js";
 import { type Calendar, exportText, loadExport } from "../testing/audit-export.js";
+import { HeadTracker, headDigest } from "./head.js";
 
 // docs/auditing.md "Head digest": SHA-256 over "<streamId>\n<revision>\n<hash>\n" per stream, streams sorted.
 

@@ -2,5 +2,6 @@
 export { Auditor, auditEvents } from "./audit.js";
 export { type HeadEvent, HeadTracker, headDigest, type StreamHead } from "./head.js";
 export { auditNdjsonFile, readNdjsonLines } from "./ndjson.js";
+export { auditNdjsonFileParallel, type ParallelAuditOptions } from "./parallel.js";
 export type { AuditCode, AuditFinding, AuditInput, AuditLine, AuditOptions, AuditReport } from "./types.js";
 export { AUDIT_CODES } from "./types.js";

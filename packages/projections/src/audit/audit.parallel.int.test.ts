@@ -5,6 +5,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { clone, type Env, loadExport, loadProgram, normalize, rechain } from "../testing/audit-export.js";
 import { auditEvents } from "./audit.js";
+import { HeadTracker } from "./head.js";
 import { auditChunksInShards, auditNdjsonFileParallel } from "./parallel.js";
 import type { AuditLine, AuditOptions, AuditReport } from "./types.js";
 
@@ -166,6 +167,30 @@ describe("7 parallel audit = single-threaded audit", () => {
     );
   });
 
+  it("7 same head digest, with and without a recordedAt cut, for 1 to 4 shards", async () => {
+    // docs/auditing.md "Head digest": each shard tracks its own streams; merged by line.
+    await fc.assert(
+      fc.asyncProperty(
+        arbitraryExport,
+        fc.integer({ min: 1, max: 4 }),
+        fc.array(fc.nat(400), { maxLength: 6 }),
+        fc.option(
+          fc.constantFrom("2011-01-01T00:00:00.000Z", "2011-06-01T00:00:00.000Z", "2012-01-01T00:00:00.000Z"),
+        ),
+        async (x, shards, cuts, until) => {
+          const { text, options } = build(x);
+          const headOptions = until === null ? {} : { recordedUntil: until };
+          const one = new HeadTracker(headOptions);
+          for (const { text: line } of cliLines(text)) one.pushLine(line);
+          const many = new HeadTracker(headOptions);
+          await auditChunksInShards(chunksOf(text, cuts), shards, options, many);
+          expect(many.digest()).toBe(one.digest());
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
   it("7 the golden exports are clean both ways", async () => {
     for (const calendar of ["gregorian", "jalali"] as const) {
       const text = `${exports[calendar].map((e) => JSON.stringify(e)).join("\n")}\n`;
@@ -193,6 +218,10 @@ describe("7 parallel audit = single-threaded audit", () => {
     writeFileSync(path, text);
     const expected = await single(text, options);
     expect(expected.findings.length).toBeGreaterThan(3);
-    expect(await auditNdjsonFileParallel(path, { ...options, workers: 2 })).toEqual(expected);
+    const head = new HeadTracker();
+    expect(await auditNdjsonFileParallel(path, { ...options, workers: 2, head })).toEqual(expected);
+    const one = new HeadTracker();
+    for (const { text: line } of cliLines(text)) one.pushLine(line);
+    expect(head.digest()).toBe(one.digest());
   });
 });

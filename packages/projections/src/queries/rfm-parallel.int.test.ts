@@ -30,6 +30,30 @@ describe("6 rfm on worker threads", () => {
     }
   });
 
+  it("2 with verify, the workers check the chain: the golden file gives the rows, a changed byte none", async () => {
+    const path = vectorPath("gregorian", "expected-events.ndjson");
+    const asOf = VECTOR_TIMES.gregorian.asOf;
+    const full = new LedgerProjection();
+    await rebuildFromNdjson(path, full);
+    const verified = await rfmFromNdjsonParallel(path, asOf, 2, { verify: true });
+    expect(verified.rows).toEqual(rfmAsOf(full, asOf));
+    // A line of a type rfm never reads, changed: only the hash chain notices it.
+    const lines = readFileSync(path, "utf8").trimEnd().split("\n");
+    const at = lines.findIndex(
+      (l) => l.includes('"type":"PointsEarned"') || l.includes('"type":"TierChanged"'),
+    );
+    expect(at).toBeGreaterThan(0);
+    lines[at] = (lines[at] as string).replace(
+      /"occurredAt":"(\d)/,
+      (_m, d: string) => `"occurredAt":"${(Number(d) + 1) % 10}`,
+    );
+    const file = join(mkdtempSync(join(tmpdir(), "vafa-rfm-")), "changed.ndjson");
+    writeFileSync(file, `${lines.join("\n")}\n`);
+    expect((await rfmFromNdjsonParallel(file, asOf, 2, { verify: true })).rows).toBeUndefined();
+    // Without verify the change is not seen (the line is not even parsed).
+    expect((await rfmFromNdjsonParallel(file, asOf, 2)).rows).toEqual(verified.rows);
+  });
+
   it("6 a file in global order (streams interleaved) is left to one thread: rows undefined", async () => {
     const dir = mkdtempSync(join(tmpdir(), "vafa-rfm-"));
     const file = join(dir, "global.ndjson");

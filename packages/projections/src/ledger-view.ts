@@ -53,7 +53,6 @@ export class MemberRecord {
     }
   }
 
-  /** The fold of every applied event. */
   /** Set by `settlePeriod`: the record answers that one period and nothing else. */
   settled = false;
 
@@ -117,6 +116,7 @@ export class MemberRecord {
     this.trimmed = true;
   }
 
+  /** The fold of every applied event. */
   live(): MemberFold {
     if (this.settled) throw settledError(this.memberId);
     let fold = this.current;

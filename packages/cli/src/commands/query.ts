@@ -149,7 +149,7 @@ const PARALLEL_MIN_BYTES = 16 * 2 ** 20;
 
 /**
  * `vafa rfm --events` on a large file, on every core, each reading its part
- * of the file: rows equal to the single-threaded ones (rfm-parallel.test.ts).
+ * of the file: rows equal to the single-threaded ones (rfm-parallel.int.test.ts).
  * Each worker verifies the hash chain of its part (whole streams) unless
  * `--no-verify`. Undefined when one thread is the better choice (small file,
  * one core) or the only one that is exact (streams interleaved, or a break in

@@ -101,7 +101,9 @@ const main = async () => {
     const dir = await mkdtemp(join(tmpdir(), "vafa-bench-"));
     try {
       const pglite = await createPgliteStore({ dataDir: dir, relaxedDurability });
-      results.push(await measure(`pglite (temp dir${relaxedDurability ? ", relaxed" : ""})`, pglite, commands));
+      results.push(
+        await measure(`pglite (temp dir${relaxedDurability ? ", relaxed" : ""})`, pglite, commands),
+      );
       await pglite.close();
     } finally {
       await rm(dir, { recursive: true, force: true });

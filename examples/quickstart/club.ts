@@ -1,4 +1,4 @@
-import type { EventStore, Ledger, Program, RejectionCode } from "@vafa/core";
+import type { Command, EventStore, Ledger, RejectionCode } from "@vafa/core";
 
 /** What importing a list of commands did. */
 export interface ImportSummary {

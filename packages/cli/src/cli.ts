@@ -22,6 +22,15 @@ const noVerifyOption = () =>
 const formatOption = () =>
   new Option("--format <format>", "output format").choices(FORMATS).default("json" satisfies OutputFormat);
 
+/** `--workers auto` (undefined: chosen by file size) or a thread count from 1 to 64. */
+const parseWorkers = (text: string): number | undefined => {
+  if (text === "auto") return undefined;
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1 || n > 64)
+    throw usageError(`--workers must be auto or a whole number from 1 to 64, got ${JSON.stringify(text)}`);
+  return n;
+};
+
 // Command modules load on use: `--help` and a bad flag never load a database driver.
 const examples = (...lines: string[]): string => `\nExamples:\n${lines.map((l) => `  $ ${l}`).join("\n")}\n`;
 
@@ -199,11 +208,16 @@ export const buildCli = (io: CliIo, exit: { code: number }): Command => {
     .option("--json", 'print {"ok","streams","events","findings","head"} on stdout')
     .option("--expect-head <digest>", "fail with HEAD_MISMATCH unless the log still reaches this head digest")
     .option("--head-at <time>", "compute the head over events recorded at or before this time")
+    .option(
+      "--workers <n>",
+      "threads auditing an --events file: auto (every core for a file of 16 MiB or more) or a count; 1 = this thread",
+      "auto",
+    )
     .addHelpText(
       "after",
       `${examples(
         "vafa audit --store pglite:./.vafa",
-        "vafa audit --events events.ndjson --json",
+        "vafa audit --events events.ndjson --json --workers 2",
         "vafa audit --store pglite:./.vafa --expect-head 3f5e...c2 --head-at 2011-12-31T23:59:59Z",
       )}\nExit codes: 0 clean, 1 findings, HEAD_MISMATCH or failure, 2 usage or unreadable input.\n`,
     )
@@ -215,10 +229,12 @@ export const buildCli = (io: CliIo, exit: { code: number }): Command => {
         json?: boolean;
         expectHead?: string;
         headAt?: string;
+        workers: string;
       }) => {
         exit.code = await (await import("./commands/audit.js")).runAudit(
           {
             ...options,
+            workers: parseWorkers(options.workers),
             ...(options.headAt !== undefined ? { headAt: parseTimeFlag("--head-at", options.headAt) } : {}),
           },
           io,

@@ -53,8 +53,72 @@ export class MemberRecord {
     }
   }
 
+  /** Set by `settlePeriod`: the record answers that one period and nothing else. */
+  settled = false;
+
+  /**
+   * Computes the answer for one period (kpis, rollforward) and drops the
+   * history: read stream by stream, memory then follows members, not events.
+   * Afterwards only that period can be asked (others throw); an event that
+   * arrives later is flagged on the projection (`reopened`).
+   */
+  settlePeriod(from: string, closingFold: (rec: MemberRecord) => MemberFold): void {
+    if (this.settled) return;
+    // kpis reads only joinedAt, tier and the period's purchases of the closing fold.
+    closingFold(this).trimForPeriod(from);
+    this.history.length = 0;
+    this.folded = 0;
+    this.current = undefined;
+    this.settled = true;
+  }
+
+  /**
+   * Set by `settleRfm`: the member's purchases with a positive net amount as
+   * times (ms) and nets (1e-8 units), all RFM needs once the stream is over.
+   */
+  rfmPurchases: { atMs: Float64Array; net: BigInt64Array } | undefined = undefined;
+
+  /**
+   * Reduces the member to what RFM reads (a stream that has ended: no refund
+   * can follow) and drops the fold: 16 bytes per purchase. Only when every
+   * purchase time is canonical (`toISOString` form), so comparing times in ms
+   * is comparing their texts, as `rfmInputOf` does; else the fold is kept.
+   */
+  settleRfm(): void {
+    if (this.settled || this.keepHistory) return;
+    const purchases = this.live().purchases;
+    const atMs: number[] = [];
+    const net: bigint[] = [];
+    for (const p of purchases) {
+      const ms = Date.parse(p.at);
+      if (Number.isNaN(ms) || new Date(ms).toISOString() !== p.at) return;
+      const n = p.amount - p.refunded;
+      if (n <= 0n) continue;
+      if (n > 0x7fffffffffffffffn) return;
+      atMs.push(ms);
+      net.push(n);
+    }
+    this.rfmPurchases = { atMs: Float64Array.from(atMs), net: BigInt64Array.from(net) };
+    this.current = undefined;
+    this.settled = true;
+  }
+
+  /** Set by `settleAsOf`: spent lots and purchases were dropped; the fold answers balances and liability only. */
+  trimmed = false;
+
+  /**
+   * Drops what balances and liability never read once the stream has ended:
+   * spent lots and purchases (projections without history only).
+   */
+  settleAsOf(): void {
+    if (this.settled || this.keepHistory) return;
+    this.live().trimForAsOf();
+    this.trimmed = true;
+  }
+
   /** The fold of every applied event. */
   live(): MemberFold {
+    if (this.settled) throw settledError(this.memberId);
     let fold = this.current;
     if (fold === undefined) {
       fold = new MemberFold(this.memberId);
@@ -72,6 +136,7 @@ export class MemberRecord {
    * the live fold when every event qualifies, else a fresh fold of the history.
    */
   foldAt(cut: string, inclusive: boolean): MemberFold {
+    if (this.settled) throw settledError(this.memberId);
     if (inclusive ? this.lastAt <= cut : this.lastAt < cut) return this.live();
     if (!this.keepHistory) throw historyError(this.memberId, cut);
     const memo = this.asOf;
@@ -93,6 +158,7 @@ export class MemberRecord {
     // One caller (queries/period.ts) so one T: generic only to keep this module free of queries/*.
     if (memo !== undefined && memo.from === from && memo.to === to && memo.size === this.size)
       return memo.value as T;
+    if (this.settled) throw settledError(this.memberId);
     const value = compute(this);
     this.period = { from, to, size: this.size, value };
     return value;
@@ -101,6 +167,13 @@ export class MemberRecord {
 
 /** Lots a member may hold before empty, expired ones are dropped (projections without history). */
 const PRUNE_FROM = 32;
+
+const settledError = (memberId: string): VafaError =>
+  new VafaError(
+    "VALIDATION",
+    `member ${memberId} was reduced to one query's answer when its stream ended (settlePeriod, settleRfm)`,
+    "rebuild the projection without settling members to ask anything else",
+  );
 
 const historyError = (memberId: string, cut: string): VafaError =>
   new VafaError(

@@ -5,8 +5,10 @@ import { PositionGuard, type Projection, type ProjectionEvent } from "./projecti
 import { type BalanceRow, balancesAsOf } from "./queries/balances.js";
 import { type Kpis, kpis } from "./queries/kpis.js";
 import { type Liability, liabilityAsOf } from "./queries/liability.js";
+import { memberPeriod } from "./queries/period.js";
 import { type RfmRow, rfmAsOf } from "./queries/rfm.js";
 import { type Rollforward, rollforward } from "./queries/rollforward.js";
+import { queryTime } from "./time.js";
 
 const MEMBER_PREFIX = "member-";
 export interface LedgerProjectionOptions {
@@ -31,6 +33,8 @@ export class LedgerProjection implements Projection, LedgerView {
   private readonly keepHistory: boolean;
   /** Events applied (duplicates by position excluded). */
   applied = 0;
+  /** True when an event came for a member already settled (`settlePeriod`): its answer is stale, rebuild without settling. */
+  reopened = false;
 
   constructor(options: LedgerProjectionOptions = {}) {
     this.keepHistory = options.keepHistory ?? true;
@@ -58,6 +62,11 @@ export class LedgerProjection implements Projection, LedgerView {
     const at = event.occurredAt;
     if (at > rec.lastAt) rec.lastAt = at;
     rec.size++;
+    if (rec.settled || rec.trimmed) {
+      // Its answer was computed when its stream ended: it is stale now, the caller reads again.
+      this.reopened = true;
+      return true;
+    }
     if (this.keepHistory) {
       rec.history.push(event.type, at, event.data);
     } else {
@@ -98,6 +107,23 @@ export class LedgerProjection implements Projection, LedgerView {
       );
     }
     return this.sorted;
+  }
+
+  /** `settleAsOf` for the member of a stream (no-op for other streams). */
+  settleAsOfStream(streamId: string): void {
+    this.byStream.get(streamId)?.settleAsOf();
+  }
+
+  /** `settleRfm` for the member of a stream (no-op for other streams). */
+  settleRfmStream(streamId: string): void {
+    this.byStream.get(streamId)?.settleRfm();
+  }
+
+  /** `settlePeriod` for the member of a stream (no-op for other streams). */
+  settleStream(streamId: string, from: string, to: string): void {
+    const fromT = queryTime(from, "from");
+    const toT = queryTime(to, "to");
+    this.byStream.get(streamId)?.settlePeriod(fromT, (rec) => memberPeriod(rec, fromT, toT).close);
   }
 
   member(memberId: string): MemberRecord | undefined {

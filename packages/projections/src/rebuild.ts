@@ -1,6 +1,7 @@
 import { createReadStream } from "node:fs";
 import { type EventStore, VafaError } from "@vafa/core";
 import type { Projection, ProjectionEvent } from "./projection.js";
+import { idStartsWith, StreamIdReader, streamHash } from "./stream-route.js";
 import { queryTime } from "./time.js";
 import type { ChainEvent, ChainVerifier } from "./verify-chain.js";
 
@@ -24,6 +25,21 @@ export interface RebuildOptions {
    * `ChainBrokenError`. Every line is then parsed (`types` skips none unread).
    */
   chain?: ChainVerifier;
+  /**
+   * From a file: apply only the member streams whose id hashes to `index` of
+   * `count` shards (`streamHash`), and every other stream (programs). A
+   * worker per shard builds a part of the projection; each member is in one.
+   */
+  shard?: { index: number; count: number };
+  /**
+   * From a file: called with a stream's id when the next applied event is of
+   * another stream, and for the last stream at the end. An export lists
+   * streams one after another, so a caller can reduce a finished stream to
+   * the answers it needs (see `LedgerProjection.settleStream`).
+   */
+  onStreamEnd?: (streamId: string) => void;
+  /** From a file: read only bytes [start, end), which must begin and end at line starts (a worker's part). */
+  range?: { start: number; end: number };
 }
 
 /** What `rfmAsOf` reads (spec 6): members, purchases, refunds and the program's RFM window. */
@@ -79,10 +95,22 @@ const QUOTE = 34;
 const TYPE_KEY = Buffer.from('"type":"');
 const DATA_KEY = Buffer.from('"data":');
 
+const MEMBER = Buffer.from("member-");
+
 const isEnvelope = (v: unknown): v is ProjectionEvent => {
   if (v === null || typeof v !== "object") return false;
   const e = v as Record<string, unknown>;
-  return typeof e.streamId === "string" && typeof e.type === "string" && typeof e.occurredAt === "string";
+  // The fields of a spec 2 envelope (as the CLI's strict reader checks them).
+  return (
+    typeof e.streamId === "string" &&
+    typeof e.revision === "number" &&
+    typeof e.type === "string" &&
+    typeof e.occurredAt === "string" &&
+    typeof e.data === "object" &&
+    e.data !== null &&
+    typeof e.metadata === "object" &&
+    e.metadata !== null
+  );
 };
 
 /**
@@ -116,19 +144,43 @@ export const rebuildFromNdjson = async (
       return;
     }
     options.chain?.push(value as unknown as ChainEvent);
+    if (shard !== undefined && !ownsStream(value.streamId)) {
+      result.skipped++;
+      return;
+    }
     if (
       (until !== undefined && value.occurredAt > until && value.type !== "ProgramPublished") ||
       (wanted !== undefined && !wanted.has(value.type))
     )
       result.skipped++;
-    else if (projection.apply(value)) result.applied++;
-    else result.skipped++;
+    else if (projection.apply(value)) {
+      result.applied++;
+      if (onStreamEnd !== undefined && value.streamId !== current) {
+        if (current !== undefined) onStreamEnd(current);
+        current = value.streamId;
+      }
+    } else result.skipped++;
   };
+  const onStreamEnd = options.onStreamEnd;
+  let current: string | undefined;
   const skipLine = (): void => {
     result.lines++;
     result.skipped++;
   };
   const wanted = options.types === undefined ? undefined : new Set(options.types);
+  const shard = options.shard;
+  const reader = new StreamIdReader();
+  const ownsStream = (streamId: string): boolean =>
+    shard === undefined ||
+    !streamId.startsWith("member-") ||
+    streamHash(streamId) % shard.count === shard.index;
+  /** A member line of another shard, told from its bytes (a line that cannot be told is parsed). */
+  const otherShard = (chunk: Buffer, start: number, end: number): boolean => {
+    // A verified chain needs every line parsed, so nothing is skipped unread.
+    if (shard === undefined || options.chain !== undefined) return false;
+    const id = reader.read(chunk, start, end);
+    return id !== null && id.hash % shard.count !== shard.index && idStartsWith(chunk, id, MEMBER);
+  };
   const wantedNames = options.chain ? undefined : options.types?.map((t) => Buffer.from(t, "latin1"));
   /**
    * Whether a line may hold a wanted event. The envelope's `"type":"` comes
@@ -157,7 +209,9 @@ export const rebuildFromNdjson = async (
   // decoding whole chunks to strings and searching those.
   let rest: Buffer | undefined;
   try {
-    for await (const read of createReadStream(path, { highWaterMark: 1 << 20 })) {
+    const range = options.range;
+    const bytes = range === undefined ? {} : { start: range.start, end: range.end - 1 };
+    for await (const read of createReadStream(path, { highWaterMark: 1 << 20, ...bytes })) {
       const chunk = read as Buffer;
       let start = 0;
       let nl = chunk.indexOf(NEWLINE);
@@ -168,14 +222,18 @@ export const rebuildFromNdjson = async (
           continue;
         }
         const joined = Buffer.concat([rest, chunk.subarray(0, nl)]);
-        if (mayBeWanted(joined, 0, joined.length)) onLine(joined.toString("utf8"));
+        reader.newChunk();
+        if (otherShard(joined, 0, joined.length)) skipLine();
+        else if (mayBeWanted(joined, 0, joined.length)) onLine(joined.toString("utf8"));
         else skipLine();
         rest = undefined;
         start = nl + 1;
         nl = chunk.indexOf(NEWLINE, start);
       }
+      reader.newChunk();
       for (; nl >= 0; nl = chunk.indexOf(NEWLINE, start)) {
-        if (mayBeWanted(chunk, start, nl)) onLine(chunk.toString("utf8", start, nl));
+        if (otherShard(chunk, start, nl)) skipLine();
+        else if (mayBeWanted(chunk, start, nl)) onLine(chunk.toString("utf8", start, nl));
         else skipLine();
         start = nl + 1;
       }
@@ -193,5 +251,6 @@ export const rebuildFromNdjson = async (
     );
   }
   if (rest !== undefined) onLine(rest.toString("utf8"));
+  if (onStreamEnd !== undefined && current !== undefined) onStreamEnd(current);
   return result;
 };

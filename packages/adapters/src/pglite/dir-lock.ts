@@ -58,7 +58,7 @@ const isStale = (path: string, owner: LockOwner | null): boolean => {
 };
 
 /** Thrown when another process (or another store in this one) holds the directory. */
-export const lockedError = (dir: string, owner: LockOwner | null, lockPath: string): VafaError =>
+const lockedError = (dir: string, owner: LockOwner | null, lockPath: string): VafaError =>
   new VafaError(
     "STORE_LOCKED",
     `the PGlite store ${dir} is in use by ${owner ? `process ${owner.pid}${owner.host === hostname() ? "" : ` on ${owner.host}`}` : "another process"}`,

@@ -89,3 +89,56 @@ describe("7 audit finds one tampered byte", () => {
     },
   );
 });
+
+describe("7 audit --workers: threads change nothing in the report", () => {
+  const work = tempDir("audit-workers");
+
+  it("7 --workers 2 prints byte for byte what --workers 1 prints, on a tampered export", async () => {
+    const { text } = tamper(
+      lines.findIndex((l) => l.includes('"type":"PurchaseRecorded"')),
+      /"amount":"\d/,
+      (s) => `${s.slice(0, -1)}${(Number(s.at(-1)) + 1) % 10}`,
+    );
+    const file = join(work, "tampered.ndjson");
+    // A damaged line and CRLF endings on top of the changed amount.
+    writeFileSync(file, `${text.split("\n").join("\r\n")}\n{not json\n`);
+    const one = await vafa(["audit", "--events", file, "--json", "--workers", "1"]);
+    const two = await vafa(["audit", "--events", file, "--json", "--workers", "2"]);
+    expect(one.code).toBe(1);
+    expect(two.code).toBe(1);
+    expect(two.stdout).toBe(one.stdout);
+    expect(JSON.parse(one.stdout).findings.length).toBeGreaterThan(1);
+  });
+
+  it("7 --workers 2 gives the head of --workers 1, and --expect-head and --head-at act the same", async () => {
+    const one = await vafa(["audit", "--events", EXPORT, "--workers", "1"]);
+    const two = await vafa(["audit", "--events", EXPORT, "--workers", "2"]);
+    expect(one.code).toBe(0);
+    expect(two.stdout).toBe(one.stdout);
+    const head = /head ([0-9a-f]{64})/.exec(one.stdout)?.[1] as string;
+    expect((await vafa(["audit", "--events", EXPORT, "--workers", "2", "--expect-head", head])).code).toBe(0);
+    const cut = ["--head-at", "2011-03-01T00:00:00Z", "--json"];
+    const cutOne = await vafa(["audit", "--events", EXPORT, "--workers", "1", ...cut]);
+    const cutTwo = await vafa(["audit", "--events", EXPORT, "--workers", "2", ...cut]);
+    expect(cutTwo.stdout).toBe(cutOne.stdout);
+    const wrong = await vafa([
+      "audit",
+      "--events",
+      EXPORT,
+      "--workers",
+      "2",
+      "--expect-head",
+      "0".repeat(64),
+    ]);
+    expect(wrong.code).toBe(1);
+    expect(wrong.stdout).toContain("HEAD_MISMATCH");
+  });
+
+  it("8 --workers takes auto or a count", async () => {
+    const r = await vafa(["audit", "--events", EXPORT, "--workers", "0"]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("--workers must be auto or a whole number");
+  });
+});
+
+const lines = readFileSync(EXPORT, "utf8").split("\n");

@@ -1,13 +1,16 @@
+import { stat } from "node:fs/promises";
+import { availableParallelism } from "node:os";
 import type { Program } from "@vafa/core";
 import {
   type AuditInput,
   type AuditLine,
   type AuditReport,
   auditEvents,
+  auditNdjsonFileParallel,
   HeadTracker,
 } from "@vafa/projections";
 import { EXIT, usageError } from "../errors.js";
-import { exportLines } from "../event-source.js";
+import { checkReadableFile, exportLines } from "../event-source.js";
 import { type CliIo, writeOut } from "../io.js";
 import { loadProgram } from "../program-file.js";
 import { openStore } from "../stores.js";
@@ -21,6 +24,8 @@ export interface AuditCommandOptions {
   expectHead?: string;
   /** `--head-at`: compute the head over events recorded at or before this (normalised) time. */
   headAt?: string;
+  /** Threads for an `--events` file; undefined: every core for a large file, else this thread. */
+  workers?: number;
 }
 
 /** Feeds each item to the head tracker on its way to the audit (one pass over the source). */
@@ -32,6 +37,16 @@ async function* tracked(items: AsyncIterable<AuditInput>, head: HeadTracker): As
   }
 }
 
+/** Below this size a file is audited in this thread: starting workers costs more than it saves. */
+const PARALLEL_MIN_BYTES = 16 * 2 ** 20;
+
+/** How many threads audit an export: the given count, else every core for a large file. */
+const workersFor = async (path: string, workers: number | undefined): Promise<number> => {
+  if (workers !== undefined) return workers;
+  const { size } = await stat(path);
+  return size >= PARALLEL_MIN_BYTES ? availableParallelism() : 1;
+};
+
 /** Audits the source (spec 7): raw export lines for `--events` (so damaged lines are findings), else the store's log. */
 export const auditSource = async (options: {
   store: string;
@@ -39,10 +54,23 @@ export const auditSource = async (options: {
   programs: readonly Program[];
   /** Receives every event too, for the head digest. */
   head?: HeadTracker;
+  workers?: number;
 }): Promise<AuditReport> => {
   const auditOptions = { programs: options.programs };
   const follow = (items: AsyncIterable<AuditInput>) => (options.head ? tracked(items, options.head) : items);
-  if (options.events !== undefined) return auditEvents(follow(exportLines(options.events)), auditOptions);
+  if (options.events !== undefined) {
+    // Worker threads give the same report, finding for finding, and the same
+    // head (each shard tracks the heads of its streams; spec 7; audit.parallel.int.test.ts).
+    await checkReadableFile("--events", options.events);
+    const workers = await workersFor(options.events, options.workers);
+    if (workers > 1)
+      return auditNdjsonFileParallel(options.events, {
+        ...auditOptions,
+        workers,
+        ...(options.head ? { head: options.head } : {}),
+      });
+    return auditEvents(follow(exportLines(options.events)), auditOptions);
+  }
   const store = await openStore(options.store);
   try {
     return await auditEvents(follow(store.readAll() as AsyncIterable<AuditInput>), auditOptions);
@@ -78,7 +106,13 @@ export const runAudit = async (options: AuditCommandOptions, io: CliIo): Promise
     );
   const programs = options.program ? [await loadProgram(options.program)] : [];
   const tracker = new HeadTracker(options.headAt !== undefined ? { recordedUntil: options.headAt } : {});
-  const report = await auditSource({ store: options.store, events: options.events, programs, head: tracker });
+  const report = await auditSource({
+    store: options.store,
+    events: options.events,
+    programs,
+    head: tracker,
+    workers: options.workers,
+  });
   const head = tracker.digest();
   const headOk = expected === undefined || head === expected;
   const at = options.headAt !== undefined ? ` (events recorded at or before ${options.headAt})` : "";

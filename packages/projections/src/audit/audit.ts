@@ -20,9 +20,21 @@ import {
 } from "./envelope-schema.js";
 import { type EventLocation, Findings } from "./findings.js";
 import { MemberAudit } from "./member-audit.js";
-import { ProgramBook } from "./programs.js";
+import { ProgramBook, type ProgramReference } from "./programs.js";
 import { checkStockAcrossStreams, type RedemptionFact, RewardAudit } from "./reward-audit.js";
-import type { AuditInput, AuditLine, AuditOptions, AuditReport } from "./types.js";
+import type { AuditFinding, AuditInput, AuditLine, AuditOptions, AuditReport } from "./types.js";
+
+/**
+ * @internal What one shard of the parallel audit (parallel.ts) plugs in: the
+ * checks that span streams (repeated stray eventIds, first reference of a
+ * program version) are settled across shards, in log order.
+ */
+export interface AuditShardHooks {
+  /** The position in the whole log of the item being pushed (its line). */
+  clock(): number;
+  /** An eventId that does not re-derive: the repeat check is done across shards, not here. */
+  strayEventId(eventId: string, where: string): void;
+}
 
 /** What the audit keeps per stream: the chain's tail and, for a member, its replay. */
 interface StreamAudit {
@@ -60,9 +72,38 @@ export class Auditor {
   private events = 0;
   /** The latest occurredAt of the log: a claim's age is measured against it (club-v1 §9). */
   private latestAt = Number.NEGATIVE_INFINITY;
+  private readonly shard: AuditShardHooks | undefined;
 
-  constructor(options: AuditOptions = {}) {
-    this.programs = new ProgramBook(options.programs ?? []);
+  constructor(options: AuditOptions = {}, shard?: AuditShardHooks) {
+    this.shard = shard;
+    this.programs = new ProgramBook(options.programs ?? [], shard?.clock);
+  }
+
+  /** @internal Findings so far in the order found, and the counts of the report (parallel audit). */
+  progress(): { findings: AuditFinding[]; events: number; streams: number } {
+    return { findings: this.findings.list, events: this.events, streams: this.streams.size };
+  }
+
+  /**
+   * @internal Whether the log read so far has checks that span streams beyond
+   * what the shards settle (club-v1 §2 stock, §3 draws): a parallel audit then
+   * audits the file again in one thread, so its findings stay the same.
+   */
+  spansStreams(): boolean {
+    if (this.draws.any) return true;
+    for (const s of this.streams.values())
+      if (s.reward || s.kind === "draw" || (s.member && s.member.rewardRedemptions.size > 0)) return true;
+    return false;
+  }
+
+  /**
+   * @internal Ends a shard of the parallel audit: like `finish`, but the
+   * references to program versions the log never published are returned
+   * (the first one across shards is reported), and nothing is sorted.
+   */
+  finishShard(): ProgramReference[] {
+    for (const s of this.streams.values()) s.member?.finish();
+    return this.programs.finishDeferred();
   }
 
   push(item: AuditInput): void {
@@ -285,7 +326,8 @@ export class Auditor {
       `eventId does not re-derive from ${streamId}|${commandId}|${index} (${expected})`,
     );
     const first = this.strayIds.get(loc.eventId);
-    if (first !== undefined)
+    if (this.shard) this.shard.strayEventId(loc.eventId, `${streamId}@${loc.revision ?? "?"}`);
+    else if (first !== undefined)
       this.findings.at(loc, "SCHEMA", `eventId repeats in the log (first at ${first})`);
     else this.strayIds.set(loc.eventId, `${streamId}@${loc.revision ?? "?"}`);
   }

@@ -40,35 +40,61 @@ const LINE_START = /^\{"streamId":("(?:[^"\\]|\\.)*"),"revision":(\d+),/;
 const RECORDED_AT = /"recordedAt":"([^"\\]*)"/;
 const LINE_END = /"hash":"([0-9a-f]{64})"\}\}\s*$/;
 
+/** A stream's head with the line that set it (the parallel audit merges shards' heads by line). */
+export interface PlacedHead extends StreamHead {
+  line: number;
+}
+
 /**
  * Follows a log event by event (or export line by line) and keeps the last
  * revision and hash of each stream. With `recordedUntil`, events recorded
  * after that time are left out: the head of the log as it was then.
  */
 export class HeadTracker {
-  private readonly heads = new Map<string, StreamHead>();
+  private readonly heads = new Map<string, PlacedHead>();
 
-  constructor(private readonly options: { recordedUntil?: string } = {}) {}
+  constructor(readonly options: { recordedUntil?: string } = {}) {}
 
-  push(event: HeadEvent): void {
+  /** `line`: where the event is in the log, for `merge` (0 when one tracker sees it all). */
+  push(event: HeadEvent, line = 0): void {
     const until = this.options.recordedUntil;
     if (until !== undefined && event.recordedAt !== undefined && event.recordedAt > until) return;
     const hash = typeof event.metadata?.hash === "string" ? event.metadata.hash : "";
-    this.heads.set(event.streamId, { streamId: event.streamId, revision: event.revision, hash });
+    this.heads.set(event.streamId, { streamId: event.streamId, revision: event.revision, hash, line });
+  }
+
+  /** The heads seen so far, with their lines. */
+  placed(): PlacedHead[] {
+    return [...this.heads.values()];
+  }
+
+  /**
+   * Takes in the heads another tracker saw of other lines of the same log
+   * (a shard of the parallel audit): for each stream the head of the later
+   * line wins, as if one tracker had read every line in order.
+   */
+  merge(heads: Iterable<PlacedHead>): void {
+    for (const h of heads) {
+      const known = this.heads.get(h.streamId);
+      if (known === undefined || known.line < h.line) this.heads.set(h.streamId, h);
+    }
   }
 
   /** One raw export line; a line that is no event envelope is skipped (the audit reports it). */
-  pushLine(text: string): void {
+  pushLine(text: string, line = 0): void {
     const start = LINE_START.exec(text);
     const end = start ? LINE_END.exec(text) : null;
     if (start && end) {
       const recordedAt = RECORDED_AT.exec(text)?.[1];
-      this.push({
-        streamId: JSON.parse(start[1] as string) as string,
-        revision: Number(start[2]),
-        ...(recordedAt !== undefined ? { recordedAt } : {}),
-        metadata: { hash: end[1] as string },
-      });
+      this.push(
+        {
+          streamId: JSON.parse(start[1] as string) as string,
+          revision: Number(start[2]),
+          ...(recordedAt !== undefined ? { recordedAt } : {}),
+          metadata: { hash: end[1] as string },
+        },
+        line,
+      );
       return;
     }
     let value: unknown;
@@ -85,12 +111,15 @@ export class HeadTracker {
       typeof e.revision !== "number"
     )
       return;
-    this.push({
-      streamId: e.streamId,
-      revision: e.revision,
-      ...(typeof e.recordedAt === "string" ? { recordedAt: e.recordedAt } : {}),
-      metadata: { hash: typeof e.metadata?.hash === "string" ? e.metadata.hash : "" },
-    });
+    this.push(
+      {
+        streamId: e.streamId,
+        revision: e.revision,
+        ...(typeof e.recordedAt === "string" ? { recordedAt: e.recordedAt } : {}),
+        metadata: { hash: typeof e.metadata?.hash === "string" ? e.metadata.hash : "" },
+      },
+      line,
+    );
   }
 
   /** The digest of the heads seen so far. */

@@ -3,5 +3,6 @@ export { Auditor, auditEvents } from "./audit.js";
 export { type DrawProblem, type DrawVerification, verifyDraw } from "./draws.js";
 export { type HeadEvent, HeadTracker, headDigest, type StreamHead } from "./head.js";
 export { auditNdjsonFile, readNdjsonLines } from "./ndjson.js";
+export { auditNdjsonFileParallel, type ParallelAuditOptions } from "./parallel.js";
 export type { AuditCode, AuditFinding, AuditInput, AuditLine, AuditOptions, AuditReport } from "./types.js";
 export { AUDIT_CODES } from "./types.js";

@@ -9,6 +9,22 @@ const sameProgram = (a: Program, b: Program): boolean => {
   return jcs(norm(a)) === jcs(norm(b));
 };
 
+/** A program version an event names, where first named; `at` orders it in the log (parallel audit). */
+export interface ProgramReference {
+  programId: string;
+  version: number;
+  loc: EventLocation;
+  at: number;
+}
+
+/** The finding for a program version the log names but never published. */
+export const reportUnknownReference = (findings: Findings, r: ProgramReference): void =>
+  findings.at(
+    r.loc,
+    "SCHEMA",
+    `metadata names program ${r.programId} version ${r.version}, which the log never published`,
+  );
+
 interface Deferred {
   programId: string;
   version: number;
@@ -27,9 +43,12 @@ export class ProgramBook {
   /** programIds that have a ProgramPublished in the log. */
   private readonly published = new Set<string>();
   private deferred: Deferred[] = [];
-  private readonly references = new Map<string, { programId: string; version: number; loc: EventLocation }>();
+  private readonly references = new Map<string, ProgramReference>();
 
-  constructor(programs: readonly Program[] = []) {
+  constructor(
+    programs: readonly Program[] = [],
+    private readonly clock: () => number = () => 0,
+  ) {
     for (const p of programs) {
       this.known.set(keyOf(p.programId, p.version), p);
       this.given.set(keyOf(p.programId, p.version), p);
@@ -60,7 +79,7 @@ export class ProgramBook {
   /** Notes the program version an event names (first place only: a handful of versions per log). */
   reference(programId: string, version: number, loc: EventLocation): void {
     const key = keyOf(programId, version);
-    if (!this.references.has(key)) this.references.set(key, { programId, version, loc });
+    if (!this.references.has(key)) this.references.set(key, { programId, version, loc, at: this.clock() });
   }
 
   /**
@@ -69,17 +88,18 @@ export class ProgramBook {
    * version); without any publication the program checks are simply skipped.
    */
   finish(findings: Findings): void {
+    for (const r of this.finishDeferred()) reportUnknownReference(findings, r);
+  }
+
+  /** Runs the deferred checks; returns the referenced versions that are unknown while their program is published. */
+  finishDeferred(): ProgramReference[] {
     for (const d of this.deferred) {
       const p = this.get(d.programId, d.version);
       if (p) d.run(p);
     }
     this.deferred = [];
-    for (const r of this.references.values())
-      if (this.published.has(r.programId) && !this.get(r.programId, r.version))
-        findings.at(
-          r.loc,
-          "SCHEMA",
-          `metadata names program ${r.programId} version ${r.version}, which the log never published`,
-        );
+    return [...this.references.values()].filter(
+      (r) => this.published.has(r.programId) && !this.get(r.programId, r.version),
+    );
   }
 }

@@ -127,19 +127,49 @@ export const rfmInputOf = (f: MemberFold, tMs: number, windowStart: string): Rfm
   return { memberId: f.memberId, recencyDays: floorDays(tMs - Date.parse(last)), frequency, monetary };
 };
 
+/** `rfmInputOf` over a settled member's purchases (canonical times, so ms order is text order). */
+const compactRfmInput = (
+  memberId: string,
+  p: { atMs: Float64Array; net: BigInt64Array },
+  tMs: number,
+  windowStartMs: number,
+): RfmInput | undefined => {
+  if (p.atMs.length === 0) return undefined;
+  let last = Number.NEGATIVE_INFINITY;
+  let frequency = 0;
+  let monetary = 0n;
+  for (let i = 0; i < p.atMs.length; i++) {
+    const at = p.atMs[i] as number;
+    if (at > last) last = at;
+    if (at > windowStartMs) {
+      frequency++;
+      monetary += p.net[i] as bigint;
+    }
+  }
+  return { memberId, recencyDays: floorDays(tMs - last), frequency, monetary };
+};
+
 /**
  * Spec 6 rfm as of T over members with a purchase at or before T whose net
  * amount is positive; the window `(T - windowDays, T]` comes from the program
  * of the highest version. Sorted by memberId.
  */
-export const rfmAsOf = (ledger: LedgerView, asOf: string): RfmRow[] => {
+export const rfmAsOf = (ledger: LedgerView, asOf: string): RfmRow[] => scoreRfm(rfmInputs(ledger, asOf));
+
+/** The raw RFM values as of T of the members that have some (sorted by memberId): what `rfmAsOf` scores. */
+export const rfmInputs = (ledger: LedgerView, asOf: string): RfmInput[] => {
   const t = queryTime(asOf, "asOf");
   const tMs = Date.parse(t);
   const windowStart = new Date(tMs - ledger.program().rfmWindowDays * DAY_MS).toISOString();
   const inputs: RfmInput[] = [];
+  const windowStartMs = Date.parse(windowStart);
   for (const rec of ledger.members()) {
-    const input = rfmInputOf(rec.foldAt(t, true), tMs, windowStart);
+    const compact = rec.rfmPurchases;
+    const input =
+      compact === undefined
+        ? rfmInputOf(rec.foldAt(t, true), tMs, windowStart)
+        : compactRfmInput(rec.memberId, compact, tMs, windowStartMs);
     if (input !== undefined) inputs.push(input);
   }
-  return scoreRfm(inputs);
+  return inputs;
 };

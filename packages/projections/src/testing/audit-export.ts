@@ -10,7 +10,7 @@ import {
   toEnvelope,
 } from "@vafa/core";
 import { auditEvents } from "../audit/audit.js";
-import type { AuditCode, AuditLine, AuditOptions, AuditReport } from "../audit/types.js";
+import type { AuditLine, AuditOptions, AuditReport } from "../audit/types.js";
 
 // Test helpers: load a golden export, edit it, and make it consistent again
 // (revisions, event ids, lot ids, hashes) so an edit reaches the content checks.
@@ -102,8 +102,6 @@ export const audit = (events: Env[], options?: AuditOptions): Promise<AuditRepor
 /** Findings as "CODE stream@revision" strings: compact to compare in tests. */
 export const where = (report: AuditReport): string[] =>
   report.findings.map((f) => `${f.code} ${f.streamId ?? "-"}@${f.revision ?? "-"}`);
-
-export const codes = (report: AuditReport): AuditCode[] => report.findings.map((f) => f.code);
 
 const byCodeUnits = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 

@@ -1,0 +1,227 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { clone, type Env, loadExport, loadProgram, normalize, rechain } from "../testing/audit-export.js";
+import { auditEvents } from "./audit.js";
+import { HeadTracker } from "./head.js";
+import { auditChunksInShards, auditNdjsonFileParallel } from "./parallel.js";
+import type { AuditLine, AuditOptions, AuditReport } from "./types.js";
+
+// Spec 7: the parallel audit (shards by stream, merged) reports exactly what
+// the single-threaded audit reports for the same export lines, finding for
+// finding and in the same order, on tampered exports.
+
+/** The lines of an export as the CLI reads them (cli readLines): BOM and one CR dropped, blanks skipped. */
+const cliLines = (text: string): AuditLine[] => {
+  const parts = text.split("\n");
+  if (parts[parts.length - 1] === "") parts.pop();
+  const lines: AuditLine[] = [];
+  parts.forEach((raw, i) => {
+    let t = i === 0 && raw.charCodeAt(0) === 0xfeff ? raw.slice(1) : raw;
+    if (t.endsWith("\r")) t = t.slice(0, -1);
+    if (!/^[ \t]*$/.test(t)) lines.push({ line: i + 1, text: t });
+  });
+  return lines;
+};
+
+/** The text cut into chunks at newlines (the last one may lack its newline). */
+const chunksOf = (text: string, cuts: number[]): { bytes: Buffer; final: boolean }[] => {
+  const bytes = Buffer.from(text, "utf8");
+  const ends: number[] = [];
+  for (let i = bytes.indexOf(10); i >= 0; i = bytes.indexOf(10, i + 1)) ends.push(i + 1);
+  const at = [...new Set(cuts.map((c) => ends[c % Math.max(1, ends.length)] ?? 0))]
+    .filter((e) => e > 0)
+    .sort((a, b) => a - b);
+  const chunks: { bytes: Buffer; final: boolean }[] = [];
+  let start = 0;
+  for (const end of at) {
+    if (end > start) chunks.push({ bytes: bytes.subarray(start, end), final: false });
+    start = end;
+  }
+  const lastNl = bytes.lastIndexOf(10) + 1;
+  if (lastNl > start) chunks.push({ bytes: bytes.subarray(start, lastNl), final: false });
+  if (lastNl < bytes.length) chunks.push({ bytes: bytes.subarray(lastNl), final: true });
+  return chunks;
+};
+
+const exports = { gregorian: loadExport("gregorian"), jalali: loadExport("jalali") };
+
+type Edit = (events: Env[], pick: number, other: number) => Env[];
+const at = (events: Env[], n: number): Env => events[n % events.length] as Env;
+const EDITS: Record<string, Edit> = {
+  amount: (ev, p) => {
+    const e = at(ev, p);
+    e.data.amount = "1.00";
+    e.data.points = 7;
+    return ev;
+  },
+  amountRechained: (ev, p) => rechain(EDITS.amount?.(ev, p, 0) ?? ev),
+  remove: (ev, p) => ev.filter((_, i) => i !== p % ev.length),
+  removeNormalized: (ev, p) => normalize(ev.filter((_, i) => i !== p % ev.length)),
+  duplicate: (ev, p, o) => {
+    const copy = [...ev];
+    copy.splice(o % ev.length, 0, structuredClone(at(ev, p)));
+    return copy;
+  },
+  swap: (ev, p, o) => {
+    const copy = [...ev];
+    const i = p % ev.length;
+    const j = o % ev.length;
+    [copy[i], copy[j]] = [copy[j] as Env, copy[i] as Env];
+    return copy;
+  },
+  sharedStrayId: (ev, p, o) => {
+    at(ev, p).eventId = "00000000-0000-4000-8000-000000000001";
+    at(ev, o).eventId = "00000000-0000-4000-8000-000000000001";
+    return ev;
+  },
+  copiedEventId: (ev, p, o) => {
+    at(ev, p).eventId = at(ev, o).eventId;
+    return ev;
+  },
+  unknownVersion: (ev, p) => {
+    at(ev, p).metadata.programVersion = 99;
+    return rechain(ev);
+  },
+  programFirst: (ev) => [
+    ...ev.filter((e) => String(e.streamId).startsWith("program-")),
+    ...ev.filter((e) => !String(e.streamId).startsWith("program-")),
+  ],
+  programEdited: (ev) => {
+    for (const e of ev) if (e.type === "ProgramPublished") e.data.program.earn.pointsPerUnit = "3";
+    return ev;
+  },
+  globalOrder: (ev) =>
+    [...ev].sort((a, b) => (a.occurredAt < b.occurredAt ? -1 : a.occurredAt > b.occurredAt ? 1 : 0)),
+  noStream: (ev, p) => {
+    (at(ev, p) as unknown as { streamId: unknown }).streamId = 42;
+    return ev;
+  },
+  renamedStream: (ev, p) => {
+    at(ev, p).streamId = "member-zz";
+    return ev;
+  },
+};
+
+/** Text-level damage: lines that are not events, CRLF, a BOM, escapes that force a full parse. */
+type TextEdit = (lines: string[], pick: number) => string[];
+const TEXT_EDITS: Record<string, TextEdit> = {
+  notJson: (l, p) => [...l.slice(0, p % l.length), "{not json", ...l.slice(p % l.length)],
+  array: (l, p) => [...l.slice(0, p % l.length), "[1,2]", ...l.slice(p % l.length)],
+  blank: (l, p) => [...l.slice(0, p % l.length), "  \t", ...l.slice(p % l.length)],
+  crlf: (l) => l.map((x) => `${x}\r`),
+  bom: (l) => [`\uFEFF${l[0] ?? ""}`, ...l.slice(1)],
+  escapedStream: (l, p) =>
+    l.map((x, i) => (i === p % l.length ? x.replace('"streamId":"m', '"streamId":"\\u006d') : x)),
+  duplicateKey: (l, p) =>
+    l.map((x, i) => (i === p % l.length ? x.replace(/}$/, ',"streamId":"member-ava"}') : x)),
+  truncated: (l, p) => l.map((x, i) => (i === p % l.length ? x.slice(0, x.length >> 1) : x)),
+};
+
+const single = (text: string, options: AuditOptions): Promise<AuditReport> =>
+  auditEvents(cliLines(text), options);
+
+const arbitraryExport = fc.record({
+  calendar: fc.constantFrom("gregorian" as const, "jalali" as const),
+  edits: fc.array(fc.tuple(fc.constantFrom(...Object.keys(EDITS)), fc.nat(200), fc.nat(200)), {
+    maxLength: 4,
+  }),
+  textEdits: fc.array(fc.tuple(fc.constantFrom(...Object.keys(TEXT_EDITS)), fc.nat(200)), { maxLength: 2 }),
+  noFinalNewline: fc.boolean(),
+  withProgram: fc.boolean(),
+});
+
+const build = (x: fc.RecordValue<typeof arbitraryExport extends fc.Arbitrary<infer T> ? T : never>) => {
+  let events = clone(exports[x.calendar]);
+  for (const [name, p, o] of x.edits) {
+    try {
+      events = (EDITS[name] as Edit)(clone(events), p, o);
+    } catch {
+      // An edit that cannot apply to an already damaged export (re-chaining a stream-less event) is skipped.
+    }
+  }
+  let lines = events.map((e) => JSON.stringify(e));
+  for (const [name, p] of x.textEdits) lines = (TEXT_EDITS[name] as TextEdit)(lines, p);
+  const text = lines.join("\n") + (x.noFinalNewline ? "" : "\n");
+  const options: AuditOptions = x.withProgram ? { programs: [loadProgram(x.calendar)] } : {};
+  return { text, options };
+};
+
+describe("7 parallel audit = single-threaded audit", () => {
+  it("7 same report for 1 to 4 shards and any chunking, on tampered exports", async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        arbitraryExport,
+        fc.integer({ min: 1, max: 4 }),
+        fc.array(fc.nat(400), { maxLength: 6 }),
+        async (x, shards, cuts) => {
+          const { text, options } = build(x);
+          const expected = await single(text, options);
+          const actual = await auditChunksInShards(chunksOf(text, cuts), shards, options);
+          expect(actual).toEqual(expected);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it("7 same head digest, with and without a recordedAt cut, for 1 to 4 shards", async () => {
+    // docs/auditing.md "Head digest": each shard tracks its own streams; merged by line.
+    await fc.assert(
+      fc.asyncProperty(
+        arbitraryExport,
+        fc.integer({ min: 1, max: 4 }),
+        fc.array(fc.nat(400), { maxLength: 6 }),
+        fc.option(
+          fc.constantFrom("2011-01-01T00:00:00.000Z", "2011-06-01T00:00:00.000Z", "2012-01-01T00:00:00.000Z"),
+        ),
+        async (x, shards, cuts, until) => {
+          const { text, options } = build(x);
+          const headOptions = until === null ? {} : { recordedUntil: until };
+          const one = new HeadTracker(headOptions);
+          for (const { text: line } of cliLines(text)) one.pushLine(line);
+          const many = new HeadTracker(headOptions);
+          await auditChunksInShards(chunksOf(text, cuts), shards, options, many);
+          expect(many.digest()).toBe(one.digest());
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
+  it("7 the golden exports are clean both ways", async () => {
+    for (const calendar of ["gregorian", "jalali"] as const) {
+      const text = `${exports[calendar].map((e) => JSON.stringify(e)).join("\n")}\n`;
+      const options = { programs: [loadProgram(calendar)] };
+      const report = await auditChunksInShards(chunksOf(text, [3, 17]), 3, options);
+      expect(report).toEqual(await single(text, options));
+      expect(report.ok).toBe(true);
+    }
+  });
+
+  it("7 worker threads read a tampered file and report what one thread does", async () => {
+    const x = {
+      calendar: "gregorian" as const,
+      edits: [
+        ["amount", 5, 0],
+        ["sharedStrayId", 3, 40],
+        ["unknownVersion", 20, 0],
+      ] as [string, number, number][],
+      textEdits: [["notJson", 10] as [string, number], ["crlf", 0] as [string, number]],
+      noFinalNewline: true,
+      withProgram: false,
+    };
+    const { text, options } = build(x);
+    const path = join(mkdtempSync(join(tmpdir(), "vafa-audit-")), "tampered.ndjson");
+    writeFileSync(path, text);
+    const expected = await single(text, options);
+    expect(expected.findings.length).toBeGreaterThan(3);
+    const head = new HeadTracker();
+    expect(await auditNdjsonFileParallel(path, { ...options, workers: 2, head })).toEqual(expected);
+    const one = new HeadTracker();
+    for (const { text: line } of cliLines(text)) one.pushLine(line);
+    expect(head.digest()).toBe(one.digest());
+  });
+});

@@ -1,0 +1,69 @@
+import { parentPort, workerData } from "node:worker_threads";
+import type { Program } from "@vafa/core";
+import { LedgerProjection } from "../ledger.js";
+import { programView } from "../program-view.js";
+import { RFM_EVENT_TYPES, rebuildFromNdjson } from "../rebuild.js";
+import { ChainVerifier } from "../verify-chain.js";
+import { toWorkerError } from "../workers.js";
+import { rfmInputs } from "./rfm.js";
+
+// A worker of `rfmFromNdjsonParallel`: folds one part of the file (whole
+// streams), reports its member streams and the program it saw, then gives the
+// RFM inputs of its members under the program the parts agree on.
+
+export interface RfmWorkerData {
+  path: string;
+  asOf: string;
+  start: number;
+  end: number;
+  /** Check the hash chain of the part (whole streams) as it is read. */
+  verify: boolean;
+}
+
+/** The worker's messages: after the fold, then after `score`. */
+export type RfmWorkerReply =
+  | {
+      kind: "folded";
+      streams: string[];
+      program: Program | undefined;
+      badLineCount: number;
+      reopened: boolean;
+    }
+  | { kind: "inputs"; inputs: import("./rfm.js").RfmInput[] }
+  | { kind: "failed"; error: import("../workers.js").WorkerError };
+
+const port = parentPort;
+if (port) {
+  const { path, asOf, start, end, verify } = workerData as RfmWorkerData;
+  const projection = new LedgerProjection({ keepHistory: false });
+  const reply = (message: RfmWorkerReply): void => port.postMessage(message);
+  port.on("message", (message: { kind: "score"; program: Program }) => {
+    try {
+      const view = programView(message.program);
+      reply({
+        kind: "inputs",
+        inputs: rfmInputs({ program: () => view, members: () => projection.members() }, asOf),
+      });
+    } catch (error) {
+      reply({ kind: "failed", error: toWorkerError(error) });
+    }
+  });
+  rebuildFromNdjson(path, projection, {
+    until: asOf,
+    types: RFM_EVENT_TYPES,
+    range: { start, end },
+    ...(verify ? { chain: new ChainVerifier() } : {}),
+    // Each member is reduced to what RFM reads when its stream ends.
+    onStreamEnd: (streamId) => projection.settleRfmStream(streamId),
+  })
+    .then((rebuilt) =>
+      reply({
+        kind: "folded",
+        streams: projection.members().map((m) => m.memberId),
+        program: projection.publishedProgram,
+        badLineCount: rebuilt.badLineCount,
+        reopened: projection.reopened,
+      }),
+    )
+    .catch((error: unknown) => reply({ kind: "failed", error: toWorkerError(error) }));
+}

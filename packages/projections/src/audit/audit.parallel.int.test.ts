@@ -1,6 +1,9 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { createMemoryStore } from "@vafa/adapters/memory";
+import { createLedger, toEnvelope } from "@vafa/core";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { clone, type Env, loadExport, loadProgram, normalize, rechain } from "../testing/audit-export.js";
@@ -223,5 +226,49 @@ describe("7 parallel audit = single-threaded audit", () => {
     const one = new HeadTracker();
     for (const { text: line } of cliLines(text)) one.pushLine(line);
     expect(head.digest()).toBe(one.digest());
+  });
+});
+
+describe("club-v1 §2: stock spans streams", () => {
+  it("a log with a stocked reward is audited in one thread: the same report as auditEvents", async () => {
+    const program = {
+      ...loadProgram("gregorian"),
+      rewards: [{ id: "mug", cost: 100, stock: 1 }],
+    };
+    const store = createMemoryStore();
+    const ledger = createLedger({ store, program });
+    await ledger.publishProgram("2011-01-01T00:00:00Z");
+    for (const m of ["m1", "m2"]) {
+      await ledger.execute({ type: "join", memberId: m, at: "2011-01-02T00:00:00Z", kind: "person" });
+      await ledger.execute({
+        type: "adjust",
+        memberId: m,
+        at: "2011-01-02T00:00:00Z",
+        adjustmentId: `a-${m}`,
+        points: 500,
+        reason: "test",
+        actor: "ops",
+      });
+    }
+    const redeem = (memberId: string) =>
+      ledger.execute({
+        type: "redeem",
+        memberId,
+        at: "2011-01-03T00:00:00Z",
+        redemptionId: "r",
+        rewardId: "mug",
+      });
+    expect((await redeem("m1")).status).toBe("accepted");
+    const lines: string[] = [];
+    for await (const e of store.readAll()) lines.push(JSON.stringify(toEnvelope(e)));
+    // The reward stream is dropped: m1's redemption then has no claim (STOCK_OVERDRAWN), which only
+    // a check across the member and reward streams finds.
+    const kept = lines.filter((l) => !l.includes('"streamId":"reward-'));
+    const dir = mkdtempSync(join(tmpdir(), "vafa-par-stock-"));
+    const path = join(dir, "events.ndjson");
+    writeFileSync(path, `${kept.join("\n")}\n`);
+    const single = await auditEvents(cliLines(readFileSync(path, "utf8")));
+    expect(single.findings.map((f) => f.code)).toContain("STOCK_OVERDRAWN");
+    expect(await auditNdjsonFileParallel(path, { workers: 2 })).toEqual(single);
   });
 });

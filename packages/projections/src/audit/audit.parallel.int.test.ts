@@ -1,7 +1,6 @@
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { createMemoryStore } from "@vafa/adapters/memory";
 import { createLedger, toEnvelope } from "@vafa/core";
 import fc from "fast-check";

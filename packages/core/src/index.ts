@@ -1,6 +1,7 @@
 export * from "./application/ledger.js";
 export * from "./application/stock.js";
 export * from "./application/types.js";
+export { applyDomainEvent, applyMemberEvent } from "./apply-event.js";
 export * from "./calendar.js";
 export * from "./commands.js";
 export * from "./coupon-code.js";
@@ -20,3 +21,4 @@ export * from "./program-rewards.js";
 export * from "./rules.js";
 export * from "./state.js";
 export * from "./store.js";
+export { cloneMemberState } from "./working-copy.js";

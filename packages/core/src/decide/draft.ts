@@ -1,11 +1,12 @@
+import { applyDomainEvent } from "../apply-event.js";
 import { eventIdFor } from "../envelope.js";
 import type { EventDataMap, EventType, LedgerEvent } from "../events.js";
-import { applyDomainEvent, cloneMemberState } from "../evolve.js";
 import { debtRepaid } from "../lots.js";
 import { toIso } from "../primitives.js";
 import type { Program } from "../program.js";
 import { availableAtFor, expiresAtFor } from "../rules.js";
 import { type MemberState, nextEventIndex } from "../state.js";
+import { cloneMemberState } from "../working-copy.js";
 
 /**
  * The events of one decision so far and the state they lead to. A later step

@@ -1,9 +1,9 @@
 import { deepStrictEqual, fail } from "node:assert/strict";
+import { applyDomainEvent } from "../apply-event.js";
 import { type DecideContext, type DecideInput, type Decision, decide } from "../decide/index.js";
 import { eventIdFor, memberStreamId } from "../envelope.js";
 import type { RejectionCode } from "../errors.js";
 import type { LedgerEvent } from "../events.js";
-import { applyDomainEvent } from "../evolve.js";
 import { initialMemberState, type MemberState } from "../state.js";
 
 // Given / when / then over the plain decider, with no store (after Emmett's

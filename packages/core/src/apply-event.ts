@@ -1,0 +1,243 @@
+import type { ProposedEvent } from "./envelope.js";
+import type { LedgerEvent } from "./events.js";
+import { reversalReturns } from "./lots.js";
+import { Dec, toUnits } from "./money.js";
+import { parseTime } from "./primitives.js";
+import { type MemberState, nextEventIndex } from "./state.js";
+import { w, writableLot } from "./working-copy.js";
+
+// Stored times are already normalised (`toISOString()` form): Date.parse reads them exactly.
+const ms = (iso: string): number => (iso.length === 24 ? Date.parse(iso) : (parseTime(iso) as number));
+
+/**
+ * Applies one member event to a state in place: to a working copy made by
+ * `cloneMemberState` in the decider, to an immer draft in `evolve`, and to one
+ * plain object in `foldMemberEvents` (bulk loops). Lots are changed in place
+ * (a working copy owns its lots); map entries are replaced, never changed, so
+ * a working copy may share them with the state it was made from.
+ */
+export const applyMemberEvent = (s: MemberState, e: ProposedEvent): void => {
+  applyDomainEvent(s, e as LedgerEvent, e.revision, e.metadata.commandId);
+  s.lastHash = e.metadata.hash;
+};
+
+/**
+ * Applies a domain event at `revision` for `commandId`: everything but the
+ * hash link, which only sealing knows. The decider applies its events with it
+ * as it decides (a later step reads what an earlier one changed).
+ */
+export const applyDomainEvent = (
+  s: MemberState,
+  e: LedgerEvent,
+  revision: number,
+  commandId: string,
+): void => {
+  const at = ms(e.occurredAt);
+  s.revision = revision;
+  s.lastEventAt = at;
+  const index = nextEventIndex(s, commandId);
+  s.lastCommand = { id: commandId, count: index + 1 };
+  if (commandId.startsWith("sweep:")) w(s, "sweepCounts").set(commandId, index + 1);
+  const lotById = (lotId: string) => {
+    const i = s.lotIndex.get(lotId);
+    return i === undefined ? undefined : writableLot(s, i);
+  };
+  const takeFromLots = (allocations: readonly { lotId: string; points: number }[]) => {
+    for (const a of allocations) {
+      const lot = lotById(a.lotId);
+      if (lot) lot.remaining -= a.points;
+    }
+  };
+  switch (e.type) {
+    case "MemberJoined": {
+      const d = e.data;
+      s.joined = d;
+      s.joinedAt = at;
+      s.tierSince = at;
+      return;
+    }
+    case "PurchaseRecorded": {
+      const d = e.data;
+      const units = toUnits(d.amount);
+      const replaced = s.purchases.get(d.purchaseId);
+      s.spendUnits += units - (replaced ? replaced.amountUnits - replaced.refundedUnits : 0n);
+      s.spendFirstAt = Math.min(s.spendFirstAt, at);
+      s.spendLastAt = Math.max(s.spendLastAt, at);
+      w(s, "purchases").set(d.purchaseId, {
+        purchaseId: d.purchaseId,
+        amount: d.amount,
+        amountUnits: units,
+        at,
+        ...(d.channel !== undefined ? { channel: d.channel } : {}),
+        ...(d.items !== undefined ? { items: d.items } : {}),
+        refunded: "0",
+        refundedUnits: 0n,
+        refunds: [],
+        earned: 0,
+        clawed: 0,
+      });
+      return;
+    }
+    case "PurchaseRefunded": {
+      const d = e.data;
+      const p = s.purchases.get(d.purchaseId);
+      if (p) {
+        // Copy on write: a decision's working state shares entries with the state it came from.
+        const units = toUnits(d.amount);
+        s.spendUnits -= units;
+        s.spendLastAt = Math.max(s.spendLastAt, at);
+        w(s, "purchases").set(d.purchaseId, {
+          ...p,
+          refunded: new Dec(p.refunded).plus(d.amount).toFixed(),
+          refundedUnits: p.refundedUnits + units,
+          refunds: [...p.refunds, { refundId: d.refundId, amount: d.amount, units, at }],
+        });
+      }
+      w(s, "refunds").set(d.refundId, { purchaseId: d.purchaseId, amount: d.amount, at });
+      return;
+    }
+    case "PointsEarned": {
+      const d = e.data;
+      s.debt -= d.debtRepaid;
+      w(s, "lotIndex").set(d.lotId, s.lots.length);
+      w(s, "lots").push({
+        lotId: d.lotId,
+        points: d.points,
+        remaining: d.points - d.debtRepaid,
+        earnedAt: at,
+        availableAt: ms(d.availableAt),
+        expiresAt: d.expiresAt === null ? null : ms(d.expiresAt),
+        revision,
+        reason: d.reason,
+        ...(d.purchaseId !== undefined ? { purchaseId: d.purchaseId } : {}),
+      });
+      if (d.reason === "purchase" && d.purchaseId !== undefined) {
+        const p = s.purchases.get(d.purchaseId);
+        if (p) w(s, "purchases").set(d.purchaseId, { ...p, earned: d.points, lotId: d.lotId });
+      }
+      if (d.reason === "birthday" && d.birthdayYear !== undefined) w(s, "birthdaysPaid").add(d.birthdayYear);
+      if (d.reason === "referral" && d.refereeId !== undefined) w(s, "referralsPaid").add(d.refereeId);
+      if (d.reason === "adjustment" && d.adjustmentId !== undefined)
+        w(s, "adjustments").set(d.adjustmentId, {
+          adjustmentId: d.adjustmentId,
+          points: d.points,
+          reason: d.note ?? "",
+          actor: d.actor ?? "",
+          at,
+        });
+      return;
+    }
+    case "PointsRedeemed": {
+      const d = e.data;
+      takeFromLots(d.allocations);
+      w(s, "redemptions").set(d.redemptionId, {
+        redemptionId: d.redemptionId,
+        points: d.points,
+        ...(d.rewardId !== undefined ? { rewardId: d.rewardId } : {}),
+        at,
+        allocations: d.allocations,
+      });
+      return;
+    }
+    case "RedemptionReversed": {
+      const d = e.data;
+      s.debt -= d.debtRepaid;
+      for (const back of reversalReturns(d.allocations, d.debtRepaid)) {
+        const lot = lotById(back.lotId);
+        if (lot) lot.remaining += back.points;
+      }
+      const r = s.redemptions.get(d.redemptionId);
+      if (r) w(s, "redemptions").set(d.redemptionId, { ...r, reversedAt: at });
+      return;
+    }
+    case "PointsClawedBack": {
+      const d = e.data;
+      takeFromLots(d.allocations);
+      s.debt += d.debtIncurred;
+      const p = s.purchases.get(d.purchaseId);
+      if (p) w(s, "purchases").set(d.purchaseId, { ...p, clawed: p.clawed + d.points });
+      return;
+    }
+    case "PointsDebited": {
+      const d = e.data;
+      takeFromLots(d.allocations);
+      w(s, "adjustments").set(d.adjustmentId, {
+        adjustmentId: d.adjustmentId,
+        points: -d.points,
+        reason: d.reason,
+        actor: d.actor,
+        at,
+      });
+      return;
+    }
+    case "PointsExpired": {
+      const d = e.data;
+      const lot = lotById(d.lotId);
+      if (lot) lot.remaining -= d.points;
+      return;
+    }
+    case "TierChanged": {
+      const d = e.data;
+      s.tier = d.to;
+      s.tierSince = at;
+      return;
+    }
+    case "FeedbackSubmitted": {
+      const d = e.data;
+      w(s, "feedback").set(d.feedbackId, {
+        score: d.score,
+        ...(d.comment !== undefined ? { comment: d.comment } : {}),
+        at,
+      });
+      return;
+    }
+    case "CouponIssued": {
+      const d = e.data;
+      w(s, "coupons").set(d.couponId, {
+        couponId: d.couponId,
+        rewardId: d.rewardId,
+        code: d.code,
+        issuedAt: at,
+        validUntil: ms(d.validUntil),
+      });
+      return;
+    }
+    case "CouponUsed": {
+      const d = e.data;
+      const c = s.coupons.get(d.couponId);
+      if (c)
+        w(s, "coupons").set(d.couponId, {
+          ...c,
+          usedAt: at,
+          ...(d.orderId !== undefined ? { orderId: d.orderId } : {}),
+        });
+      return;
+    }
+    case "CouponVoided": {
+      const c = s.coupons.get(e.data.couponId);
+      if (c) w(s, "coupons").set(c.couponId, { ...c, voidedAt: at });
+      return;
+    }
+    case "DrawEntered": {
+      const d = e.data;
+      takeFromLots(d.allocations);
+      w(s, "drawEntries").set(d.entryId, {
+        entryId: d.entryId,
+        drawId: d.drawId,
+        tickets: d.tickets,
+        points: d.points,
+        at,
+      });
+      return;
+    }
+    case "DrawWon":
+      w(s, "drawsWon").add(e.data.drawId);
+      return;
+    // Reward-stream and draw-stream events never reach a member stream.
+    case "RewardClaimed":
+    case "RewardReleased":
+    case "ProgramPublished":
+    case "DrawHeld":
+      return;
+  }
+};

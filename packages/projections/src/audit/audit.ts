@@ -1,27 +1,11 @@
-import {
-  type EventMetadata,
-  type EventType,
-  eventIdFor,
-  genesisHash,
-  hashEvent,
-  type ProposedEvent,
-  programStreamId,
-} from "@vafa/core";
+import { type EventMetadata, type ProposedEvent, programStreamId } from "@vafa/core";
+import { bestEffortMetadata, checkEventId, checkHash, checkRevision, kindOfType } from "./chain-checks.js";
+import { checkCommand } from "./command-checks.js";
 import { DrawBook } from "./draws.js";
-import {
-  type CommandRef,
-  checkEnvelope,
-  checkMetadata,
-  describeIssues,
-  parseCommandId,
-  parseEventData,
-  type StreamKind,
-  streamKindOf,
-} from "./envelope-schema.js";
+import { checkEnvelope, checkMetadata, describeIssues, parseEventData } from "./envelope-schema.js";
 import { type EventLocation, Findings } from "./findings.js";
-import { MemberAudit } from "./member-audit.js";
 import { ProgramBook, type ProgramReference } from "./programs.js";
-import { checkStockAcrossStreams, type RedemptionFact, RewardAudit } from "./reward-audit.js";
+import { checkAcrossStreams, newStreamAudit, type StreamAudit, spansStreams } from "./streams.js";
 import type { AuditFinding, AuditInput, AuditLine, AuditOptions, AuditReport } from "./types.js";
 
 /**
@@ -34,20 +18,6 @@ export interface AuditShardHooks {
   clock(): number;
   /** An eventId that does not re-derive: the repeat check is done across shards, not here. */
   strayEventId(eventId: string, where: string): void;
-}
-
-/** What the audit keeps per stream: the chain's tail and, for a member, its replay. */
-interface StreamAudit {
-  kind: StreamKind;
-  nextRevision: number;
-  /** Recorded hash of the last event; undefined before the first, null when it had none. */
-  lastHash: string | null | undefined;
-  lastAt: number | null;
-  /** Events per commandId so far: the index of the next eventId (spec 2). */
-  commandCounts: Map<string, number>;
-  member: MemberAudit | null;
-  reward: RewardAudit | null;
-  programVersions: Set<number> | null;
 }
 
 const isRecord = (v: unknown): v is Record<string, unknown> =>
@@ -90,10 +60,7 @@ export class Auditor {
    * audits the file again in one thread, so its findings stay the same.
    */
   spansStreams(): boolean {
-    if (this.draws.any) return true;
-    for (const s of this.streams.values())
-      if (s.reward || s.kind === "draw" || (s.member && s.member.rewardRedemptions.size > 0)) return true;
-    return false;
+    return spansStreams(this.streams, this.draws);
   }
 
   /**
@@ -117,26 +84,9 @@ export class Auditor {
   finish(): AuditReport {
     for (const s of this.streams.values()) s.member?.finish();
     this.programs.finish(this.findings);
-    this.checkStock();
-    if (this.draws.any)
-      for (const p of this.draws.check((id, v) => this.programs.get(id, v), { strict: false }))
-        this.findings.at(p.loc, "DRAW_MISMATCH", p.message);
+    checkAcrossStreams(this.streams, this.draws, this.latestAt, this.programs, this.findings);
     const findings = this.findings.sorted();
     return { ok: findings.length === 0, streams: this.streams.size, events: this.events, findings };
-  }
-
-  /** club-v1 §2 stock across reward and member streams. */
-  private checkStock(): void {
-    const rewards = new Map<string, RewardAudit>();
-    const redemptions = new Map<string, RedemptionFact>();
-    for (const [streamId, s] of this.streams) {
-      if (s.reward) rewards.set(s.reward.rewardId, s.reward);
-      if (s.member)
-        for (const [redemptionId, fact] of s.member.rewardRedemptions)
-          redemptions.set(`${streamId.slice("member-".length)}/${redemptionId}`, fact);
-    }
-    if (rewards.size === 0 && redemptions.size === 0) return;
-    checkStockAcrossStreams(rewards, redemptions, this.latestAt, this.programs, this.findings);
   }
 
   private pushLine({ line, text }: AuditLine): void {
@@ -175,20 +125,7 @@ export class Auditor {
   private stream(streamId: string): StreamAudit {
     let s = this.streams.get(streamId);
     if (!s) {
-      const kind = streamKindOf(streamId);
-      s = {
-        kind,
-        nextRevision: 0,
-        lastHash: undefined,
-        lastAt: null,
-        commandCounts: new Map(),
-        member: kind === "member" ? new MemberAudit(streamId, this.findings, this.programs) : null,
-        reward:
-          kind === "reward"
-            ? new RewardAudit(streamId.slice("reward-".length), this.findings, this.programs)
-            : null,
-        programVersions: kind === "program" ? new Set() : null,
-      };
+      s = newStreamAudit(streamId, this.findings, this.programs);
       this.streams.set(streamId, s);
     }
     return s;
@@ -217,8 +154,8 @@ export class Auditor {
         `stream ${streamId} is neither member-<memberId>, program-<programId>, reward-<rewardId> nor draw-<drawId>`,
       );
 
-    this.checkRevision(s, raw.revision, loc);
-    this.checkHash(s, raw, meta, loc);
+    checkRevision(this.findings, s, raw.revision, loc);
+    checkHash(this.findings, s, raw, meta, loc);
     const at = typeof raw.occurredAt === "string" ? Date.parse(raw.occurredAt) : Number.NaN;
     if (!Number.isNaN(at)) {
       if (at > this.latestAt) this.latestAt = at;
@@ -229,7 +166,8 @@ export class Auditor {
       s.lastAt = at;
     }
     const commandId = typeof meta.commandId === "string" ? meta.commandId : null;
-    if (commandId !== null) this.checkEventId(s, streamId, commandId, loc);
+    const stray = commandId === null ? null : checkEventId(this.findings, s, commandId, loc);
+    if (stray !== null) this.strayEventId(loc, stray);
 
     if (!envelope) return;
     const type = envelope.type;
@@ -252,7 +190,7 @@ export class Auditor {
       data: data.data,
       metadata: metadataOk ? (meta as unknown as EventMetadata) : bestEffortMetadata(meta),
     } as ProposedEvent;
-    if (metadataOk) this.checkCommand(event, loc);
+    if (metadataOk) checkCommand(this.findings, event, loc);
     if (s.member) {
       if (metadataOk) this.programs.reference(event.metadata.programId, event.metadata.programVersion, loc);
       s.member.apply(event, loc);
@@ -269,154 +207,14 @@ export class Auditor {
     }
   }
 
-  private checkRevision(s: StreamAudit, revision: unknown, loc: EventLocation): void {
-    if (typeof revision !== "number" || !Number.isInteger(revision)) return; // a SCHEMA finding already
-    if (revision !== s.nextRevision)
-      this.findings.at(loc, "REVISION_GAP", `revision ${revision} where ${s.nextRevision} comes next`);
-    s.nextRevision = revision + 1;
-  }
-
-  /** The event's hash from its recorded prevHash, and the link to the previous recorded hash (spec 2). */
-  private checkHash(
-    s: StreamAudit,
-    raw: Record<string, unknown>,
-    meta: Record<string, unknown>,
-    loc: EventLocation,
-  ) {
-    const prevHash = meta.prevHash;
-    const hash = meta.hash;
-    const isFirst = s.lastHash === undefined;
-    const expectedPrev = isFirst ? genesisHash(loc.streamId) : s.lastHash;
-    s.lastHash = typeof hash === "string" ? hash : null;
-    if (typeof prevHash !== "string" || typeof hash !== "string") {
-      this.findings.at(loc, "HASH_MISMATCH", "the event has no prevHash and hash to verify");
-      return;
-    }
-    const problems: string[] = [];
-    let computed: string | null = null;
-    try {
-      computed = hashEvent(prevHash, {
-        streamId: loc.streamId,
-        revision: raw.revision as number,
-        eventId: raw.eventId as string,
-        type: raw.type as string,
-        occurredAt: raw.occurredAt as string,
-        data: raw.data,
-      });
-    } catch {
-      problems.push("the event body cannot be hashed");
-    }
-    if (computed !== null && computed !== hash) problems.push("hash does not match the event's content");
-    if (expectedPrev !== null && prevHash !== expectedPrev)
-      problems.push(
-        isFirst ? "prevHash is not the stream's genesis hash" : "prevHash is not the previous event's hash",
-      );
-    if (problems.length > 0) this.findings.at(loc, "HASH_MISMATCH", problems.join("; "));
-  }
-
-  private checkEventId(s: StreamAudit, streamId: string, commandId: string, loc: EventLocation): void {
-    const index = s.commandCounts.get(commandId) ?? 0;
-    s.commandCounts.set(commandId, index + 1);
-    if (loc.eventId === null) return;
-    const expected = eventIdFor(streamId, commandId, index);
-    if (loc.eventId === expected) return;
-    this.findings.at(
-      loc,
-      "SCHEMA",
-      `eventId does not re-derive from ${streamId}|${commandId}|${index} (${expected})`,
-    );
-    const first = this.strayIds.get(loc.eventId);
-    if (this.shard) this.shard.strayEventId(loc.eventId, `${streamId}@${loc.revision ?? "?"}`);
+  /** A stray eventId repeats if another event of the log already has it (spec 2). */
+  private strayEventId(loc: EventLocation, eventId: string): void {
+    const where = `${loc.streamId}@${loc.revision ?? "?"}`;
+    const first = this.strayIds.get(eventId);
+    if (this.shard) this.shard.strayEventId(eventId, where);
     else if (first !== undefined)
       this.findings.at(loc, "SCHEMA", `eventId repeats in the log (first at ${first})`);
-    else this.strayIds.set(loc.eventId, `${streamId}@${loc.revision ?? "?"}`);
-  }
-
-  /** commandId, correlationId and actor against the event (spec 2). */
-  private checkCommand(e: ProposedEvent, loc: EventLocation): void {
-    const m: EventMetadata = e.metadata;
-    const ref = parseCommandId(m.commandId);
-    if (!ref) {
-      this.findings.at(loc, "SCHEMA", `commandId ${m.commandId} is not <command type>:<its own id>`);
-      return;
-    }
-    const problems: string[] = [];
-    const owner = this.ownerCommand(e);
-    if (owner && !owner.some((o) => sameRef(o, ref)))
-      problems.push(`${describe(e)} cannot come from ${m.commandId}`);
-    if (ref.kind === "publish" && e.type !== "ProgramPublished")
-      problems.push(`${e.type} from ${m.commandId}`);
-    // Every event of the referral reaction (its bonus, and the due items and tier
-    // it runs first on the referrer) carries the referee's purchase (spec 2, 5.2).
-    const correlated =
-      ref.kind === "referral" ? isPurchaseCommand(m.correlationId) : m.correlationId === m.commandId;
-    if (!correlated) problems.push(`correlationId ${m.correlationId} for command ${m.commandId}`);
-    if ((ref.kind === "adjust") !== (m.actor !== undefined))
-      problems.push(
-        ref.kind === "adjust" ? "an adjust event without actor" : "actor on an event of no adjust command",
-      );
-    const dataActor = (e.data as { actor?: unknown }).actor;
-    if (typeof dataActor === "string" && m.actor !== undefined && dataActor !== m.actor)
-      problems.push(`metadata actor ${m.actor} differs from data actor ${dataActor}`);
-    if (problems.length > 0) this.findings.at(loc, "SCHEMA", problems.join("; "));
-  }
-
-  /** The commands that may append this event, or null when any member command may (due items, tiers). */
-  private ownerCommand(e: ProposedEvent): CommandRef[] | null {
-    const d = e.data as Record<string, unknown>;
-    const id = (key: string) => String(d[key]);
-    switch (e.type) {
-      case "MemberJoined":
-        return [{ kind: "join", id: id("memberId") }];
-      case "PurchaseRecorded":
-        return [{ kind: "purchase", id: id("purchaseId") }];
-      case "PurchaseRefunded":
-      case "PointsClawedBack":
-        return [{ kind: "refund", id: id("refundId") }];
-      case "PointsRedeemed":
-        return [{ kind: "redeem", id: id("redemptionId") }];
-      case "RedemptionReversed":
-        return [{ kind: "reverse-redemption", id: id("redemptionId") }];
-      case "PointsDebited":
-        return [{ kind: "adjust", id: id("adjustmentId") }];
-      case "FeedbackSubmitted":
-        return [{ kind: "feedback", id: id("feedbackId") }];
-      case "CouponIssued":
-        return [{ kind: "redeem", id: id("couponId") }];
-      case "CouponUsed":
-        return [{ kind: "use-coupon", id: id("couponId") }];
-      case "CouponVoided":
-        return [{ kind: "reverse-redemption", id: id("couponId") }];
-      case "RewardClaimed":
-      case "RewardReleased":
-        return [{ kind: "claim", memberId: id("memberId"), redemptionId: id("redemptionId") }];
-      case "DrawEntered":
-        return [{ kind: "enter-draw", id: id("entryId") }];
-      case "DrawWon":
-      case "DrawHeld":
-        return [{ kind: "draw", id: id("drawId") }];
-      case "ProgramPublished": {
-        const p = d.program as { programId: string; version: number };
-        return [{ kind: "publish", programId: p.programId, version: p.version }];
-      }
-      case "PointsEarned":
-        switch (d.reason) {
-          case "signup":
-            return [{ kind: "join", id: e.streamId.slice("member-".length) }];
-          case "purchase":
-            return [{ kind: "purchase", id: id("purchaseId") }];
-          case "referral":
-            return [{ kind: "referral", id: id("refereeId") }];
-          case "adjustment":
-            return [{ kind: "adjust", id: id("adjustmentId") }];
-          case "draw":
-            return [{ kind: "draw", id: id("drawId") }];
-          default:
-            return null;
-        }
-      default:
-        return null;
-    }
+    else this.strayIds.set(eventId, where);
   }
 
   private published(versions: Set<number>, e: ProposedEvent, loc: EventLocation): void {
@@ -433,48 +231,6 @@ export class Auditor {
     if (problems.length > 0) this.findings.at(loc, "SCHEMA", problems.join("; "));
   }
 }
-
-/** Usable fields of metadata that failed its schema (program checks skip a NaN version). */
-const bestEffortMetadata = (meta: Record<string, unknown>): EventMetadata => ({
-  schemaVersion: typeof meta.schemaVersion === "number" ? meta.schemaVersion : Number.NaN,
-  programId: typeof meta.programId === "string" ? meta.programId : "",
-  programVersion: typeof meta.programVersion === "number" ? meta.programVersion : Number.NaN,
-  commandId: typeof meta.commandId === "string" ? meta.commandId : "",
-  correlationId: typeof meta.correlationId === "string" ? meta.correlationId : "",
-  prevHash: typeof meta.prevHash === "string" ? meta.prevHash : "",
-  hash: typeof meta.hash === "string" ? meta.hash : "",
-});
-
-/** `purchase:<purchaseId>`: the correlationId of every event of the referral reaction. */
-const isPurchaseCommand = (id: string): boolean => {
-  const ref = parseCommandId(id);
-  return ref?.kind === "purchase";
-};
-
-const sameRef = (a: CommandRef, b: CommandRef): boolean => {
-  if (a.kind !== b.kind) return false;
-  if (a.kind === "publish" && b.kind === "publish")
-    return a.programId === b.programId && a.version === b.version;
-  if (a.kind === "sweep") return true;
-  if (a.kind === "claim" && b.kind === "claim")
-    return a.memberId === b.memberId && a.redemptionId === b.redemptionId;
-  return (a as { id: string }).id === (b as { id: string }).id;
-};
-
-/** The kind of stream an event type belongs in. */
-const kindOfType = (type: EventType): StreamKind =>
-  type === "ProgramPublished"
-    ? "program"
-    : type === "RewardClaimed" || type === "RewardReleased"
-      ? "reward"
-      : type === "DrawHeld"
-        ? "draw"
-        : "member";
-
-const describe = (e: ProposedEvent): string =>
-  e.type === "PointsEarned"
-    ? `a ${(e.data as { reason: string }).reason} PointsEarned`
-    : (e.type as EventType);
 
 /**
  * Audits a log (spec 7): envelopes from a store in any order that keeps each

@@ -1,6 +1,7 @@
 // The audit of spec 7: a pure library over events or export lines.
 export { Auditor, auditEvents } from "./audit.js";
-export { type DrawProblem, type DrawVerification, verifyDraw } from "./draws.js";
+export { type DrawVerification, verifyDraw } from "./draw-verify.js";
+export type { DrawProblem } from "./draws.js";
 export { type HeadEvent, HeadTracker, headDigest, type StreamHead } from "./head.js";
 export { auditNdjsonFile, readNdjsonLines } from "./ndjson.js";
 export { auditNdjsonFileParallel, type ParallelAuditOptions } from "./parallel.js";

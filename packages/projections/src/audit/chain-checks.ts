@@ -1,0 +1,109 @@
+import { type EventMetadata, type EventType, eventIdFor, genesisHash, hashEvent } from "@vafa/core";
+import type { StreamKind } from "./envelope-schema.js";
+import type { EventLocation, Findings } from "./findings.js";
+
+// Per-stream envelope checks of spec 2: revisions, the hash chain, derived eventIds.
+
+/** The tail of one stream's chain, as far as the audit has read it. */
+export interface ChainTail {
+  nextRevision: number;
+  /** Recorded hash of the last event; undefined before the first, null when it had none. */
+  lastHash: string | null | undefined;
+  /** Events per commandId so far: the index of the next eventId (spec 2). */
+  commandCounts: Map<string, number>;
+}
+
+export const checkRevision = (
+  findings: Findings,
+  s: ChainTail,
+  revision: unknown,
+  loc: EventLocation,
+): void => {
+  if (typeof revision !== "number" || !Number.isInteger(revision)) return; // a SCHEMA finding already
+  if (revision !== s.nextRevision)
+    findings.at(loc, "REVISION_GAP", `revision ${revision} where ${s.nextRevision} comes next`);
+  s.nextRevision = revision + 1;
+};
+
+/** The event's hash from its recorded prevHash, and the link to the previous recorded hash (spec 2). */
+export const checkHash = (
+  findings: Findings,
+  s: ChainTail,
+  raw: Record<string, unknown>,
+  meta: Record<string, unknown>,
+  loc: EventLocation,
+): void => {
+  const prevHash = meta.prevHash;
+  const hash = meta.hash;
+  const isFirst = s.lastHash === undefined;
+  const expectedPrev = isFirst ? genesisHash(loc.streamId) : s.lastHash;
+  s.lastHash = typeof hash === "string" ? hash : null;
+  if (typeof prevHash !== "string" || typeof hash !== "string") {
+    findings.at(loc, "HASH_MISMATCH", "the event has no prevHash and hash to verify");
+    return;
+  }
+  const problems: string[] = [];
+  let computed: string | null = null;
+  try {
+    computed = hashEvent(prevHash, {
+      streamId: loc.streamId,
+      revision: raw.revision as number,
+      eventId: raw.eventId as string,
+      type: raw.type as string,
+      occurredAt: raw.occurredAt as string,
+      data: raw.data,
+    });
+  } catch {
+    problems.push("the event body cannot be hashed");
+  }
+  if (computed !== null && computed !== hash) problems.push("hash does not match the event's content");
+  if (expectedPrev !== null && prevHash !== expectedPrev)
+    problems.push(
+      isFirst ? "prevHash is not the stream's genesis hash" : "prevHash is not the previous event's hash",
+    );
+  if (problems.length > 0) findings.at(loc, "HASH_MISMATCH", problems.join("; "));
+};
+
+/**
+ * The eventId against streamId|commandId|index (spec 2). Returns the eventId
+ * when it does not re-derive (a stray id, whose repeats the caller checks).
+ */
+export const checkEventId = (
+  findings: Findings,
+  s: ChainTail,
+  commandId: string,
+  loc: EventLocation,
+): string | null => {
+  const index = s.commandCounts.get(commandId) ?? 0;
+  s.commandCounts.set(commandId, index + 1);
+  if (loc.eventId === null) return null;
+  const expected = eventIdFor(loc.streamId, commandId, index);
+  if (loc.eventId === expected) return null;
+  findings.at(
+    loc,
+    "SCHEMA",
+    `eventId does not re-derive from ${loc.streamId}|${commandId}|${index} (${expected})`,
+  );
+  return loc.eventId;
+};
+
+/** Usable fields of metadata that failed its schema (program checks skip a NaN version). */
+export const bestEffortMetadata = (meta: Record<string, unknown>): EventMetadata => ({
+  schemaVersion: typeof meta.schemaVersion === "number" ? meta.schemaVersion : Number.NaN,
+  programId: typeof meta.programId === "string" ? meta.programId : "",
+  programVersion: typeof meta.programVersion === "number" ? meta.programVersion : Number.NaN,
+  commandId: typeof meta.commandId === "string" ? meta.commandId : "",
+  correlationId: typeof meta.correlationId === "string" ? meta.correlationId : "",
+  prevHash: typeof meta.prevHash === "string" ? meta.prevHash : "",
+  hash: typeof meta.hash === "string" ? meta.hash : "",
+});
+
+/** The kind of stream an event type belongs in. */
+export const kindOfType = (type: EventType): StreamKind =>
+  type === "ProgramPublished"
+    ? "program"
+    : type === "RewardClaimed" || type === "RewardReleased"
+      ? "reward"
+      : type === "DrawHeld"
+        ? "draw"
+        : "member";

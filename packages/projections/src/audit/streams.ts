@@ -1,0 +1,73 @@
+import type { ChainTail } from "./chain-checks.js";
+import type { DrawBook } from "./draws.js";
+import { type StreamKind, streamKindOf } from "./envelope-schema.js";
+import type { Findings } from "./findings.js";
+import { MemberAudit } from "./member-audit.js";
+import type { ProgramBook } from "./programs.js";
+import { checkStockAcrossStreams, type RedemptionFact, RewardAudit } from "./reward-audit.js";
+
+// The audit's per-stream state, and the checks that span streams, made once
+// the log has been read (club-v1 §2 stock, §3 draws).
+
+/** What the audit keeps per stream: the chain's tail and, for a member, its replay. */
+export interface StreamAudit extends ChainTail {
+  kind: StreamKind;
+  lastAt: number | null;
+  member: MemberAudit | null;
+  reward: RewardAudit | null;
+  programVersions: Set<number> | null;
+}
+
+export const newStreamAudit = (streamId: string, findings: Findings, programs: ProgramBook): StreamAudit => {
+  const kind = streamKindOf(streamId);
+  return {
+    kind,
+    nextRevision: 0,
+    lastHash: undefined,
+    lastAt: null,
+    commandCounts: new Map(),
+    member: kind === "member" ? new MemberAudit(streamId, findings, programs) : null,
+    reward: kind === "reward" ? new RewardAudit(streamId.slice("reward-".length), findings, programs) : null,
+    programVersions: kind === "program" ? new Set() : null,
+  };
+};
+
+/** Whether the log has checks that span streams (stock, draws). */
+export const spansStreams = (streams: ReadonlyMap<string, StreamAudit>, draws: DrawBook): boolean => {
+  if (draws.any) return true;
+  for (const s of streams.values())
+    if (s.reward || s.kind === "draw" || (s.member && s.member.rewardRedemptions.size > 0)) return true;
+  return false;
+};
+
+/** club-v1 §2 stock across reward and member streams, then §3 draws. */
+export const checkAcrossStreams = (
+  streams: ReadonlyMap<string, StreamAudit>,
+  draws: DrawBook,
+  latestAt: number,
+  programs: ProgramBook,
+  findings: Findings,
+): void => {
+  checkStock(streams, latestAt, programs, findings);
+  if (draws.any)
+    for (const p of draws.check((id, v) => programs.get(id, v), { strict: false }))
+      findings.at(p.loc, "DRAW_MISMATCH", p.message);
+};
+
+const checkStock = (
+  streams: ReadonlyMap<string, StreamAudit>,
+  latestAt: number,
+  programs: ProgramBook,
+  findings: Findings,
+): void => {
+  const rewards = new Map<string, RewardAudit>();
+  const redemptions = new Map<string, RedemptionFact>();
+  for (const [streamId, s] of streams) {
+    if (s.reward) rewards.set(s.reward.rewardId, s.reward);
+    if (s.member)
+      for (const [redemptionId, fact] of s.member.rewardRedemptions)
+        redemptions.set(`${streamId.slice("member-".length)}/${redemptionId}`, fact);
+  }
+  if (rewards.size === 0 && redemptions.size === 0) return;
+  checkStockAcrossStreams(rewards, redemptions, latestAt, programs, findings);
+};

@@ -272,3 +272,397 @@ describe("7 damaged input: exact findings", () => {
     expect(report.findings.map((f) => f.eventId)).toEqual(["e-1", null, null]);
   });
 });
+
+/** Inserts a (changed) copy of one event after it, then renumbers and re-chains. */
+const ins = (streamId: string, revision: number, change: (e: Env) => void = () => {}): Env[] => {
+  const copy = clone(greg);
+  const i = copy.findIndex((e) => e.streamId === streamId && e.revision === revision);
+  const dup = structuredClone(copy[i] as Env);
+  change(dup);
+  copy.splice(i + 1, 0, dup);
+  return normalize(copy);
+};
+const only = (id: string, events: Env[]) => events.filter((e) => e.streamId === id);
+const L = lines;
+
+// Member streams replayed alone (spec 4, 5, 7): each row breaks one rule.
+const memberRows: Row[] = [
+  {
+    name: "a feedbackId again",
+    input: () =>
+      L(
+        only(
+          "member-ava",
+          edit("member-ava", 21, (e) => {
+            e.data.feedbackId = "a-f1";
+          }),
+        ),
+      ),
+    findings: [
+      "SCHEMA member-ava@21: FeedbackSubmitted cannot come from feedback:a-f2",
+      "SCHEMA member-ava@21: feedbackId a-f1 repeats in the stream",
+    ],
+  },
+  {
+    name: "MemberJoined of another member",
+    input: () =>
+      L(
+        only(
+          "member-ben",
+          edit("member-ben", 0, (e) => {
+            e.data.memberId = "bob";
+          }),
+        ),
+      ),
+    findings: [
+      "SCHEMA member-ben@0: MemberJoined cannot come from join:ben",
+      "SCHEMA member-ben@0: MemberJoined of bob in stream member-ben",
+    ],
+  },
+  {
+    name: "a second MemberJoined",
+    input: () => L(only("member-ben", ins("member-ben", 0))),
+    findings: ["SCHEMA member-ben@1: a second MemberJoined in the stream"],
+  },
+  {
+    name: "a purchase of 0",
+    input: () =>
+      L(
+        only(
+          "member-ben",
+          edit("member-ben", 4, (e) => {
+            e.data.amount = "0";
+          }),
+        ),
+      ),
+    findings: ["SCHEMA member-ben@4: purchase amount must be greater than 0"],
+  },
+  {
+    name: "a refundId again",
+    input: () =>
+      L(
+        only(
+          "member-ben",
+          edit("member-ben", 9, (e) => {
+            e.data.refundId = "b-2001-c1";
+          }),
+        ),
+      ),
+    findings: [
+      "SCHEMA member-ben@9: PurchaseRefunded cannot come from refund:b-2001-c2",
+      "SCHEMA member-ben@9: refundId b-2001-c1 repeats in the stream",
+      "CLAWBACK_MISMATCH member-ben@9: refund b-2001-c1 should claw back 50 points and no clawback follows",
+      "CLAWBACK_MISMATCH member-ben@10: clawback for refund b-2001-c2 that calls for none here",
+    ],
+  },
+  {
+    name: "a refund of 0",
+    input: () =>
+      L(
+        only(
+          "member-ben",
+          edit("member-ben", 7, (e) => {
+            e.data.amount = "0";
+          }),
+        ),
+      ),
+    findings: [
+      "CLAWBACK_MISMATCH member-ben@7: refund of 0 where 80 of purchase b-2001 is left to refund",
+      "CLAWBACK_MISMATCH member-ben@8: clawback for refund b-2001-c1 that calls for none here",
+      "CLAWBACK_MISMATCH member-ben@10: takes 50 points, 5.3 gives 20; allocations [3210257f-8f62-5907-bcba-6e91aa15c56f:40], 5.3 gives [3210257f-8f62-5907-bcba-6e91aa15c56f:20]; debtIncurred is 10, 5.3 gives 0",
+    ],
+  },
+  {
+    name: "a referral lot without refereeId",
+    input: () =>
+      L(
+        only(
+          "member-ava",
+          edit("member-ava", 4, (e) => {
+            delete e.data.refereeId;
+          }),
+        ),
+      ),
+    findings: [
+      "SCHEMA member-ava@4: a referral PointsEarned cannot come from referral:ben",
+      "SCHEMA member-ava@4: a referral lot carries no optional field; it must carry refereeId",
+    ],
+  },
+  {
+    name: "a signup lot with purchase fields",
+    input: () =>
+      L(
+        only(
+          "member-ben",
+          edit("member-ben", 1, (e) => {
+            e.data.purchaseId = "b-2001";
+            e.data.note = "x";
+          }),
+        ),
+      ),
+    findings: ["SCHEMA member-ben@1: a signup lot carries purchaseId, note; it must carry none"],
+  },
+  {
+    name: "a purchase lot without purchaseId",
+    input: () =>
+      L(
+        only(
+          "member-ben",
+          edit("member-ben", 3, (e) => {
+            delete e.data.purchaseId;
+          }),
+        ),
+      ),
+    findings: [
+      "SCHEMA member-ben@3: a purchase PointsEarned cannot come from purchase:b-2001",
+      "SCHEMA member-ben@3: a purchase lot carries no optional field; it must carry purchaseId",
+      "EARN_MISMATCH member-ben@3: purchase points recorded without purchase ",
+      "CLAWBACK_MISMATCH member-ben@8: clawback for refund b-2001-c1 that calls for none here",
+      "CLAWBACK_MISMATCH member-ben@10: clawback for refund b-2001-c2 that calls for none here",
+    ],
+  },
+  {
+    name: "a purchase lot apart from its purchase",
+    input: () =>
+      L(
+        only(
+          "member-ben",
+          ins("member-ben", 5, (e) => {
+            e.data.purchaseId = "b-2001";
+          }),
+        ),
+      ),
+    findings: [
+      "SCHEMA member-ben@6: a purchase PointsEarned cannot come from purchase:b-2002",
+      "EARN_MISMATCH member-ben@6: purchase points recorded apart from purchase b-2001",
+      "CLAWBACK_MISMATCH member-ben@9: takes 30 points, 5.3 gives 15; allocations [32e4ae12-feca-5a9b-b2c9-ff9ddb4c7564:30], 5.3 gives [6d897cda-6d78-5cde-a6b5-f41cda461623:15]",
+      "CLAWBACK_MISMATCH member-ben@11: takes 50 points, 5.3 gives 10; allocations [3210257f-8f62-5907-bcba-6e91aa15c56f:40], 5.3 gives [6d897cda-6d78-5cde-a6b5-f41cda461623:10]; debtIncurred is 10, 5.3 gives 0",
+    ],
+  },
+  {
+    name: "a second signup bonus",
+    input: () => L(only("member-ben", ins("member-ben", 1))),
+    findings: [
+      "EARN_MISMATCH member-ben@2: a second signup bonus",
+      "CLAWBACK_MISMATCH member-ben@11: allocations [3210257f-8f62-5907-bcba-6e91aa15c56f:40], 5.3 gives [b14c57cf-c0d6-5f13-a7f6-6a7986ff87ab:50]; debtIncurred is 10, 5.3 gives 0",
+      "EXPIRY_MISMATCH member-ben@12: RedemptionReversed at 2011-04-08T10:00:00.000Z while lot b14c57cf-c0d6-5f13-a7f6-6a7986ff87ab still holds 50 points past its expiry 2011-04-05T10:00:00.000Z",
+    ],
+  },
+  {
+    name: "a second referral bonus",
+    input: () => L(only("member-ava", ins("member-ava", 4))),
+    findings: [
+      "EARN_MISMATCH member-ava@5: a second referral bonus for referee ben",
+      "EXPIRY_MISMATCH member-ava@22: FeedbackSubmitted at 2011-04-25T10:00:00.000Z while lot ae9fa40f-8176-566c-916a-6622a60acacd still holds 200 points past its expiry 2011-04-06T11:00:00.000Z",
+    ],
+  },
+  {
+    name: "an adjustment lot again",
+    input: () => L(only("member-ava", ins("member-ava", 15))),
+    findings: [
+      "SCHEMA member-ava@16: adjustmentId a-adj1 repeats in the stream",
+      "EXPIRY_MISMATCH member-ava@27: PointsEarned at 2011-06-15T00:00:00.000Z while lot 1c48c4a9-0fcd-5e19-9ba2-dc05178cc8e0 still holds 25 points past its expiry 2011-06-12T09:00:00.000Z",
+    ],
+  },
+  {
+    name: "a debit reusing an adjustmentId",
+    input: () =>
+      L(
+        only(
+          "member-ava",
+          edit("member-ava", 19, (e) => {
+            e.data.adjustmentId = "a-adj1";
+            e.metadata.commandId = "adjust:a-adj1";
+            e.metadata.correlationId = "adjust:a-adj1";
+          }),
+        ),
+      ),
+    findings: [
+      "SCHEMA member-ava@19: eventId does not re-derive from member-ava|adjust:a-adj1|1 (1c48c4a9-0fcd-5e19-9ba2-dc05178cc8e0)",
+      "SCHEMA member-ava@19: adjustmentId a-adj1 repeats in the stream",
+    ],
+  },
+  {
+    name: "a redemptionId again",
+    input: () =>
+      L(
+        only(
+          "member-ava",
+          edit("member-ava", 18, (e) => {
+            e.data.redemptionId = "a-r1";
+            e.metadata.commandId = "redeem:a-r1";
+            e.metadata.correlationId = "redeem:a-r1";
+          }),
+        ),
+      ),
+    findings: [
+      "SCHEMA member-ava@18: eventId does not re-derive from member-ava|redeem:a-r1|1 (752263fd-2b5d-577f-acbb-3ca3a87c8d83)",
+      "SCHEMA member-ava@18: redemptionId a-r1 repeats in the stream",
+    ],
+  },
+  {
+    name: "a reversal giving back other points per lot",
+    input: () =>
+      L(
+        only(
+          "member-ben",
+          edit("member-ben", 11, (e) => {
+            e.data.allocations[0].points = 49;
+            e.data.allocations[1].points += 1;
+          }),
+        ),
+      ),
+    findings: [
+      "ALLOCATION member-ben@11: reversal of b-r1 does not give back exactly what it took (100 points from 2 lots)",
+      "EXPIRY_MISMATCH member-ben@12: expires 40 points, the lot holds 39",
+      "EXPIRY_MISMATCH member-ben@13: expires 50 points, the lot holds 51",
+    ],
+  },
+  {
+    name: "a reversal giving back to other lots",
+    input: () =>
+      L(
+        only(
+          "member-ben",
+          edit("member-ben", 11, (e) => {
+            const a = e.data.allocations;
+            [a[0].lotId, a[1].lotId] = [a[1].lotId, a[0].lotId];
+          }),
+        ),
+      ),
+    findings: [
+      "ALLOCATION member-ben@11: reversal of b-r1 does not give back exactly what it took (100 points from 2 lots)",
+      "EXPIRY_MISMATCH member-ben@12: expires 40 points, the lot holds 50",
+      "EXPIRY_MISMATCH member-ben@13: expires 50 points, the lot holds 40",
+    ],
+  },
+  {
+    name: "a reversal of other total points",
+    input: () =>
+      L(
+        only(
+          "member-ben",
+          edit("member-ben", 11, (e) => {
+            e.data.points = 101;
+          }),
+        ),
+      ),
+    findings: [
+      "ALLOCATION member-ben@11: reversal of b-r1 does not give back exactly what it took (100 points from 2 lots)",
+      "ALLOCATION member-ben@11: allocations sum to 100, not 101",
+    ],
+  },
+  {
+    name: "a clawback naming another refund",
+    input: () =>
+      L(
+        only(
+          "member-ben",
+          edit("member-ben", 8, (e) => {
+            e.data.refundId = "b-2001-c9";
+          }),
+        ),
+      ),
+    findings: [
+      "CLAWBACK_MISMATCH member-ben@7: refund b-2001-c1 should claw back 30 points and no clawback follows",
+      "SCHEMA member-ben@8: PointsClawedBack cannot come from refund:b-2001-c1",
+      "CLAWBACK_MISMATCH member-ben@8: clawback for refund b-2001-c9 that calls for none here",
+    ],
+  },
+  {
+    name: "a clawback naming another purchase",
+    input: () =>
+      L(
+        only(
+          "member-ben",
+          edit("member-ben", 8, (e) => {
+            e.data.purchaseId = "b-2002";
+          }),
+        ),
+      ),
+    findings: [
+      "CLAWBACK_MISMATCH member-ben@7: refund b-2001-c1 should claw back 30 points and no clawback follows",
+      "CLAWBACK_MISMATCH member-ben@8: clawback for refund b-2001-c1 that calls for none here",
+      "CLAWBACK_MISMATCH member-ben@10: takes 50 points, 5.3 gives 80; debtIncurred is 10, 5.3 gives 40",
+    ],
+  },
+  {
+    name: "a clawback with the wrong debt",
+    input: () =>
+      L(
+        only(
+          "member-dan",
+          edit("member-dan", 7, (e) => {
+            e.data.debtIncurred = 150;
+          }),
+        ),
+      ),
+    findings: [
+      "CLAWBACK_MISMATCH member-dan@7: debtIncurred is 150, 5.3 gives 200",
+      "ALLOCATION member-dan@9: debtRepaid is 200, the debt asks for 150",
+    ],
+  },
+  {
+    name: "a TierChanged from a tier the member was not in",
+    input: () =>
+      L(
+        only(
+          "member-ava",
+          edit("member-ava", 12, (e) => {
+            e.data.from = "gold";
+          }),
+        ),
+      ),
+    findings: ["TIER_MISMATCH member-ava@12: from is gold, the member was in silver"],
+  },
+  {
+    name: "an expiry of an unknown lot",
+    input: () =>
+      L(
+        only(
+          "member-ava",
+          edit("member-ava", 20, (e) => {
+            e.data.lotId = "00000000-0000-5000-8000-000000000000";
+          }),
+        ),
+      ),
+    findings: [
+      "EXPIRY_MISMATCH member-ava@20: expiry of unknown lot 00000000-0000-5000-8000-000000000000",
+      "EXPIRY_MISMATCH member-ava@21: FeedbackSubmitted at 2011-04-25T10:00:00.000Z while lot 679cf6e0-be8a-5f6c-a816-a7ad9c972aaf still holds 90 points past its expiry 2011-04-20T12:00:00.000Z",
+    ],
+  },
+  {
+    name: "an expiry of a lot that never expires",
+    input: () =>
+      L(
+        only(
+          "member-ava",
+          edit("member-ava", 15, (e) => {
+            e.data.expiresAt = null;
+          }),
+        ),
+      ),
+    findings: [
+      "EXPIRY_MISMATCH member-ava@24: lot f795c361-dc6a-559f-bc11-39420b007a52 expires never, after this expiry",
+    ],
+  },
+  {
+    name: "an expiry of other points than the lot holds",
+    input: () =>
+      L(
+        only(
+          "member-ava",
+          edit("member-ava", 24, (e) => {
+            e.data.points = 24;
+          }),
+        ),
+      ),
+    findings: ["EXPIRY_MISMATCH member-ava@24: expires 24 points, the lot holds 25"],
+  },
+];
+
+describe("7 damaged member streams: exact findings", () => {
+  it.each(memberRows)("7 $name", async ({ input, findings }) => {
+    expect(full(await auditEvents(input()))).toEqual(findings);
+  });
+});

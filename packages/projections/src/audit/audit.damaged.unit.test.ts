@@ -666,3 +666,261 @@ describe("7 damaged member streams: exact findings", () => {
     expect(full(await auditEvents(input()))).toEqual(findings);
   });
 });
+
+/** Gives one event another commandId (and correlationId), then re-derives ids and hashes. */
+const cmd = (
+  streamId: string,
+  revision: number,
+  commandId: string,
+  correlationId = commandId,
+  more: (e: Env) => void = () => {},
+): Env[] => {
+  const copy = clone(greg);
+  const e = find(copy, streamId, revision);
+  e.metadata.commandId = commandId;
+  e.metadata.correlationId = correlationId;
+  more(e);
+  return normalize(copy);
+};
+const prog = () => only("program-vectors-gbp", clone(greg));
+
+// Commands, correlation and actors (spec 2), and program streams (spec 3).
+const commandRows: Row[] = [
+  {
+    name: "MemberJoined from another join",
+    input: () => L(only("member-ben", cmd("member-ben", 0, "join:bob"))),
+    findings: ["SCHEMA member-ben@0: MemberJoined cannot come from join:bob"],
+  },
+  {
+    name: "PurchaseRecorded from another purchase",
+    input: () => L(only("member-ben", cmd("member-ben", 2, "purchase:b-2009"))),
+    findings: ["SCHEMA member-ben@2: PurchaseRecorded cannot come from purchase:b-2009"],
+  },
+  {
+    name: "PurchaseRefunded from another refund",
+    input: () => L(only("member-ben", cmd("member-ben", 7, "refund:b-9"))),
+    findings: ["SCHEMA member-ben@7: PurchaseRefunded cannot come from refund:b-9"],
+  },
+  {
+    name: "PointsClawedBack from another refund",
+    input: () => L(only("member-ben", cmd("member-ben", 8, "refund:b-9"))),
+    findings: ["SCHEMA member-ben@8: PointsClawedBack cannot come from refund:b-9"],
+  },
+  {
+    name: "PointsRedeemed from another redemption",
+    input: () => L(only("member-ben", cmd("member-ben", 6, "redeem:b-r9"))),
+    findings: ["SCHEMA member-ben@6: PointsRedeemed cannot come from redeem:b-r9"],
+  },
+  {
+    name: "RedemptionReversed from another reversal",
+    input: () => L(only("member-ben", cmd("member-ben", 11, "reverse-redemption:b-r9"))),
+    findings: ["SCHEMA member-ben@11: RedemptionReversed cannot come from reverse-redemption:b-r9"],
+  },
+  {
+    name: "PointsDebited from another adjustment",
+    input: () => L(only("member-ava", cmd("member-ava", 19, "adjust:a-adj9"))),
+    findings: ["SCHEMA member-ava@19: PointsDebited cannot come from adjust:a-adj9"],
+  },
+  {
+    name: "FeedbackSubmitted from another feedback",
+    input: () => L(only("member-ava", cmd("member-ava", 9, "feedback:a-f9"))),
+    findings: ["SCHEMA member-ava@9: FeedbackSubmitted cannot come from feedback:a-f9"],
+  },
+  {
+    name: "a signup lot from another join",
+    input: () => L(only("member-ben", cmd("member-ben", 1, "join:bob"))),
+    findings: ["SCHEMA member-ben@1: a signup PointsEarned cannot come from join:bob"],
+  },
+  {
+    name: "a purchase lot from another purchase",
+    input: () => L(only("member-ben", cmd("member-ben", 3, "purchase:b-2009"))),
+    findings: ["SCHEMA member-ben@3: a purchase PointsEarned cannot come from purchase:b-2009"],
+  },
+  {
+    name: "a referral lot from another referee",
+    input: () => L(only("member-ava", cmd("member-ava", 4, "referral:bob", "purchase:b-2001"))),
+    findings: ["SCHEMA member-ava@4: a referral PointsEarned cannot come from referral:bob"],
+  },
+  {
+    name: "a referral lot correlated to itself, not the referee's purchase",
+    input: () => L(only("member-ava", cmd("member-ava", 4, "referral:ben", "referral:ben"))),
+    findings: ["SCHEMA member-ava@4: correlationId referral:ben for command referral:ben"],
+  },
+  {
+    name: "a referral lot correlated to a join",
+    input: () => L(only("member-ava", cmd("member-ava", 4, "referral:ben", "join:ben"))),
+    findings: ["SCHEMA member-ava@4: correlationId join:ben for command referral:ben"],
+  },
+  {
+    name: "an adjustment lot from another adjustment",
+    input: () => L(only("member-ava", cmd("member-ava", 15, "adjust:a-adj9"))),
+    findings: ["SCHEMA member-ava@15: a adjustment PointsEarned cannot come from adjust:a-adj9"],
+  },
+  {
+    name: "a birthday lot may come from any command",
+    input: () => L(only("member-ava", cmd("member-ava", 26, "feedback:zz"))),
+    findings: [],
+  },
+  {
+    name: "a TierChanged may come from any command",
+    input: () => L(only("member-ava", cmd("member-ava", 7, "feedback:zz"))),
+    findings: [],
+  },
+  {
+    name: "a correlationId that is not the command",
+    input: () => L(only("member-ben", cmd("member-ben", 2, "purchase:b-2001", "purchase:b-2002"))),
+    findings: ["SCHEMA member-ben@2: correlationId purchase:b-2002 for command purchase:b-2001"],
+  },
+  {
+    name: "a commandId of no command",
+    input: () => L(only("member-ben", cmd("member-ben", 9, "nonsense"))),
+    findings: ["SCHEMA member-ben@9: commandId nonsense is not <command type>:<its own id>"],
+  },
+  {
+    name: "a member event from a publish command",
+    input: () => L(only("member-ben", cmd("member-ben", 9, "publish:vectors-gbp:1"))),
+    findings: [
+      "SCHEMA member-ben@9: PurchaseRefunded cannot come from publish:vectors-gbp:1; PurchaseRefunded from publish:vectors-gbp:1",
+    ],
+  },
+  {
+    name: "an actor on an event of no adjust command",
+    input: () =>
+      L(
+        only(
+          "member-ben",
+          cmd("member-ben", 9, "feedback:b-f1", "feedback:b-f1", (e) => {
+            e.type = "FeedbackSubmitted";
+            e.data = { feedbackId: "b-f1", score: 3 };
+            (e.metadata as Record<string, unknown>).actor = "ops@shop";
+          }),
+        ),
+      ),
+    findings: [
+      "SCHEMA member-ben@9: actor on an event of no adjust command",
+      "CLAWBACK_MISMATCH member-ben@10: clawback for refund b-2001-c2 that calls for none here",
+    ],
+  },
+  {
+    name: "an adjust event without actor",
+    input: () =>
+      L(
+        only(
+          "member-ava",
+          edit("member-ava", 19, (e) => {
+            delete (e.metadata as Record<string, unknown>).actor;
+          }),
+        ),
+      ),
+    findings: ["SCHEMA member-ava@19: an adjust event without actor"],
+  },
+  {
+    name: "metadata and data actors that differ (debit)",
+    input: () =>
+      L(
+        only(
+          "member-ava",
+          edit("member-ava", 19, (e) => {
+            (e.metadata as Record<string, unknown>).actor = "care@shop";
+          }),
+        ),
+      ),
+    findings: ["SCHEMA member-ava@19: metadata actor care@shop differs from data actor ops@shop"],
+  },
+  {
+    name: "metadata and data actors that differ (adjustment lot)",
+    input: () =>
+      L(
+        only(
+          "member-ava",
+          edit("member-ava", 15, (e) => {
+            e.data.actor = "ops@shop";
+          }),
+        ),
+      ),
+    findings: ["SCHEMA member-ava@15: metadata actor care@shop differs from data actor ops@shop"],
+  },
+  {
+    name: "a program published in another program's stream",
+    input: () => L(normalize(prog().map((e) => ({ ...e, streamId: "program-other" })))),
+    findings: ["SCHEMA program-other@0: program vectors-gbp published in program-other"],
+  },
+  {
+    name: "a ProgramPublished whose metadata names another version",
+    input: () => L(rechain(prog().map((e) => ({ ...e, metadata: { ...e.metadata, programVersion: 2 } })))),
+    findings: ["SCHEMA program-vectors-gbp@0: metadata names vectors-gbp v2"],
+  },
+  {
+    name: "a ProgramPublished whose metadata names another program",
+    input: () => L(rechain(prog().map((e) => ({ ...e, metadata: { ...e.metadata, programId: "other" } })))),
+    findings: ["SCHEMA program-vectors-gbp@0: metadata names other v1"],
+  },
+  {
+    name: "a program version published twice",
+    input: () => {
+      const p = prog();
+      return L(normalize([...p, structuredClone(p[0] as Env)]));
+    },
+    findings: ["SCHEMA program-vectors-gbp@1: version 1 published twice"],
+  },
+  {
+    name: "a ProgramPublished from another version's publish",
+    input: () =>
+      L(
+        rechain(
+          prog().map((e) => ({
+            ...e,
+            metadata: {
+              ...e.metadata,
+              commandId: "publish:vectors-gbp:2",
+              correlationId: "publish:vectors-gbp:2",
+            },
+          })),
+        ),
+      ),
+    findings: [
+      "SCHEMA program-vectors-gbp@0: eventId does not re-derive from program-vectors-gbp|publish:vectors-gbp:2|0 (79bc827f-920b-5970-9c36-695c02f68519)",
+      "SCHEMA program-vectors-gbp@0: ProgramPublished cannot come from publish:vectors-gbp:2",
+    ],
+  },
+  {
+    name: "a ProgramPublished from another program's publish",
+    input: () =>
+      L(
+        normalize(
+          prog().map((e) => ({
+            ...e,
+            metadata: { ...e.metadata, commandId: "publish:other:1", correlationId: "publish:other:1" },
+          })),
+        ),
+      ),
+    findings: ["SCHEMA program-vectors-gbp@0: ProgramPublished cannot come from publish:other:1"],
+  },
+  {
+    name: "a ProgramPublished in a member stream",
+    input: () =>
+      L(
+        normalize([
+          ...only("member-ben", clone(greg)).slice(0, 2),
+          ...prog().map((e) => ({ ...e, streamId: "member-ben" })),
+        ]),
+      ),
+    findings: [
+      "TIME_REVERSED member-ben@2: occurredAt 2011-01-03T09:00:00.000Z is before the previous event's",
+      "SCHEMA member-ben@2: ProgramPublished in member stream member-ben",
+    ],
+  },
+  {
+    name: "a ProgramPublished in a stream of no known kind",
+    input: () => L(normalize(prog().map((e) => ({ ...e, streamId: "guest-x" })))),
+    findings: [
+      "SCHEMA guest-x@0: stream guest-x is neither member-<memberId>, program-<programId> nor reward-<rewardId>",
+    ],
+  },
+];
+
+describe("7 commandIds, correlationIds, actors and publications: exact findings", () => {
+  it.each(commandRows)("7 $name", async ({ input, findings }) => {
+    expect(full(await auditEvents(input()))).toEqual(findings);
+  });
+});

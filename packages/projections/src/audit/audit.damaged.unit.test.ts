@@ -1,5 +1,14 @@
 import { describe, expect, it } from "vitest";
-import { clone, type Env, find, loadExport, normalize, rechain, toLines } from "../testing/audit-export.js";
+import {
+  clone,
+  type Env,
+  find,
+  loadExport,
+  loadProgram,
+  normalize,
+  rechain,
+  toLines,
+} from "../testing/audit-export.js";
 import { auditEvents } from "./audit.js";
 import type { AuditInput, AuditReport } from "./types.js";
 
@@ -922,5 +931,116 @@ const commandRows: Row[] = [
 describe("7 commandIds, correlationIds, actors and publications: exact findings", () => {
   it.each(commandRows)("7 $name", async ({ input, findings }) => {
     expect(full(await auditEvents(input()))).toEqual(findings);
+  });
+});
+
+// With the program given to the audit (spec 7: content checks need the program version).
+const gregProgram = loadProgram("gregorian");
+const programRows: Row[] = [
+  {
+    name: "bad metadata (schemaVersion) still names its program: the purchase is checked",
+    input: () =>
+      L(
+        only(
+          "member-ava",
+          edit("member-ava", 5, (e) => {
+            e.data.amount = "260.00";
+            (e.metadata as Record<string, unknown>).schemaVersion = 2;
+          }),
+        ),
+      ),
+    findings: [
+      "SCHEMA member-ava@5: metadata.schemaVersion: must be 1",
+      "EARN_MISMATCH member-ava@6: purchase a-1002 earned 250 points, 5.2 gives 260",
+      "TIER_MISMATCH member-ava@7: metric is 370.5, the purchases give 380.5",
+      "TIER_MISMATCH member-ava@12: metric is 1070.49, the purchases give 1080.49",
+      "TIER_MISMATCH member-ava@22: metric is 680.99, the purchases give 690.99",
+    ],
+  },
+  {
+    name: "bad metadata: a programVersion that is no number names no version, the purchase is not checked",
+    input: () =>
+      L(
+        only(
+          "member-ava",
+          edit("member-ava", 5, (e) => {
+            e.data.amount = "260.00";
+            (e.metadata as Record<string, unknown>).programVersion = "1";
+          }),
+        ),
+      ),
+    findings: [
+      "SCHEMA member-ava@5: metadata.programVersion: must be an integer >= 1",
+      "TIER_MISMATCH member-ava@7: metric is 370.5, the purchases give 380.5",
+      "TIER_MISMATCH member-ava@12: metric is 1070.49, the purchases give 1080.49",
+      "TIER_MISMATCH member-ava@22: metric is 680.99, the purchases give 690.99",
+    ],
+  },
+  {
+    name: "bad metadata: a programId that is no string names no program, the purchase is not checked",
+    input: () =>
+      L(
+        only(
+          "member-ava",
+          edit("member-ava", 5, (e) => {
+            e.data.amount = "260.00";
+            (e.metadata as Record<string, unknown>).programId = 7;
+          }),
+        ),
+      ),
+    findings: [
+      "SCHEMA member-ava@5: metadata.programId: must be an id",
+      "TIER_MISMATCH member-ava@7: metric is 370.5, the purchases give 380.5",
+      "TIER_MISMATCH member-ava@12: metric is 1070.49, the purchases give 1080.49",
+      "TIER_MISMATCH member-ava@22: metric is 680.99, the purchases give 690.99",
+    ],
+  },
+  {
+    name: "bad metadata (schemaVersion) on a bonus: the bonus is still checked",
+    input: () =>
+      L(
+        only(
+          "member-ben",
+          edit("member-ben", 1, (e) => {
+            e.data.points = 60;
+            (e.metadata as Record<string, unknown>).schemaVersion = 2;
+          }),
+        ),
+      ),
+    findings: [
+      "SCHEMA member-ben@1: metadata.schemaVersion: must be 1",
+      "EARN_MISMATCH member-ben@1: signup bonus of 60 points, the program gives 50",
+      "CLAWBACK_MISMATCH member-ben@10: allocations [3210257f-8f62-5907-bcba-6e91aa15c56f:40], 5.3 gives [9262ad32-19a5-587b-9ef3-859e1654afe9:10,3210257f-8f62-5907-bcba-6e91aa15c56f:40]; debtIncurred is 10, 5.3 gives 0",
+      "EXPIRY_MISMATCH member-ben@11: RedemptionReversed at 2011-04-08T10:00:00.000Z while lot 9262ad32-19a5-587b-9ef3-859e1654afe9 still holds 10 points past its expiry 2011-04-05T10:00:00.000Z",
+      "EXPIRY_MISMATCH member-ben@12: expires 40 points, the lot holds 50",
+    ],
+  },
+  {
+    name: "events before MemberJoined: reported once, at the first",
+    input: () => L(normalize(only("member-ben", clone(greg)).slice(1))),
+    findings: ["SCHEMA member-ben@0: PointsEarned before the stream's MemberJoined"],
+  },
+  {
+    name: "a RewardReleased in a member stream",
+    input: () =>
+      L(
+        only(
+          "member-ben",
+          edit("member-ben", 9, (e) => {
+            e.type = "RewardReleased";
+            e.data = { rewardId: "mug", memberId: "ben", redemptionId: "b-r1", reason: "reversed" };
+          }),
+        ),
+      ),
+    findings: [
+      "SCHEMA member-ben@9: RewardReleased in member stream member-ben",
+      "CLAWBACK_MISMATCH member-ben@10: clawback for refund b-2001-c2 that calls for none here",
+    ],
+  },
+];
+
+describe("7 damaged metadata and streams, program known: exact findings", () => {
+  it.each(programRows)("7 $name", async ({ input, findings }) => {
+    expect(full(await auditEvents(input(), { programs: [gregProgram] }))).toEqual(findings);
   });
 });

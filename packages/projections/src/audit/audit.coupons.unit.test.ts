@@ -76,6 +76,14 @@ const change = (log: Env[], streamId: string, revision: number, f: (e: Env) => v
 };
 const drop = (log: Env[], streamId: string, revision: number): Env[] =>
   normalize(clone(log).filter((e) => !(e.streamId === streamId && e.revision === revision)));
+/** Gives one event another commandId (and correlationId), then re-derives ids and hashes. */
+const cmd = (log: Env[], streamId: string, revision: number, commandId: string): Env[] => {
+  const copy = clone(log);
+  const e = find(copy, streamId, revision);
+  e.metadata.commandId = commandId;
+  e.metadata.correlationId = commandId;
+  return normalize(copy);
+};
 interface Row {
   name: string;
   tamper: (log: Env[]) => Env[];
@@ -208,6 +216,44 @@ const rows: Row[] = [
         set(e, "CouponVoided", { couponId: "r1" }, "reverse-redemption:r1", iso(5)),
       ),
     findings: ["COUPON_MISMATCH member-m3@5: void of coupon r1: its redemption stands"],
+  },
+  {
+    name: "a CouponUsed from another coupon's use",
+    tamper: (log) => cmd(log, "member-m2", 5, "use-coupon:r9"),
+    findings: ["SCHEMA member-m2@5: CouponUsed cannot come from use-coupon:r9"],
+  },
+  {
+    name: "a CouponVoided from another redemption's reversal",
+    tamper: (log) => cmd(log, "member-m1", 6, "reverse-redemption:r9"),
+    findings: ["SCHEMA member-m1@6: CouponVoided cannot come from reverse-redemption:r9"],
+  },
+  {
+    name: "a CouponIssued from another redemption",
+    tamper: (log) => cmd(log, "member-m3", 4, "redeem:r9"),
+    findings: ["SCHEMA member-m3@4: CouponIssued cannot come from redeem:r9"],
+  },
+  {
+    name: "a RewardClaimed from another member's claim",
+    tamper: (log) => cmd(log, "reward-mug", 0, "claim:m9/r1"),
+    findings: ["SCHEMA reward-mug@0: RewardClaimed cannot come from claim:m9/r1"],
+  },
+  {
+    name: "a RewardClaimed from another redemption's claim",
+    tamper: (log) => cmd(log, "reward-mug", 0, "claim:m1/r9"),
+    findings: ["SCHEMA reward-mug@0: RewardClaimed cannot come from claim:m1/r9"],
+  },
+  {
+    name: "a RewardReleased from another member's claim",
+    tamper: (log) => cmd(log, "reward-mug", 3, "claim:m2/r1"),
+    findings: ["SCHEMA reward-mug@3: RewardReleased cannot come from claim:m2/r1"],
+  },
+  {
+    name: "a member event in a reward stream",
+    tamper: (log) =>
+      add(log, "reward-mug", 3, (e) =>
+        set(e, "FeedbackSubmitted", { feedbackId: "f1", score: 5 }, "feedback:f1"),
+      ),
+    findings: ["SCHEMA reward-mug@4: FeedbackSubmitted in reward stream reward-mug"],
   },
 ];
 

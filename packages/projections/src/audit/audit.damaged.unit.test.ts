@@ -934,6 +934,10 @@ describe("7 commandIds, correlationIds, actors and publications: exact findings"
   });
 });
 
+/** Removes events, then renumbers and re-chains. */
+const drop = (events: Env[], ...keys: [string, number][]) =>
+  normalize(events.filter((e) => !keys.some(([id, r]) => e.streamId === id && e.revision === r)));
+
 // With the program given to the audit (spec 7: content checks need the program version).
 const gregProgram = loadProgram("gregorian");
 const programRows: Row[] = [
@@ -1036,6 +1040,60 @@ const programRows: Row[] = [
       "SCHEMA member-ben@9: RewardReleased in member stream member-ben",
       "CLAWBACK_MISMATCH member-ben@10: clawback for refund b-2001-c2 that calls for none here",
     ],
+  },
+  {
+    name: "a refund whose clawback is 0 points calls for no clawback (5.3)",
+    input: () =>
+      L(
+        only(
+          "member-ben",
+          drop(
+            edit("member-ben", 7, (e) => {
+              e.data.amount = "0.5";
+            }),
+            ["member-ben", 8],
+          ),
+        ),
+      ),
+    findings: [
+      "CLAWBACK_MISMATCH member-ben@9: allocations [3210257f-8f62-5907-bcba-6e91aa15c56f:40], 5.3 gives [32e4ae12-feca-5a9b-b2c9-ff9ddb4c7564:30,3210257f-8f62-5907-bcba-6e91aa15c56f:20]; debtIncurred is 10, 5.3 gives 0",
+      "EXPIRY_MISMATCH member-ben@10: RedemptionReversed at 2011-04-08T10:00:00.000Z while lot 32e4ae12-feca-5a9b-b2c9-ff9ddb4c7564 still holds 30 points past its expiry 2011-04-06T11:00:00.000Z",
+      "EXPIRY_MISMATCH member-ben@12: expires 50 points, the lot holds 80",
+    ],
+  },
+  {
+    name: "a purchase worth 0 points may record no lot (5.2)",
+    input: () =>
+      L(
+        only(
+          "member-cleo",
+          drop(
+            edit("member-cleo", 7, (e) => {
+              e.data.amount = "0.50";
+            }),
+            ["member-cleo", 8],
+            ["member-cleo", 11],
+          ),
+        ),
+      ),
+    findings: [],
+  },
+  {
+    name: "a purchase worth 1 point that records no lot",
+    input: () =>
+      L(
+        only(
+          "member-cleo",
+          drop(
+            edit("member-cleo", 7, (e) => {
+              e.data.amount = "1.00";
+            }),
+            ["member-cleo", 8],
+            ["member-cleo", 11],
+          ),
+        ),
+      ),
+    findings: ["EARN_MISMATCH member-cleo@7: purchase c-3002 should have earned 1 points and earned none"],
   },
 ];
 

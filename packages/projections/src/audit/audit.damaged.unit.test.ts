@@ -294,6 +294,20 @@ const ins = (streamId: string, revision: number, change: (e: Env) => void = () =
 const only = (id: string, events: Env[]) => events.filter((e) => e.streamId === id);
 const L = lines;
 
+/** A FeedbackSubmitted at occurredAt, inserted after streamId@revision. */
+const feedbackAt = (streamId: string, revision: number, occurredAt: string, feedbackId = "x-f9"): Env[] =>
+  ins(streamId, revision, (e) => {
+    Object.assign(e, {
+      type: "FeedbackSubmitted",
+      occurredAt,
+      recordedAt: occurredAt,
+      data: { feedbackId, score: 5 },
+    });
+    e.metadata.commandId = `feedback:${feedbackId}`;
+    e.metadata.correlationId = `feedback:${feedbackId}`;
+    delete (e.metadata as Record<string, unknown>).actor;
+  });
+
 // Member streams replayed alone (spec 4, 5, 7): each row breaks one rule.
 const memberRows: Row[] = [
   {
@@ -667,6 +681,36 @@ const memberRows: Row[] = [
         ),
       ),
     findings: ["EXPIRY_MISMATCH member-ava@24: expires 24 points, the lot holds 25"],
+  },
+  {
+    name: "an event at exactly a lot's expiresAt while it holds points (5.6)",
+    input: () => L(only("member-ava", feedbackAt("member-ava", 23, "2011-06-12T09:00:00.000Z"))),
+    findings: [
+      "EXPIRY_MISMATCH member-ava@24: FeedbackSubmitted at 2011-06-12T09:00:00.000Z while lot f795c361-dc6a-559f-bc11-39420b007a52 still holds 25 points past its expiry 2011-06-12T09:00:00.000Z",
+    ],
+  },
+  {
+    name: "an event 1 ms before a lot expires is fine",
+    input: () => L(only("member-ava", feedbackAt("member-ava", 23, "2011-06-12T08:59:59.999Z"))),
+    findings: [],
+  },
+  {
+    name: "a lot past its expiry is reported once, at the first later event",
+    input: () => {
+      const a = feedbackAt("member-ava", 23, "2011-06-12T09:30:00.000Z", "x-f8");
+      const copy = clone(a);
+      const i = copy.findIndex((e) => e.streamId === "member-ava" && e.revision === 24);
+      const d = structuredClone(copy[i] as Env);
+      d.data.feedbackId = "x-f9";
+      d.metadata.commandId = "feedback:x-f9";
+      d.metadata.correlationId = "feedback:x-f9";
+      copy.splice(i + 1, 0, d);
+      return L(only("member-ava", normalize(copy)));
+    },
+    findings: [
+      "EXPIRY_MISMATCH member-ava@24: FeedbackSubmitted at 2011-06-12T09:30:00.000Z while lot f795c361-dc6a-559f-bc11-39420b007a52 still holds 25 points past its expiry 2011-06-12T09:00:00.000Z",
+      "TIME_REVERSED member-ava@26: occurredAt 2011-06-12T09:00:00.000Z is before the previous event's",
+    ],
   },
 ];
 

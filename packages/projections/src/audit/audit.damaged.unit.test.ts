@@ -272,6 +272,22 @@ describe("7 damaged input: exact findings", () => {
     ]);
   });
 
+  it("7 an input item that throws when read is a finding, not a crash", async () => {
+    const throwing = (thrown: unknown) =>
+      asItem({
+        streamId: "member-x",
+        get metadata() {
+          throw thrown;
+        },
+      });
+    const report = await auditEvents([throwing(new Error("boom")), throwing("plain")]);
+    expect(full(report)).toEqual([
+      "SCHEMA member-x@-: an input item could not be checked: boom",
+      "SCHEMA member-x@-: an input item could not be checked: plain",
+    ]);
+    expect([report.ok, report.streams, report.events]).toEqual([false, 1, 2]);
+  });
+
   it("7 an unplaced finding keeps the eventId it could read", async () => {
     const report = await auditEvents([
       { line: 1, text: '{"eventId":"e-1"}' },

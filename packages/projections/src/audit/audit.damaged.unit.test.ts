@@ -986,6 +986,104 @@ const commandRows: Row[] = [
       "SCHEMA guest-x@0: stream guest-x is neither member-<memberId>, program-<programId> nor reward-<rewardId>",
     ],
   },
+  {
+    name: "a wrong prevHash, not re-hashed: both problems in one finding",
+    input: () =>
+      L(
+        only(
+          "member-ben",
+          edit(
+            "member-ben",
+            4,
+            (e) => {
+              e.metadata.prevHash = "0".repeat(64);
+            },
+            false,
+          ),
+        ),
+      ),
+    findings: [
+      "HASH_MISMATCH member-ben@4: hash does not match the event's content; prevHash is not the previous event's hash",
+    ],
+  },
+  {
+    name: "no hash (prevHash present)",
+    input: () =>
+      L(
+        only(
+          "member-ben",
+          edit(
+            "member-ben",
+            13,
+            (e) => {
+              delete (e.metadata as Record<string, unknown>).hash;
+            },
+            false,
+          ),
+        ),
+      ),
+    findings: [
+      "SCHEMA member-ben@13: metadata.hash: must be 64 hex digits",
+      "HASH_MISMATCH member-ben@13: the event has no prevHash and hash to verify",
+    ],
+  },
+  {
+    name: "no commandId: the eventId check skips the event, the stream's next index follows",
+    input: () =>
+      L(
+        only(
+          "member-ben",
+          edit("member-ben", 12, (e) => {
+            delete (e.metadata as Record<string, unknown>).commandId;
+          }),
+        ),
+      ),
+    findings: [
+      "SCHEMA member-ben@12: metadata.commandId: must be a non-empty string",
+      "SCHEMA member-ben@13: eventId does not re-derive from member-ben|reverse-redemption:b-r1|1 (f3bfb62b-c976-584b-b301-037fe7564ce5)",
+    ],
+  },
+  {
+    name: "a referral whose correlationId names no command",
+    input: () =>
+      L(
+        only(
+          "member-ava",
+          edit("member-ava", 4, (e) => {
+            e.metadata.correlationId = "nonsense";
+          }),
+        ),
+      ),
+    findings: ["SCHEMA member-ava@4: correlationId nonsense for command referral:ben"],
+  },
+  {
+    name: "a refund from a purchase command of the same id",
+    input: () => L(only("member-ben", cmd("member-ben", 7, "purchase:b-2001-c1"))),
+    findings: ["SCHEMA member-ben@7: PurchaseRefunded cannot come from purchase:b-2001-c1"],
+  },
+  {
+    name: "an unreadable occurredAt does not reset the time order",
+    input: () =>
+      L(
+        only(
+          "member-ben",
+          rechain(
+            edit("member-ben", 9, (e) => {
+              e.occurredAt = "garbage";
+            }).map((e) =>
+              e.streamId === "member-ben" && e.revision === 10
+                ? { ...e, occurredAt: "2011-02-12T09:00:00.000Z" }
+                : e,
+            ),
+          ),
+        ),
+      ),
+    findings: [
+      "SCHEMA member-ben@9: envelope.occurredAt: must be a UTC ISO time with milliseconds",
+      "TIME_REVERSED member-ben@10: occurredAt 2011-02-12T09:00:00.000Z is before the previous event's",
+      "CLAWBACK_MISMATCH member-ben@10: clawback for refund b-2001-c2 that calls for none here",
+    ],
+  },
 ];
 
 describe("7 commandIds, correlationIds, actors and publications: exact findings", () => {

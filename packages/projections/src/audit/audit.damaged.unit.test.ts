@@ -136,7 +136,7 @@ const rows: Row[] = [
     name: "a stream of no known kind is named once, at its first event",
     input: () => lines(normalize(ben().map((e) => ({ ...e, streamId: "guest-ben" })))),
     findings: [
-      "SCHEMA guest-ben@0: stream guest-ben is neither member-<memberId>, program-<programId> nor reward-<rewardId>",
+      "SCHEMA guest-ben@0: stream guest-ben is neither member-<memberId>, program-<programId>, reward-<rewardId> nor draw-<drawId>",
       "SCHEMA guest-ben@1: a signup PointsEarned cannot come from join:ben",
     ],
   },
@@ -983,7 +983,7 @@ const commandRows: Row[] = [
     name: "a ProgramPublished in a stream of no known kind",
     input: () => L(normalize(prog().map((e) => ({ ...e, streamId: "guest-x" })))),
     findings: [
-      "SCHEMA guest-x@0: stream guest-x is neither member-<memberId>, program-<programId> nor reward-<rewardId>",
+      "SCHEMA guest-x@0: stream guest-x is neither member-<memberId>, program-<programId>, reward-<rewardId> nor draw-<drawId>",
     ],
   },
   {

@@ -1,33 +1,27 @@
 import {
-  type AllStreamResolvedEvent,
   ANY,
-  type AppendExpectedRevision,
   BACKWARDS,
   END,
   EventStoreDBClient,
   jsonEvent,
-  NO_STREAM,
   type Position,
-  type ResolvedEvent,
   START,
   StreamNotFoundError,
   streamNameFilter,
-  WrongExpectedVersionError,
 } from "@eventstore/db-client";
 import {
   type AppendResult,
   type CheckpointStore,
   ConcurrencyError,
-  type EventMetadata,
   type EventStore,
-  type ExpectedRevision,
-  eventIdFor,
-  type ProposedEvent,
   type StoredEvent,
   type StreamAppend,
-  VafaError,
 } from "@vafa/core";
-import { checkBatch, checkDistinctStreams } from "../shared/append-plan.js";
+import { checkDistinctStreams } from "../shared/append-plan.js";
+import { appendEvents } from "./append.js";
+import { packPosition, toStored, unavailable, unpackPosition } from "./mapping.js";
+
+export { packPosition, unpackPosition } from "./mapping.js";
 
 export interface EventStoreDbStoreOptions {
   /** Stream prefixes that `readAll` and `subscribe` deliver (default: the ledger's `member-`, `program-`). */
@@ -42,94 +36,6 @@ export interface EventStoreDbStore extends EventStore {
 const LEDGER_PREFIXES = ["member-", "program-", "reward-"] as const;
 const CHECKPOINT_PREFIX = "vafa-checkpoint-";
 const READ_BATCH = 500;
-
-/**
- * Our positions pack EventStoreDB's $all position as `commit * 2^64 + prepare`:
- * the events of one append share a commit position, so the commit alone could
- * not resume in the middle of an append. Order is that of $all.
- */
-const SHIFT = 64n;
-const LOW = (1n << SHIFT) - 1n;
-export const packPosition = (position: Position): bigint =>
-  (position.commit << SHIFT) | (position.prepare & LOW);
-export const unpackPosition = (position: bigint): Position => ({
-  commit: position >> SHIFT,
-  prepare: position & LOW,
-});
-
-interface CustomMetadata {
-  occurredAt: string;
-  metadata: EventMetadata;
-}
-
-const toStored = (resolved: ResolvedEvent | AllStreamResolvedEvent): StoredEvent | undefined => {
-  const event = resolved.event;
-  if (event === undefined || !event.isJson) return undefined;
-  const custom = event.metadata as CustomMetadata | undefined;
-  if (custom === undefined || typeof custom !== "object" || !("metadata" in custom)) return undefined;
-  return {
-    streamId: event.streamId,
-    revision: Number(event.revision),
-    eventId: event.id,
-    type: event.type,
-    occurredAt: custom.occurredAt,
-    data: event.data,
-    metadata: custom.metadata,
-    recordedAt: event.created.toISOString(),
-    position: event.position ? packPosition(event.position) : 0n,
-  } as StoredEvent;
-};
-
-/**
- * EventStoreDB keeps event ids unique per stream only. Ids that derive from their
- * own stream (spec 2: uuidv5 of `streamId|commandId|index`) cannot collide with
- * another stream's, so checking the derivation enforces "never stored twice".
- */
-const checkIdsDerive = (streamId: string, events: readonly ProposedEvent[]): void => {
-  const indexByCommand = new Map<string, number>();
-  for (const event of events) {
-    const commandId = event.metadata.commandId;
-    // A command's events are consecutive indexes; a sweep run again at the same `now`
-    // continues after the events it appended before (spec 5.6), so the first index may be > 0.
-    const index = indexByCommand.get(commandId) ?? firstIndexOf(streamId, commandId, event.eventId);
-    indexByCommand.set(commandId, index + 1);
-    if (event.eventId !== eventIdFor(streamId, commandId, index)) {
-      throw new VafaError(
-        "INVARIANT",
-        `event id ${event.eventId} does not derive from stream ${streamId}, command ${commandId}, index ${index}`,
-        "derive event ids with eventIdFor (spec 2); EventStoreDB only deduplicates ids within a stream",
-      );
-    }
-  }
-};
-
-const MAX_FIRST_INDEX = 1024;
-const firstIndexOf = (streamId: string, commandId: string, eventId: string): number => {
-  for (let i = 0; i < MAX_FIRST_INDEX; i++) if (eventIdFor(streamId, commandId, i) === eventId) return i;
-  return 0;
-};
-
-/** `any` is pinned to the revision the events were numbered from, so their revision fields stay true. */
-const toEsdbExpected = (
-  expected: ExpectedRevision,
-  events: readonly ProposedEvent[],
-): AppendExpectedRevision => {
-  if (expected === "no_stream") return NO_STREAM;
-  if (typeof expected === "number") return BigInt(expected);
-  const first = events[0];
-  if (first === undefined) return ANY;
-  return first.revision === 0 ? NO_STREAM : BigInt(first.revision - 1);
-};
-
-const unavailable = (error: unknown): VafaError =>
-  error instanceof VafaError
-    ? error
-    : new VafaError(
-        "STORE_UNAVAILABLE",
-        `EventStoreDB failed: ${error instanceof Error ? error.message : String(error)}`,
-        "check the connection string (esdb://host:2113?tls=false for an insecure node) and that the server is up",
-        { cause: error },
-      );
 
 export const createEventStoreDbStore = (
   options: ({ connectionString: string } | { client: EventStoreDBClient }) & EventStoreDbStoreOptions,
@@ -215,58 +121,7 @@ export const createEventStoreDbStore = (
     // appendToStreams writes stream by stream: stock uses claim-first with repair (club-v1 §2).
     atomicMultiStream: false,
     async appendToStream(streamId, events, { expectedRevision }) {
-      checkBatch(streamId, events);
-      checkIdsDerive(streamId, events);
-      const expected = toEsdbExpected(expectedRevision, events);
-      const first = events[0];
-      if (
-        first !== undefined &&
-        typeof expectedRevision === "number" &&
-        first.revision !== expectedRevision + 1
-      ) {
-        throw new VafaError(
-          "INVARIANT",
-          `stream ${streamId}: first proposed revision ${first.revision} does not follow expected revision ${expectedRevision}`,
-          "number proposed events from expectedRevision + 1 (0 for a new stream)",
-        );
-      }
-      if (first !== undefined && expectedRevision === "no_stream" && first.revision !== 0) {
-        throw new VafaError("INVARIANT", `stream ${streamId}: a new stream starts at revision 0`);
-      }
-      let result: Awaited<ReturnType<EventStoreDBClient["appendToStream"]>>;
-      try {
-        result = await client.appendToStream(
-          streamId,
-          events.map((event) =>
-            jsonEvent({
-              id: event.eventId,
-              type: event.type,
-              data: event.data as never,
-              metadata: { occurredAt: event.occurredAt, metadata: event.metadata } satisfies CustomMetadata,
-            }),
-          ),
-          { expectedRevision: expected },
-        );
-      } catch (error) {
-        if (error instanceof WrongExpectedVersionError) {
-          const actual = error.actualVersion;
-          throw new ConcurrencyError(
-            streamId,
-            expectedRevision,
-            typeof actual === "bigint" ? Number(actual) : "no_stream",
-          );
-        }
-        throw unavailable(error);
-      }
-      const nextExpectedRevision = Number(result.nextExpectedRevision);
-      const last = events.at(-1);
-      if (last === undefined) return { nextExpectedRevision, position: 0n };
-      // a deduplicated retry may come back without a position: read the stored event's
-      const position =
-        result.position !== undefined && result.position.commit >= 0n
-          ? packPosition(result.position)
-          : ((await readStreamRaw(streamId, last.revision))[0]?.position ?? 0n);
-      return { nextExpectedRevision, position };
+      return appendEvents(client, readStreamRaw, streamId, events, expectedRevision);
     },
     /**
      * EventStoreDB cannot append to two streams atomically: every expected

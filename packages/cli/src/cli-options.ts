@@ -1,0 +1,32 @@
+import { type Command, Option } from "commander";
+import { usageError } from "./errors.js";
+import { FORMATS, type OutputFormat } from "./output-format.js";
+import { DEFAULT_STORE } from "./stores.js";
+
+// Options and help text shared by the `vafa` commands.
+
+export const storeOption = () =>
+  new Option("--store <url>", "event store: pglite:<dir>, postgres://..., esdb://... or memory:").default(
+    DEFAULT_STORE,
+  );
+export const eventsOption = () =>
+  new Option("--events <file>", "read an NDJSON export (vafa export) instead of a store").conflicts("store");
+export const noVerifyOption = () =>
+  new Option("--no-verify", "with --events: do not check the hash chain as the file is read");
+export const formatOption = () =>
+  new Option("--format <format>", "output format").choices(FORMATS).default("json" satisfies OutputFormat);
+
+/** `--workers auto` (undefined: chosen by file size) or a thread count from 1 to 64. */
+export const parseWorkers = (text: string): number | undefined => {
+  if (text === "auto") return undefined;
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1 || n > 64)
+    throw usageError(`--workers must be auto or a whole number from 1 to 64, got ${JSON.stringify(text)}`);
+  return n;
+};
+
+export const examples = (...lines: string[]): string =>
+  `\nExamples:\n${lines.map((l) => `  $ ${l}`).join("\n")}\n`;
+
+/** Adds a configured subcommand to `vafa` and returns it. */
+export type AddCommand = (name: string) => Command;

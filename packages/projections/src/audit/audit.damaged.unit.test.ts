@@ -288,6 +288,12 @@ describe("7 damaged input: exact findings", () => {
     expect([report.ok, report.streams, report.events]).toEqual([false, 1, 2]);
   });
 
+  it("7 null and other non-objects among the events are findings, not a crash", async () => {
+    const report = await auditEvents([asItem(null), asItem(42)]);
+    expect(report.ok).toBe(false);
+    expect(report.findings.map((f) => f.code)).toEqual(["SCHEMA", "SCHEMA"]);
+  });
+
   it("7 an unplaced finding keeps the eventId it could read", async () => {
     const report = await auditEvents([
       { line: 1, text: '{"eventId":"e-1"}' },

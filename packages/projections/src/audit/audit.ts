@@ -23,8 +23,12 @@ export interface AuditShardHooks {
 const isRecord = (v: unknown): v is Record<string, unknown> =>
   typeof v === "object" && v !== null && !Array.isArray(v);
 
+// `null` and other non-objects are events too (SCHEMA findings): the audit never throws on bad input.
 const isLine = (item: AuditInput): item is AuditLine =>
-  typeof (item as AuditLine).text === "string" && typeof (item as AuditLine).line === "number";
+  typeof item === "object" &&
+  item !== null &&
+  typeof (item as AuditLine).text === "string" &&
+  typeof (item as AuditLine).line === "number";
 
 /**
  * The audit of spec 7, fed one event (or export line) at a time: memory grows

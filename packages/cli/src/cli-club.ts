@@ -1,4 +1,5 @@
 import { type AddCommand, eventsOption, examples, formatOption, storeOption } from "./cli-options.js";
+import type { DrawOptions } from "./commands/draw.js";
 import type { CliIo } from "./io.js";
 import type { OutputFormat } from "./output-format.js";
 import { parseTimeFlag } from "./times.js";
@@ -22,22 +23,12 @@ export const addDrawCommands = (add: AddCommand, io: CliIo, exit: { code: number
         "vafa draw --program program.json --draw nowruz-1390 --seed my-secret --beacon 4231987 --at 2011-03-21T12:00:00Z",
       )}\nExit codes: 0 held (or held the same way before), 3 refused (the code is printed), 1 failure (run it again), 2 usage.\n`,
     )
-    .action(
-      async (options: {
-        program: string;
-        store: string;
-        draw: string;
-        seed: string;
-        beacon?: string;
-        at: string;
-        json?: boolean;
-      }) => {
-        exit.code = await (await import("./commands/draw.js")).runDraw(
-          { ...options, at: parseTimeFlag("--at", options.at) },
-          io,
-        );
-      },
-    );
+    .action(async (options: DrawOptions) => {
+      exit.code = await (await import("./commands/draw.js")).runDraw(
+        { ...options, at: parseTimeFlag("--at", options.at) },
+        io,
+      );
+    });
 
   add("draw-verify")
     .description(

@@ -1,13 +1,7 @@
-import { genesisHash, hashEvent, VafaError } from "@vafa/core";
+import { genesisHash, type HashedBody, hashEvent, VafaError } from "@vafa/core";
 
 /** The fields of an envelope the hash chain covers (spec 2). */
-export interface ChainEvent {
-  streamId: string;
-  revision: number;
-  eventId: string;
-  type: string;
-  occurredAt: string;
-  data: unknown;
+export interface ChainEvent extends HashedBody {
   metadata: { prevHash: string; hash: string };
 }
 

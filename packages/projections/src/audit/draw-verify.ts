@@ -1,4 +1,4 @@
-import { type DrawHeldData, genesisHash, hashEvent, type Program } from "@vafa/core";
+import { type DrawHeldData, genesisHash, type HashedBody, hashEvent, type Program } from "@vafa/core";
 import { DrawBook, type DrawProblem, MEMBER, TICKET_TYPES } from "./draws.js";
 
 // `vafa draw-verify`: one draw re-derived from a log alone (club spec §3).
@@ -12,13 +12,7 @@ export interface DrawVerification {
   problems: DrawProblem[];
 }
 
-interface LogEvent {
-  streamId: string;
-  revision: number;
-  eventId: string;
-  type: string;
-  occurredAt: string;
-  data: unknown;
+interface LogEvent extends HashedBody {
   metadata: { programId: string; programVersion: number; prevHash?: string; hash?: string };
 }
 

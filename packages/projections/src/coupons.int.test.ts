@@ -1,36 +1,14 @@
 import { createMemoryStore } from "@vafa/adapters/memory";
-import { couponCode, createLedger, type Program, type StoredEvent } from "@vafa/core";
+import { couponCode, createLedger, type StoredEvent } from "@vafa/core";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { CouponsProjection } from "./coupons.js";
+import { clubProgram } from "./testing/club-program.js";
 
 // club-v1 §2: the coupons projection, as of a time, with lookup by code.
 
 const SECRET = "vafa-test-secret";
-const program: Program = {
-  programId: "club",
-  version: 1,
-  currency: "GBP",
-  calendar: "gregorian",
-  earn: {
-    pointsPerUnit: "1",
-    rounding: "floor",
-    pendingDays: 0,
-    signupBonus: 0,
-    birthdayBonus: 0,
-    referralBonus: 0,
-  },
-  expiry: { policy: "never" },
-  tiers: {
-    metric: "spend",
-    windowDays: 365,
-    retentionDays: 0,
-    levels: [{ id: "base", threshold: "0", multiplier: "1" }],
-  },
-  redemption: { minPoints: 1, pointValue: "0.01" },
-  rfm: { windowDays: 365 },
-  rewards: [{ id: "cup", cost: 10, coupon: { validDays: 10 } }],
-};
+const program = clubProgram([{ id: "cup", cost: 10, coupon: { validDays: 10 } }]);
 const at = (day: number) => `2011-01-${String(day).padStart(2, "0")}T10:00:00.000Z`;
 
 const log = async (): Promise<StoredEvent[]> => {

@@ -1,7 +1,8 @@
 import { createMemoryStore } from "@vafa/adapters/memory";
-import { createLedger, type Program, toEnvelope } from "@vafa/core";
+import { createLedger, toEnvelope } from "@vafa/core";
 import { beforeAll, describe, expect, it } from "vitest";
 import { clone, type Env, find, normalize, rechain, toLines } from "../testing/audit-export.js";
+import { clubProgram } from "../testing/club-program.js";
 import { auditEvents } from "./audit.js";
 import type { AuditReport } from "./types.js";
 
@@ -9,30 +10,7 @@ import type { AuditReport } from "./types.js";
 // uses the coupon, one reverses), then one tampered row each, with the exact
 // findings the audit must give (club-v1 §7).
 
-const program: Program = {
-  programId: "club",
-  version: 1,
-  currency: "GBP",
-  calendar: "gregorian",
-  earn: {
-    pointsPerUnit: "1",
-    rounding: "floor",
-    pendingDays: 0,
-    signupBonus: 0,
-    birthdayBonus: 0,
-    referralBonus: 0,
-  },
-  expiry: { policy: "never" },
-  tiers: {
-    metric: "spend",
-    windowDays: 365,
-    retentionDays: 0,
-    levels: [{ id: "base", threshold: "0", multiplier: "1" }],
-  },
-  redemption: { minPoints: 1, pointValue: "0.01" },
-  rfm: { windowDays: 365 },
-  rewards: [{ id: "mug", cost: 100, stock: 5, coupon: { validDays: 10 } }],
-};
+const program = clubProgram([{ id: "mug", cost: 100, stock: 5, coupon: { validDays: 10 } }]);
 const at = (day: number, time = "10:00:00") => `2011-01-${String(day).padStart(2, "0")}T${time}Z`;
 const iso = (day: number) => `2011-01-${String(day).padStart(2, "0")}T10:00:00.000Z`;
 const build = async (): Promise<Env[]> => {

@@ -3,41 +3,18 @@ import {
   createLedger,
   type EventStore,
   foldRewardStream,
-  type Program,
   type ProposedEvent,
   type StoredEvent,
   sealClaim,
   sealEvents,
 } from "@vafa/core";
 import { describe, expect, it } from "vitest";
+import { clubProgram } from "../testing/club-program.js";
 import { auditEvents } from "./audit.js";
 
 // club-v1 §7 and §9 audit rules for rewards, stock and coupons, on logs the ledger wrote.
 
-const program: Program = {
-  programId: "club",
-  version: 1,
-  currency: "GBP",
-  calendar: "gregorian",
-  earn: {
-    pointsPerUnit: "1",
-    rounding: "floor",
-    pendingDays: 0,
-    signupBonus: 0,
-    birthdayBonus: 0,
-    referralBonus: 0,
-  },
-  expiry: { policy: "never" },
-  tiers: {
-    metric: "spend",
-    windowDays: 365,
-    retentionDays: 0,
-    levels: [{ id: "base", threshold: "0", multiplier: "1" }],
-  },
-  redemption: { minPoints: 1, pointValue: "0.01" },
-  rfm: { windowDays: 365 },
-  rewards: [{ id: "mug", cost: 100, stock: 2, coupon: { validDays: 10 } }],
-};
+const program = clubProgram([{ id: "mug", cost: 100, stock: 2, coupon: { validDays: 10 } }]);
 const at = (day: number, time = "10:00:00") => `2011-01-${String(day).padStart(2, "0")}T${time}Z`;
 
 const build = async () => {

@@ -186,7 +186,8 @@ export const applyDomainEvent = (
       const d = e.data;
       w(s, "feedback").set(d.feedbackId, {
         score: d.score,
-        ...(d.comment !== undefined ? { comment: d.comment } : {}),
+        // A sealed comment the application could not open is not known (club-v1 §6).
+        ...(typeof d.comment === "string" ? { comment: d.comment } : {}),
         at,
       });
       return;

@@ -33,6 +33,8 @@ export const REJECTION_CODES = [
   "DRAW_NOT_CLOSED",
   "SEED_MISMATCH",
   "ALREADY_DRAWN",
+  // Erasure (club-v1 §6).
+  "ERASURE_UNAVAILABLE",
 ] as const;
 
 export type RejectionCode = (typeof REJECTION_CODES)[number];
@@ -60,7 +62,11 @@ export type VafaErrorCode =
   | "PROGRAM_INVALID"
   | "PROGRAM_NOT_PUBLISHED"
   | "INVARIANT"
-  | "COUPON_SECRET_MISSING";
+  | "COUPON_SECRET_MISSING"
+  /** A program that encrypts personal data was given no key store (club-v1 §6). */
+  | "KEY_STORE_MISSING"
+  /** A key was asked to be created again for a member whose key was destroyed (club-v1 §6). */
+  | "KEY_DESTROYED";
 
 /** Typed error with a stable code; `hint` says what to do next. */
 export class VafaError extends Error {

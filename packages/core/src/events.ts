@@ -13,18 +13,59 @@ const items = z.array(
   z.object({ sku: z.string().min(1), quantity: z.number().int().min(1), unitPrice: moneySchema }).strict(),
 );
 
+// Personal values (club-v1 §6) are written plain, or sealed as {"$pii": ...}
+// under a program that encrypts them.
+const sealed = z.object({ $pii: z.string().regex(/^[A-Za-z0-9_-]+$/) }).strict();
+const personal = <T extends z.ZodTypeAny>(plain: T) => z.union([plain, sealed]);
+const birthDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
+const name = z.string().min(1).max(200);
+const contact = z
+  .object({ email: z.string().min(1).optional(), phone: z.string().min(1).optional() })
+  .strict();
+const contactPatch = z
+  .object({ email: z.string().min(1).nullable().optional(), phone: z.string().min(1).nullable().optional() })
+  .strict();
+const consent = z.object({ sms: z.boolean().optional(), email: z.boolean().optional() }).strict();
+const lang = z.enum(["fa", "en"]);
+
+// L1's keys first, in L1's order, then club-v1 §4's (club-v1 §10 "Sealing").
 export const memberJoinedData = z
   .object({
     memberId: idSchema,
     kind: z.enum(["person", "organization"]),
-    birthDate: z
-      .string()
-      .regex(/^\d{4}-\d{2}-\d{2}$/)
-      .optional(),
+    birthDate: personal(birthDate).optional(),
     referredBy: idSchema.optional(),
     attributes: attributes.optional(),
+    name: personal(name).optional(),
+    contact: personal(contact).optional(),
+    consent: consent.optional(),
+    lang: lang.optional(),
   })
   .strict();
+
+// Profiles, notes, messages and erasure (club-v1 §4-6); keys in the spec's order.
+export const profileUpdatedData = z
+  .object({
+    updateId: idSchema,
+    name: personal(name).optional(),
+    contact: personal(contactPatch).optional(),
+    consent: consent.optional(),
+    lang: lang.optional(),
+    birthDate: personal(birthDate).optional(),
+    attributes: z.record(z.union([z.string(), z.number().finite(), z.null()])).optional(),
+  })
+  .strict();
+export const noteAddedData = z
+  .object({ noteId: idSchema, text: personal(z.string().min(1).max(2000)), actor: z.string().min(1) })
+  .strict();
+export const messageSentData = z
+  .object({
+    messageKey: z.string().min(1),
+    channel: z.enum(["sms", "email"]),
+    providerMessageId: z.string().min(1).optional(),
+  })
+  .strict();
+export const memberForgottenData = z.object({ requestId: idSchema, actor: z.string().min(1) }).strict();
 
 export const purchaseRecordedData = z
   .object({
@@ -94,7 +135,7 @@ export const feedbackSubmittedData = z
   .object({
     feedbackId: idSchema,
     score: z.number().int().min(0).max(10),
-    comment: z.string().min(1).optional(),
+    comment: personal(z.string().min(1)).optional(),
   })
   .strict();
 
@@ -159,6 +200,10 @@ export const eventDataSchemas = {
   DrawEntered: drawEnteredData,
   DrawWon: drawWonData,
   DrawHeld: drawHeldData,
+  ProfileUpdated: profileUpdatedData,
+  NoteAdded: noteAddedData,
+  MessageSent: messageSentData,
+  MemberForgotten: memberForgottenData,
 } as const;
 
 export type EventType = keyof typeof eventDataSchemas;
@@ -184,6 +229,10 @@ export type RewardReleased = z.infer<typeof rewardReleasedData>;
 export type DrawEntered = z.infer<typeof drawEnteredData>;
 export type DrawWon = z.infer<typeof drawWonData>;
 export type DrawHeld = z.infer<typeof drawHeldData>;
+export type ProfileUpdated = z.infer<typeof profileUpdatedData>;
+export type NoteAdded = z.infer<typeof noteAddedData>;
+export type MessageSent = z.infer<typeof messageSentData>;
+export type MemberForgotten = z.infer<typeof memberForgottenData>;
 export type Allocation = { lotId: string; points: number };
 
 export interface EventDataMap {
@@ -207,6 +256,10 @@ export interface EventDataMap {
   DrawEntered: DrawEntered;
   DrawWon: DrawWon;
   DrawHeld: DrawHeld;
+  ProfileUpdated: ProfileUpdated;
+  NoteAdded: NoteAdded;
+  MessageSent: MessageSent;
+  MemberForgotten: MemberForgotten;
 }
 
 /** A domain event: type plus data, with the time it happened (ISO, UTC, ms). */

@@ -10,6 +10,7 @@ import {
   safeCount,
   timeInputSchema,
 } from "./primitives.js";
+import { checkMessages, messagesSchema, privacySchema } from "./program-messages.js";
 import { checkRewards, rewardsSchema } from "./program-rewards.js";
 
 // The program of spec section 3.
@@ -78,6 +79,9 @@ export const programSchema = z
     rewards: rewardsSchema,
     // Club spec §1 (prize draws); see draws/program.ts.
     draws: drawsSchema,
+    // Club spec §1, §5, §6; see program-messages.ts.
+    messages: messagesSchema,
+    privacy: privacySchema,
   })
   .strict()
   .superRefine((p, ctx) => {
@@ -120,6 +124,7 @@ export const programSchema = z
     });
     checkRewards(p.rewards, ids, ctx);
     checkDraws(p.draws, ids, ctx);
+    checkMessages(p.messages, ctx);
   });
 
 export type Program = z.infer<typeof programSchema>;

@@ -134,7 +134,8 @@ export const dueBirthdays = (
   now: number,
 ): { year: number; at: number }[] => {
   const birthDate = state.joined?.birthDate;
-  if (program.earn.birthdayBonus <= 0 || birthDate === undefined) return [];
+  // A sealed birth date the application could not open pays nothing (club-v1 §6).
+  if (program.earn.birthdayBonus <= 0 || typeof birthDate !== "string") return [];
   const cal = program.calendar;
   const birth = dateInCalendar(cal, birthDate);
   const joinDay = startOfUtcDay(state.joinedAt);

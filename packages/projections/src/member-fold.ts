@@ -177,7 +177,9 @@ export class MemberFold {
       case "MemberJoined": {
         if (this.joinedAt === undefined) {
           this.joinedAt = at;
-          this.birthDate = (data as MemberJoined).birthDate;
+          const birthDate = (data as MemberJoined).birthDate;
+          // A sealed birth date pays no birthday in this fold (club-v1 §6).
+          this.birthDate = typeof birthDate === "string" ? birthDate : undefined;
         }
         return;
       }

@@ -192,7 +192,12 @@ export class MemberAudit {
     } else {
       checkBonusRepeats(this.findings, s, d, this.signupPaid, loc);
       if (d.reason === "signup") this.signupPaid = true;
-      const member = { joinedAt: s.joinedAt, birthDate: s.joined?.birthDate };
+      // A sealed birth date is not re-derived here (club-v1 §10 "Audit").
+      const birthDate = s.joined?.birthDate;
+      const member = {
+        joinedAt: s.joinedAt,
+        birthDate: typeof birthDate === "string" ? birthDate : undefined,
+      };
       this.programs.withProgram(meta.programId, meta.programVersion, loc, (program) =>
         reportProblems(this.findings, loc, "EARN_MISMATCH", () => bonusProblems(program, fact, member)),
       );

@@ -16,6 +16,7 @@ export * from "./idempotency.js";
 export * from "./lots.js";
 export * from "./money.js";
 export * from "./primitives.js";
+export * from "./privacy/event-data.js";
 export * from "./privacy/key-store.js";
 export * from "./privacy/seal.js";
 export * from "./program.js";

@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { hasPlainPersonalValue, hasSealedValue, openEventData, sealEventData } from "./event-data.js";
 import { isSealedValue, openValue, PERSONAL_FIELDS, sealValue, testDataKey } from "./seal.js";
 
 // club-v1 §6 and §10 "Sealing": AES-256-GCM under the member's data key, IV from
@@ -56,5 +57,29 @@ describe("sealValue / openValue", () => {
 
   it("refuses a key that is not 32 bytes", () => {
     expect(() => sealValue(new Uint8Array(16), "e1", "name", "x")).toThrow(/32 bytes/);
+  });
+});
+
+describe("sealEventData / openEventData", () => {
+  const key = testDataKey("nina");
+  const data = { noteId: "n-1", text: "key account", actor: "ops" };
+
+  it("seals only personal keys, keeps key order, and opens back", () => {
+    const sealed = sealEventData(data, "e1", key);
+    expect(Object.keys(sealed)).toEqual(["noteId", "text", "actor"]);
+    expect(isSealedValue(sealed.text)).toBe(true);
+    expect(hasSealedValue(sealed)).toBe(true);
+    expect(hasPlainPersonalValue(sealed)).toBe(false);
+    expect(openEventData(sealed, "e1", key)).toEqual(data);
+  });
+
+  it("leaves a value out when the key is gone", () => {
+    const sealed = sealEventData(data, "e1", key);
+    expect(openEventData(sealed, "e1", undefined)).toEqual({ noteId: "n-1", actor: "ops" });
+  });
+
+  it("returns plain data as it is", () => {
+    expect(openEventData(data, "e1", undefined)).toBe(data);
+    expect(hasPlainPersonalValue(data)).toBe(true);
   });
 });

@@ -158,6 +158,8 @@ export const buildCli = (io: CliIo, exit: { code: number }): Command => {
       "threads auditing an --events file: auto (every core for a file of 16 MiB or more) or a count; 1 = this thread",
       "auto",
     )
+    .addOption(keyStoreOption())
+    .addOption(testDataKeysOption())
     .addHelpText(
       "after",
       `${examples(
@@ -175,6 +177,8 @@ export const buildCli = (io: CliIo, exit: { code: number }): Command => {
         expectHead?: string;
         headAt?: string;
         workers: string;
+        keyStore?: string;
+        testDataKeys?: boolean;
       }) => {
         exit.code = await (await import("./commands/audit.js")).runAudit(
           {

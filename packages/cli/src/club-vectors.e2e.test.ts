@@ -72,6 +72,23 @@ for (const name of ["club-gregorian", "club-jalali"]) {
       });
     }
 
+    it("audit --json of the export is clean; birthdays counted unchecked without keys, re-derived with them (club-v1 §10)", async () => {
+      const args = ["audit", "--events", exportFile, "--program", join(dir, "program.json"), "--json"];
+      const births = readNdjson(join(dir, "expected-events.ndjson")).filter(
+        (e) => e.type === "PointsEarned" && (e.data as { reason: string }).reason === "birthday",
+      ).length;
+      const without = await vafa(args);
+      expect(without.code).toBe(0);
+      expect(JSON.parse(without.stdout)).toMatchObject({
+        ok: true,
+        findings: [],
+        birthdaysUnchecked: births,
+      });
+      const withKeys = await vafa([...args, "--test-data-keys"]);
+      expect(withKeys.code).toBe(0);
+      expect(JSON.parse(withKeys.stdout)).toMatchObject({ ok: true, findings: [], birthdaysUnchecked: 0 });
+    });
+
     it("kpis --format json over the export equals the expected file but messagesSent and interactions", async () => {
       const r = await vafa(["kpis", "--events", exportFile, "--from", PERIOD.from, "--to", PERIOD.to]);
       expect(r.code).toBe(0);

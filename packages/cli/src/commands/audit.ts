@@ -1,9 +1,10 @@
 import { stat } from "node:fs/promises";
 import { availableParallelism } from "node:os";
-import type { Program } from "@vafa/core";
+import { type EventStore, type Program, testDataKey } from "@vafa/core";
 import {
   type AuditInput,
   type AuditLine,
+  type AuditOptions,
   type AuditReport,
   auditEvents,
   auditNdjsonFileParallel,
@@ -12,6 +13,7 @@ import {
 import { EXIT, usageError } from "../errors.js";
 import { checkReadableFile, exportLines } from "../event-source.js";
 import { type CliIo, writeOut } from "../io.js";
+import { openKeyStore, usesTestDataKeys } from "../key-stores.js";
 import { loadProgram } from "../program-file.js";
 import { openStore } from "../stores.js";
 
@@ -26,6 +28,10 @@ export interface AuditCommandOptions {
   headAt?: string;
   /** Threads for an `--events` file; undefined: every core for a large file, else this thread. */
   workers?: number;
+  /** `--key-store` (club-v1 §6): sealed birth dates are opened and their birthdays re-derived. */
+  keyStore?: string;
+  /** `--test-data-keys`: the golden vectors' derived keys. */
+  testDataKeys?: boolean;
 }
 
 /** Feeds each item to the head tracker on its way to the audit (one pass over the source). */
@@ -55,8 +61,19 @@ export const auditSource = async (options: {
   /** Receives every event too, for the head digest. */
   head?: HeadTracker;
   workers?: number;
+  keyStore?: string;
+  testDataKeys?: boolean;
 }): Promise<AuditReport> => {
-  const auditOptions = { programs: options.programs };
+  // club-v1 §10 "Audit": keys are optional; a sealed birth date without one is counted, not judged.
+  const testKeys = usesTestDataKeys(options);
+  const auditOptions: AuditOptions = {
+    programs: options.programs,
+    ...(testKeys ? { dataKeys: testDataKey } : {}),
+  };
+  if (options.keyStore !== undefined && !testKeys && options.events !== undefined)
+    throw usageError(
+      "--key-store: give it with --store (the audit reads the members' keys from the store's members)",
+    );
   const follow = (items: AsyncIterable<AuditInput>) => (options.head ? tracked(items, options.head) : items);
   if (options.events !== undefined) {
     // Worker threads give the same report, finding for finding, and the same
@@ -73,10 +90,28 @@ export const auditSource = async (options: {
   }
   const store = await openStore(options.store);
   try {
+    if (!testKeys && options.keyStore !== undefined)
+      auditOptions.dataKeys = await preloadKeys(store, options.keyStore, options.store);
     return await auditEvents(follow(store.readAll() as AsyncIterable<AuditInput>), auditOptions);
   } finally {
     await store.close().catch(() => undefined);
   }
+};
+
+/** Every member's key from `--key-store`, read before the audit (which looks keys up synchronously). */
+const preloadKeys = async (store: EventStore, keyStore: string, storeUrl: string) => {
+  const keys = await openKeyStore({ keyStore, store: storeUrl, eventStore: store });
+  const found = new Map<string, Uint8Array>();
+  try {
+    for (const streamId of await store.listStreams("member-")) {
+      const memberId = streamId.slice("member-".length);
+      const key = await keys?.get(memberId);
+      if (key) found.set(memberId, key);
+    }
+  } finally {
+    await keys?.close?.().catch(() => undefined);
+  }
+  return (memberId: string) => found.get(memberId);
 };
 
 export const countOf = (n: number, noun: string): string => `${n} ${noun}${n === 1 ? "" : "s"}`;
@@ -112,6 +147,8 @@ export const runAudit = async (options: AuditCommandOptions, io: CliIo): Promise
     programs,
     head: tracker,
     workers: options.workers,
+    ...(options.keyStore !== undefined ? { keyStore: options.keyStore } : {}),
+    ...(options.testDataKeys ? { testDataKeys: true } : {}),
   });
   const head = tracker.digest();
   const headOk = expected === undefined || head === expected;

@@ -47,9 +47,11 @@ export class Auditor {
   /** The latest occurredAt of the log: a claim's age is measured against it (club-v1 §9). */
   private latestAt = Number.NEGATIVE_INFINITY;
   private readonly shard: AuditShardHooks | undefined;
+  private readonly dataKeys: AuditOptions["dataKeys"];
 
   constructor(options: AuditOptions = {}, shard?: AuditShardHooks) {
     this.shard = shard;
+    this.dataKeys = options.dataKeys;
     this.programs = new ProgramBook(options.programs ?? [], shard?.clock);
   }
 
@@ -90,7 +92,20 @@ export class Auditor {
     this.programs.finish(this.findings);
     checkAcrossStreams(this.streams, this.draws, this.latestAt, this.programs, this.findings);
     const findings = this.findings.sorted();
-    return { ok: findings.length === 0, streams: this.streams.size, events: this.events, findings };
+    const report: AuditReport = {
+      ok: findings.length === 0,
+      streams: this.streams.size,
+      events: this.events,
+      findings,
+    };
+    let sealed = false;
+    let unchecked = 0;
+    for (const s of this.streams.values())
+      if (s.member?.sealedSeen) {
+        sealed = true;
+        unchecked += s.member.birthdaysUnchecked;
+      }
+    return sealed ? { ...report, birthdaysUnchecked: unchecked } : report;
   }
 
   private pushLine({ line, text }: AuditLine): void {
@@ -129,7 +144,7 @@ export class Auditor {
   private stream(streamId: string): StreamAudit {
     let s = this.streams.get(streamId);
     if (!s) {
-      s = newStreamAudit(streamId, this.findings, this.programs);
+      s = newStreamAudit(streamId, this.findings, this.programs, this.dataKeys);
       this.streams.set(streamId, s);
     }
     return s;

@@ -22,9 +22,13 @@ export const checkCommand = (findings: Findings, e: ProposedEvent, loc: EventLoc
   const correlated =
     ref.kind === "referral" ? isPurchaseCommand(m.correlationId) : m.correlationId === m.commandId;
   if (!correlated) problems.push(`correlationId ${m.correlationId} for command ${m.commandId}`);
-  if ((ref.kind === "adjust") !== (m.actor !== undefined))
+  // adjust (spec 2), add-note and forget (club-v1 §4, §6) carry their actor.
+  const withActor = ref.kind === "adjust" || ref.kind === "add-note" || ref.kind === "forget";
+  if (withActor !== (m.actor !== undefined))
     problems.push(
-      ref.kind === "adjust" ? "an adjust event without actor" : "actor on an event of no adjust command",
+      withActor
+        ? `an event of ${ref.kind} without actor`
+        : "actor on an event of no adjust, add-note or forget command",
     );
   const dataActor = (e.data as { actor?: unknown }).actor;
   if (typeof dataActor === "string" && m.actor !== undefined && dataActor !== m.actor)
@@ -63,6 +67,14 @@ const ownerCommand = (e: ProposedEvent): CommandRef[] | null => {
       return [{ kind: "claim", memberId: id("memberId"), redemptionId: id("redemptionId") }];
     case "DrawEntered":
       return [{ kind: "enter-draw", id: id("entryId") }];
+    case "ProfileUpdated":
+      return [{ kind: "update-profile", id: id("updateId") }];
+    case "NoteAdded":
+      return [{ kind: "add-note", id: id("noteId") }];
+    case "MessageSent":
+      return [{ kind: "message-sent", id: id("messageKey") }];
+    case "MemberForgotten":
+      return [{ kind: "forget", id: id("requestId") }];
     case "DrawWon":
     case "DrawHeld":
       return [{ kind: "draw", id: id("drawId") }];

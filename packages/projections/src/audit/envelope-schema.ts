@@ -120,7 +120,9 @@ export const parseEventData = (type: EventType, data: unknown) => eventDataSchem
 const SWEEP = /^sweep:\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 const PUBLISH = /^publish:([A-Za-z0-9][A-Za-z0-9._:-]{0,127}):([1-9][0-9]*)$/;
 const OWN =
-  /^(join|purchase|refund|redeem|reverse-redemption|adjust|feedback|referral|use-coupon|enter-draw|draw):(.+)$/;
+  /^(join|purchase|refund|redeem|reverse-redemption|adjust|feedback|referral|use-coupon|enter-draw|draw|update-profile|add-note|forget):(.+)$/;
+/** club-v1 §10: a messageKey is any non-empty string, not an id. */
+const MESSAGE_SENT = /^message-sent:(.+)$/s;
 const CLAIM = /^claim:([^/]+)\/([^/]+)$/;
 
 export type CommandRef =
@@ -139,7 +141,11 @@ export type CommandRef =
         | "referral"
         | "use-coupon"
         | "enter-draw"
-        | "draw";
+        | "draw"
+        | "update-profile"
+        | "add-note"
+        | "forget"
+        | "message-sent";
       id: string;
     };
 
@@ -152,6 +158,8 @@ export const parseCommandId = (commandId: string): CommandRef | undefined => {
   const claim = CLAIM.exec(commandId);
   if (claim && ID_PATTERN.test(claim[1] as string) && ID_PATTERN.test(claim[2] as string))
     return { kind: "claim", memberId: claim[1] as string, redemptionId: claim[2] as string };
+  const sent = MESSAGE_SENT.exec(commandId);
+  if (sent) return { kind: "message-sent", id: sent[1] as string };
   const own = OWN.exec(commandId);
   if (own && ID_PATTERN.test(own[2] as string)) return { kind: own[1] as "join", id: own[2] as string };
   return undefined;

@@ -1,9 +1,14 @@
 import {
   applyMemberEvent,
   Dec,
+  encryptsPersonalData,
+  hasPlainPersonalValue,
+  hasSealedValue,
   initialMemberState,
+  isSealedValue,
   type Lot,
   type MemberState,
+  openEventData,
   type ProposedEvent,
 } from "@vafa/core";
 import { checkCoupon } from "./coupon-checks.js";
@@ -24,6 +29,7 @@ import type { ProgramBook } from "./programs.js";
 import { checkRefund, clawbackProblems, type PendingRefund, reportMissingClawback } from "./refund-checks.js";
 import type { RedemptionFact } from "./reward-audit.js";
 import { TierCheck } from "./tier-checks.js";
+import type { DataKeyLookup } from "./types.js";
 
 type Ev<T extends ProposedEvent["type"]> = ProposedEvent<T>;
 
@@ -42,11 +48,18 @@ export class MemberAudit {
   private beforeJoinReported = false;
   private awaitingLot: AwaitingLot | null = null;
   private pendingRefund: PendingRefund | null = null;
+  /** The stream holds a sealed personal value (club-v1 §6). */
+  sealedSeen = false;
+  /** Birthday lots not re-derived: their birth date in force is sealed and did not open (club-v1 §10 "Audit"). */
+  birthdaysUnchecked = 0;
+  /** The birth date in force is sealed and could not be opened. */
+  private birthDateUnreadable = false;
 
   constructor(
     streamId: string,
     private readonly findings: Findings,
     private readonly programs: ProgramBook,
+    private readonly dataKeys?: DataKeyLookup,
   ) {
     // "" is the starting tier: the first level of whatever program is in force.
     this.state = initialMemberState(streamId, "");
@@ -55,7 +68,8 @@ export class MemberAudit {
   }
 
   /** Checks then applies one event whose envelope and data passed their schemas. */
-  apply(e: ProposedEvent, loc: EventLocation): void {
+  apply(sealedEvent: ProposedEvent, loc: EventLocation): void {
+    const e = this.personal(sealedEvent, loc);
     const now = ms(e.occurredAt);
     const s = this.state;
     if (!s.joined && e.type !== "MemberJoined" && !this.beforeJoinReported) {
@@ -139,6 +153,47 @@ export class MemberAudit {
     if (this.pendingRefund) this.missingClawback();
   }
 
+  /**
+   * club-v1 §6, §10 "Audit": personal values are plain under a program that
+   * does not encrypt and sealed under one that does (else SCHEMA); a sealed
+   * value is opened when the member's key is known, so the birth date in
+   * force can be re-derived. Returns the event as the state should see it.
+   */
+  private personal(e: ProposedEvent, loc: EventLocation): ProposedEvent {
+    const data = e.data as object;
+    const sealed = hasSealedValue(data);
+    if (sealed) this.sealedSeen = true;
+    const plain = hasPlainPersonalValue(data);
+    if (sealed || plain)
+      this.programs.withProgram(e.metadata.programId, e.metadata.programVersion, loc, (program) => {
+        const encrypts = encryptsPersonalData(program);
+        if (encrypts && plain)
+          this.findings.at(
+            loc,
+            "SCHEMA",
+            `a plain personal value under ${program.programId} v${program.version}, which encrypts personal data`,
+          );
+        else if (!encrypts && sealed)
+          this.findings.at(
+            loc,
+            "SCHEMA",
+            `a sealed personal value under ${program.programId} v${program.version}, which does not encrypt personal data`,
+          );
+      });
+    if (e.type === "MemberForgotten") this.birthDateUnreadable = false;
+    const birthDate = (data as { birthDate?: unknown }).birthDate;
+    if (!sealed) {
+      if (birthDate !== undefined) this.birthDateUnreadable = false;
+      return e;
+    }
+    const memberId = this.state.streamId.slice("member-".length);
+    const opened = { ...e, data: openEventData(data, e.eventId, this.dataKeys?.(memberId)) } as ProposedEvent;
+    if (birthDate !== undefined)
+      this.birthDateUnreadable =
+        isSealedValue(birthDate) && (opened.data as { birthDate?: unknown }).birthDate === undefined;
+    return opened;
+  }
+
   // --- per event type ---------------------------------------------------
 
   private joined(e: Ev<"MemberJoined">, loc: EventLocation): void {
@@ -192,14 +247,19 @@ export class MemberAudit {
     } else {
       checkBonusRepeats(this.findings, s, d, this.signupPaid, loc);
       if (d.reason === "signup") this.signupPaid = true;
-      // A sealed birth date is not re-derived here (club-v1 §10 "Audit").
-      const birthDate = s.joined?.birthDate;
+      // The birth date in force, counted from the day it was given (club-v1 §10
+      // "Due times"); one that is sealed and did not open is not re-derived.
       const member = {
-        joinedAt: s.joinedAt,
-        birthDate: typeof birthDate === "string" ? birthDate : undefined,
+        joinedAt: s.profile.birthDateGivenAt ?? s.joinedAt,
+        birthDate: s.profile.birthDate,
       };
+      const unreadable =
+        d.reason === "birthday" && member.birthDate === undefined && this.birthDateUnreadable;
+      if (unreadable) this.birthdaysUnchecked++;
       this.programs.withProgram(meta.programId, meta.programVersion, loc, (program) =>
-        reportProblems(this.findings, loc, "EARN_MISMATCH", () => bonusProblems(program, fact, member)),
+        reportProblems(this.findings, loc, "EARN_MISMATCH", () =>
+          bonusProblems(program, fact, { ...member, birthDateUnreadable: unreadable }),
+        ),
       );
     }
     this.evolve(e);

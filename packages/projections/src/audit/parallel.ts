@@ -142,7 +142,11 @@ export const auditNdjsonFileParallel = async (
     const results = await Promise.all(shards.map((s) => s.result));
     for (const r of results) options.head?.merge(r.heads ?? []);
     // The heads stand as merged; the findings come from one thread when stock or draws span streams.
-    if (needsOneThread(results)) return auditNdjsonFile(path, auditOptions);
+    if (needsOneThread(results))
+      return auditNdjsonFile(path, {
+        ...auditOptions,
+        ...(options.dataKeys ? { dataKeys: options.dataKeys } : {}),
+      });
     return mergeShards(results);
   } finally {
     await Promise.all(shards.map((s) => s.worker.terminate()));

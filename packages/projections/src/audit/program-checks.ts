@@ -50,7 +50,12 @@ export const lotTimeProblems = (program: Program, lot: LotFact): string[] => {
 export const bonusProblems = (
   program: Program,
   lot: LotFact,
-  member: { joinedAt: number; birthDate: string | undefined },
+  /**
+   * `joinedAt`: when the birth date in force was given (the join, or the
+   * update-profile that gave it: club-v1 §10 "Due times"). With
+   * `birthDateUnreadable` (sealed, no key) the date is not re-derived.
+   */
+  member: { joinedAt: number; birthDate: string | undefined; birthDateUnreadable?: boolean },
 ): string[] => {
   const problems = lotTimeProblems(program, lot);
   const bonus =
@@ -63,7 +68,7 @@ export const bonusProblems = (
           : undefined;
   if (bonus !== undefined && lot.points !== bonus)
     problems.push(`${lot.reason} bonus of ${lot.points} points, the program gives ${bonus}`);
-  if (lot.reason === "birthday" && lot.birthdayYear !== undefined) {
+  if (lot.reason === "birthday" && lot.birthdayYear !== undefined && member.birthDateUnreadable !== true) {
     if (member.birthDate === undefined) problems.push("birthday points for a member without birthDate");
     else {
       const cal = program.calendar;

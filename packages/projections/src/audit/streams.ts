@@ -5,6 +5,7 @@ import type { Findings } from "./findings.js";
 import { MemberAudit } from "./member-audit.js";
 import type { ProgramBook } from "./programs.js";
 import { checkStockAcrossStreams, type RedemptionFact, RewardAudit } from "./reward-audit.js";
+import type { DataKeyLookup } from "./types.js";
 
 // The audit's per-stream state, and the checks that span streams, made once
 // the log has been read (club-v1 §2 stock, §3 draws).
@@ -18,7 +19,12 @@ export interface StreamAudit extends ChainTail {
   programVersions: Set<number> | null;
 }
 
-export const newStreamAudit = (streamId: string, findings: Findings, programs: ProgramBook): StreamAudit => {
+export const newStreamAudit = (
+  streamId: string,
+  findings: Findings,
+  programs: ProgramBook,
+  dataKeys?: DataKeyLookup,
+): StreamAudit => {
   const kind = streamKindOf(streamId);
   return {
     kind,
@@ -26,7 +32,7 @@ export const newStreamAudit = (streamId: string, findings: Findings, programs: P
     lastHash: undefined,
     lastAt: null,
     commandCounts: new Map(),
-    member: kind === "member" ? new MemberAudit(streamId, findings, programs) : null,
+    member: kind === "member" ? new MemberAudit(streamId, findings, programs, dataKeys) : null,
     reward: kind === "reward" ? new RewardAudit(streamId.slice("reward-".length), findings, programs) : null,
     programVersions: kind === "program" ? new Set() : null,
   };
@@ -37,6 +43,8 @@ export const spansStreams = (streams: ReadonlyMap<string, StreamAudit>, draws: D
   if (draws.any) return true;
   for (const s of streams.values())
     if (s.reward || s.kind === "draw" || (s.member && s.member.rewardRedemptions.size > 0)) return true;
+    // Sealed personal values (club-v1 §6): birthdaysUnchecked is counted by the one-thread audit.
+    else if (s.member?.sealedSeen) return true;
   return false;
 };
 

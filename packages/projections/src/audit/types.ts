@@ -39,7 +39,16 @@ export interface AuditReport {
   /** Items that named a stream (lines that are not events count only as findings). */
   events: number;
   findings: AuditFinding[];
+  /**
+   * Birthday lots whose birth date in force is sealed and could not be opened
+   * (club-v1 §6, §10 "Audit"): not re-derived. Present when the log holds
+   * sealed personal values, so ledger-v1 reports stay as they were.
+   */
+  birthdaysUnchecked?: number;
 }
+
+/** A member's data key by memberId (club-v1 §6); undefined when unknown or destroyed. */
+export type DataKeyLookup = (memberId: string) => Uint8Array | undefined;
 
 /** A raw line of an NDJSON export; `line` is 1-based. `auditEvents` parses it itself. */
 export interface AuditLine {
@@ -57,4 +66,10 @@ export interface AuditOptions {
    * `metadata.programId`/`programVersion` names a known program.
    */
   programs?: readonly Program[];
+  /**
+   * Members' data keys (club-v1 §10 "Audit"): a sealed birth date is opened
+   * with them and its birthday lots re-derived; without a key they are
+   * counted in `birthdaysUnchecked`. The hash chain needs no key.
+   */
+  dataKeys?: DataKeyLookup;
 }

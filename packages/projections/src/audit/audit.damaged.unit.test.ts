@@ -872,7 +872,7 @@ const commandRows: Row[] = [
         ),
       ),
     findings: [
-      "SCHEMA member-ben@9: actor on an event of no adjust command",
+      "SCHEMA member-ben@9: actor on an event of no adjust command (nor add-note or forget)",
       "CLAWBACK_MISMATCH member-ben@10: clawback for refund b-2001-c2 that calls for none here",
     ],
   },

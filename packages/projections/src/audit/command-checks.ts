@@ -27,8 +27,8 @@ export const checkCommand = (findings: Findings, e: ProposedEvent, loc: EventLoc
   if (withActor !== (m.actor !== undefined))
     problems.push(
       withActor
-        ? `an event of ${ref.kind} without actor`
-        : "actor on an event of no adjust, add-note or forget command",
+        ? `an ${ref.kind} event without actor`
+        : "actor on an event of no adjust command (nor add-note or forget)",
     );
   const dataActor = (e.data as { actor?: unknown }).actor;
   if (typeof dataActor === "string" && m.actor !== undefined && dataActor !== m.actor)

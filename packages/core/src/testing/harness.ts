@@ -9,10 +9,12 @@ import {
   createLedger,
   type EventStore,
   foldMemberEvents,
+  type KeyStore,
   type Program,
   parseTime,
   pendingPoints,
 } from "../index.js";
+import { createTestKeyStore } from "./key-store.js";
 import { baseProgram } from "./program.js";
 
 export { baseProgram, program } from "./program.js";
@@ -75,8 +77,10 @@ export const club = (
   prog: Program = baseProgram(),
   store: EventStore = testStore(),
   couponSecret: string | undefined = TEST_COUPON_SECRET,
+  /** Members' data keys (club-v1 §6): the test vectors' keys by default. */
+  keyStore: KeyStore = createTestKeyStore(),
 ) => {
-  const ledger = createLedger({ store, program: prog, ...(couponSecret ? { couponSecret } : {}) });
+  const ledger = createLedger({ store, program: prog, keyStore, ...(couponSecret ? { couponSecret } : {}) });
   // Tests send malformed commands on purpose: execute validates them at run time.
   const run = (command: Record<string, unknown>): Promise<CommandOutcome> =>
     ledger.execute(command as Command);
@@ -106,7 +110,7 @@ export const club = (
     return { available: availablePoints(s, now), pending: pendingPoints(s, now), debt: s.debt, tier: s.tier };
   };
   const types = async (memberId: string) => (await stream(memberId)).map((e) => e.type);
-  return { ledger, store, run, ok, code, stream, state, balance, types };
+  return { ledger, store, keyStore, run, ok, code, stream, state, balance, types };
 };
 
 export const join = (memberId: string, at: string, extra: Record<string, unknown> = {}) => ({

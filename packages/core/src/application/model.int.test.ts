@@ -4,15 +4,20 @@ import {
   availablePoints,
   couponCode,
   foldMemberEvents,
+  isSealedValue,
   type MemberState,
+  PERSONAL_FIELDS,
   type StoredEvent,
   sha256Hex,
 } from "../index.js";
 import { club, program, TEST_COUPON_SECRET } from "../testing/harness.js";
+import { openStream } from "./personal-data.js";
 
 // Model-based test (fc.commands) of spec 5: random members, purchases, refunds,
 // redemptions, reversals, adjustments, draw entries and draws (club spec §3)
 // and time jumps, with the ledger's invariants asserted after every step.
+// club-v1 §4-6: the program encrypts personal data; joins with a profile,
+// update-profile, add-note, message-sent and forget are among the commands.
 
 const base = program({
   earn: {
@@ -41,7 +46,7 @@ base.rewards = [
 ];
 const STOCK = 2;
 /** Accepted reward commands over all runs: the generator must reach the new paths. */
-const reached = { rewardRedeems: 0, couponUses: 0 };
+const reached = { rewardRedeems: 0, couponUses: 0, profileCommands: 0, forgets: 0 };
 
 const MEMBERS = ["m1", "m2", "m3"];
 const HOUR = 3_600_000;
@@ -62,6 +67,7 @@ const prog = {
       seedHash: sha256Hex(DRAW_SEED),
     },
   ],
+  privacy: { encryptPersonalData: true },
 };
 
 interface Model {
@@ -71,6 +77,7 @@ interface Model {
   purchases: { memberId: string; purchaseId: string }[];
   redemptions: { memberId: string; redemptionId: string }[];
   accepted: Record<string, unknown>[];
+  forgotten: Set<string>;
 }
 type Real = ReturnType<typeof club>;
 
@@ -81,7 +88,16 @@ const sum = (events: StoredEvent[], type: string) =>
 
 const checkInvariants = async (real: Real, model: Model) => {
   for (const memberId of model.joined) {
-    const events = await real.stream(memberId);
+    const raw = await real.stream(memberId);
+    // club-v1 §6: every personal value is stored sealed; after forget the key is gone.
+    for (const e of raw)
+      for (const f of PERSONAL_FIELDS) {
+        const value = (e.data as Record<string, unknown>)[f];
+        if (value !== undefined) expect(isSealedValue(value), `${e.type}.${f}`).toBe(true);
+      }
+    if (model.forgotten.has(memberId)) expect(await real.keyStore.get(memberId)).toBeUndefined();
+    // The state a fresh load gives: sealed values opened with the member's key, if any is left.
+    const events = await openStream(`member-${memberId}`, raw, real.keyStore);
     const replayed = foldMemberEvents(`member-${memberId}`, "bronze", events);
     for (const lot of replayed.lots) expect(lot.remaining).toBeGreaterThanOrEqual(0);
     expect(replayed.debt).toBeGreaterThanOrEqual(0);
@@ -178,8 +194,9 @@ const commandsArb = fc.commands(
           fc.date({ min: new Date("1980-01-01"), max: new Date("2000-12-31"), noInvalidDate: true }),
           { nil: undefined },
         ),
+        fc.boolean(),
       )
-      .map(([id, ref, birth]) =>
+      .map(([id, ref, birth, profile]) =>
         simple(
           `join ${id}`,
           (m) => ({
@@ -189,6 +206,14 @@ const commandsArb = fc.commands(
             kind: "person",
             ...(ref !== undefined ? { referredBy: ref } : {}),
             ...(birth !== undefined ? { birthDate: birth.toISOString().slice(0, 10) } : {}),
+            ...(profile
+              ? {
+                  name: `Name ${id}`,
+                  contact: { email: `${id}@example.org` },
+                  consent: { email: true },
+                  lang: "fa",
+                }
+              : {}),
           }),
           (m) => m.joined.add(id),
         ),
@@ -320,6 +345,74 @@ const commandsArb = fc.commands(
       }),
     ),
     fc.constant(simple("sweep", (m) => ({ type: "sweep", at: iso(m.now) }))),
+    // club-v1 §4-6.
+    fc
+      .tuple(
+        memberArb,
+        fc.record(
+          {
+            name: fc.constantFrom("Sara", "Reza R", "نیما"),
+            contact: fc.record(
+              {
+                email: fc.constantFrom(null, "x@example.org"),
+                phone: fc.constantFrom(null, "+989120000009"),
+              },
+              { requiredKeys: [] },
+            ),
+            consent: fc.record({ sms: fc.boolean(), email: fc.boolean() }, { requiredKeys: [] }),
+            lang: fc.constantFrom("fa", "en"),
+            birthDate: fc.constantFrom("1990-01-15", "1985-02-28"),
+            attributes: fc.dictionary(fc.constantFrom("vip", "city"), fc.constantFrom(null, "yes", 3)),
+          },
+          { requiredKeys: [] },
+        ),
+      )
+      .map(([id, patch]) =>
+        simple(
+          `update-profile ${id} ${JSON.stringify(patch)}`,
+          (m) => ({
+            type: "update-profile",
+            memberId: id,
+            at: iso(m.now),
+            updateId: `u${++m.seq}`,
+            ...patch,
+          }),
+          () => reached.profileCommands++,
+        ),
+      ),
+    memberArb.map((id) =>
+      simple(
+        `add-note ${id}`,
+        (m) => ({
+          type: "add-note",
+          memberId: id,
+          at: iso(m.now),
+          noteId: `n${++m.seq}`,
+          text: "note",
+          actor: "ops",
+        }),
+        () => reached.profileCommands++,
+      ),
+    ),
+    memberArb.map((id) =>
+      simple(`message-sent ${id}`, (m) => ({
+        type: "message-sent",
+        memberId: id,
+        at: iso(m.now),
+        messageKey: `welcome|${id}|${++m.seq}`,
+        channel: "sms",
+      })),
+    ),
+    memberArb.map((id) =>
+      simple(
+        `forget ${id}`,
+        (m) => ({ type: "forget", memberId: id, at: iso(m.now), requestId: `g${++m.seq}`, actor: "dpo" }),
+        (m) => {
+          reached.forgets++;
+          m.forgotten.add(id);
+        },
+      ),
+    ),
     ...[1, 2, 3].map(() => enterDrawArb),
     drawArb,
     drawArb,
@@ -357,6 +450,7 @@ const runModel = async (cmds: Iterable<Cmd>, joinedFirst: boolean) => {
     purchases: [],
     redemptions: [],
     accepted: [],
+    forgotten: new Set(),
   };
   const real = club(prog);
   try {
@@ -396,5 +490,7 @@ describe("5 model-based: invariants after every step", () => {
     );
     expect(reached.rewardRedeems).toBeGreaterThan(0);
     expect(reached.couponUses).toBeGreaterThan(0);
+    expect(reached.profileCommands).toBeGreaterThan(0);
+    expect(reached.forgets).toBeGreaterThan(0);
   });
 });

@@ -274,7 +274,7 @@ describe("club-v1 §6: sealing in the application layer", () => {
       [noted, "text"],
       [feedback, "comment"],
     ] as const) {
-      const value = (e?.data as Record<string, unknown>)[field];
+      const value = ((e?.data ?? {}) as Record<string, unknown>)[field];
       expect(isSealedValue(value), field).toBe(true);
       expect(
         openValue(testDataKey("a"), e?.eventId as string, field, value as { $pii: string }),

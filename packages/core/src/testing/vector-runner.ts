@@ -9,7 +9,7 @@ import { createTestKeyStore } from "./key-store.js";
 // their README: every run gets them; the ledger-v1 vectors use neither.
 
 /** The coupon secret of the club vectors (club-v1 §2). */
-export const VECTOR_COUPON_SECRET = "vafa-test-secret";
+const VECTOR_COUPON_SECRET = "vafa-test-secret";
 
 const vectorsRoot = join(import.meta.dirname, "../../../../fixtures/vectors");
 

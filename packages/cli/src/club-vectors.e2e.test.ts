@@ -61,6 +61,23 @@ for (const name of ["club-gregorian", "club-jalali"]) {
       expect(lineAndCode(readNdjson(rejects))[0]).toEqual({ line: 3, code: "MEMBER_EXISTS" });
     }, 120_000);
 
+    // PostgreSQL with its own key table (needs VAFA_PG_URL, scripts/start-postgres.sh).
+    const pgUrl = process.env.VAFA_PG_URL;
+    if (pgUrl)
+      it("import into PostgreSQL (keys in its own table), then export: every field but recordedAt", async () => {
+        const url = new URL(pgUrl);
+        url.searchParams.set("schema", `c_${name.replace("-", "_")}_${Date.now().toString(36)}`);
+        const r = await vafa([...importArgs, "--store", url.toString(), commands], { env });
+        expect(r.code).toBe(3);
+        expect(JSON.parse(r.stdout)).toEqual(readJson(join(dir, "expected-summary.json")));
+        const e = await vafa(["export", "--store", url.toString()]);
+        expect(e.code).toBe(0);
+        expect(withoutRecordedAt(ndjson(e.stdout))).toEqual(
+          withoutRecordedAt(readNdjson(join(dir, "expected-events.ndjson"))),
+        );
+      }, 120_000);
+    else it.skip("import into PostgreSQL: skipped because VAFA_PG_URL is not set (no server)", () => {});
+
     for (const query of ["balances", "rfm", "liability", "rollforward"] as const) {
       it(`${query} --format json over the export equals the expected file`, async () => {
         const when =

@@ -483,7 +483,7 @@ describe("5 model-based: invariants after every step", () => {
       { numRuns: 60 },
     );
   });
-  it("club-v1 §2: with members joined first, reward redeems, coupon uses and reversals keep the invariants and stock", async () => {
+  it("club-v1 §2, §4-6: with members joined first, reward redeems, coupon uses, reversals, profiles and forget keep the invariants and stock", async () => {
     await fc.assert(
       fc.asyncProperty(commandsArb, (cmds) => runModel(cmds, true)),
       { numRuns: 60 },

@@ -1,0 +1,287 @@
+import {
+  birthdayInYear,
+  type CalendarName,
+  type CouponIssued,
+  calendarYear,
+  DAY_MS,
+  type DrawWon,
+  type MessageChannel,
+  type MessageLang,
+  type MessageRule,
+  type PointsEarned,
+  type PurchaseRecorded,
+  startOfUtcDay,
+  type TierChanged,
+  toIso,
+  VafaError,
+} from "@vafa/core";
+import { birthInCalendar } from "../engagement/birthday.js";
+import { type MemberFold, snapshotLots } from "../member-fold.js";
+import { queryTime } from "../time.js";
+import { type ClubMember, type ClubProjection, type KeyLookup, NO_KEYS } from "./club-projection.js";
+import { type Profile, profileAsOf } from "./profile.js";
+import { type MessageValues, renderMessage } from "./render.js";
+
+/** One due message of the outbox (club-v1 §5), keys in this order. */
+export interface OutboxMessage {
+  messageKey: string;
+  ruleId: string;
+  memberId: string;
+  channel: MessageChannel;
+  /** The contact at T for the channel: the phone for `sms`, the e-mail address for `email`. */
+  to: string;
+  lang: MessageLang;
+  text: string;
+  dueAt: string;
+}
+
+export interface OutboxOptions {
+  /** Only the messages of this channel. */
+  channel?: MessageChannel;
+}
+
+/** A message due for a rule and member, before the filters of T. */
+interface Due {
+  /** The occurrence part of the message key. */
+  occurrence: string;
+  dueMs: number;
+  /** Values only this trigger gives (the common ones are filled at rendering). */
+  values: Partial<MessageValues>;
+  /** `{points}`: given by the trigger, else the available points at the due time. */
+  points?: number;
+}
+
+const ms = (iso: string): number => Date.parse(iso);
+
+/**
+ * The outbox for `(since, T]` (club-v1 §5, §10): every message due in that
+ * interval for members who at T have consent and a contact for the rule's
+ * channel, are not forgotten, and have no `MessageSent` with its key; sorted
+ * by `dueAt` then key. Only the events at or before T are read, so the answer
+ * for a period never depends on what was appended after T.
+ */
+export const outbox = (
+  club: ClubProjection,
+  since: string,
+  asOf: string,
+  keys: KeyLookup = NO_KEYS,
+  options: OutboxOptions = {},
+): OutboxMessage[] => {
+  const sinceT = queryTime(since, "since");
+  const t = queryTime(asOf, "asOf");
+  if (!(sinceT < t))
+    throw new VafaError(
+      "VALIDATION",
+      `since (${sinceT}) must be before asOf (${t})`,
+      "swap or widen the interval",
+    );
+  const program = club.clubProgram("the outbox");
+  const rules = (program.messages ?? []).filter(
+    (r) => options.channel === undefined || r.channel === options.channel,
+  );
+  const ctx: Context = {
+    calendar: program.calendar,
+    firstTier: program.tiers.levels[0]?.id ?? "",
+    sinceMs: ms(sinceT),
+    tMs: ms(t),
+    t,
+  };
+  const out: OutboxMessage[] = [];
+  if (rules.length === 0) return out;
+  for (const member of club.members()) {
+    const profile = profileAsOf(member, t, keys);
+    if (profile.joinedAt === undefined || profile.forgotten) continue;
+    const folds = new FoldCache(member);
+    for (const rule of rules) {
+      const to = rule.channel === "sms" ? profile.contact.phone : profile.contact.email;
+      if (to === undefined || !profile.consent[rule.channel]) continue;
+      for (const due of dueMessages(rule, member, profile, folds, ctx)) {
+        if (due.dueMs <= ctx.sinceMs || due.dueMs > ctx.tMs) continue;
+        const messageKey = `${rule.id}|${member.memberId}|${due.occurrence}`;
+        if (profile.sent.has(messageKey)) continue;
+        const lang = languageOf(rule, profile.lang);
+        const dueAt = toIso(due.dueMs);
+        const fold = folds.at(dueAt);
+        const values: MessageValues = {
+          memberId: member.memberId,
+          ...(profile.name !== undefined ? { name: profile.name } : {}),
+          points: due.points ?? snapshotLots(fold, dueAt, true).available,
+          tier: fold.tier ?? ctx.firstTier,
+          ...due.values,
+        };
+        out.push({
+          messageKey,
+          ruleId: rule.id,
+          memberId: member.memberId,
+          channel: rule.channel,
+          to,
+          lang,
+          text: renderMessage(rule.text[lang] as string, values, lang, ctx.calendar),
+          dueAt,
+        });
+      }
+    }
+  }
+  return out.sort((a, b) =>
+    a.dueAt !== b.dueAt
+      ? a.dueAt < b.dueAt
+        ? -1
+        : 1
+      : a.messageKey < b.messageKey
+        ? -1
+        : a.messageKey > b.messageKey
+          ? 1
+          : 0,
+  );
+};
+
+interface Context {
+  calendar: CalendarName;
+  firstTier: string;
+  sinceMs: number;
+  tMs: number;
+  t: string;
+}
+
+/** The member's language when the rule has it, else the rule's first language in the program's JSON order (§10). */
+const languageOf = (rule: MessageRule, lang: MessageLang | undefined): MessageLang => {
+  if (lang !== undefined && typeof rule.text[lang] === "string") return lang;
+  return Object.keys(rule.text).find((k) => k === "fa" || k === "en") as MessageLang;
+};
+
+/** Points folds of one member at the due times asked (several messages often share one). */
+class FoldCache {
+  private readonly cache = new Map<string, MemberFold>();
+  constructor(private readonly member: ClubMember) {}
+  at(iso: string): MemberFold {
+    let fold = this.cache.get(iso);
+    if (fold === undefined) {
+      fold = this.member.foldAt(iso);
+      this.cache.set(iso, fold);
+    }
+    return fold;
+  }
+}
+
+/** Every message the rule makes due for the member from its events at or before T (§5 "due", §10 "Due times"). */
+const dueMessages = (
+  rule: MessageRule,
+  member: ClubMember,
+  profile: Profile,
+  folds: FoldCache,
+  ctx: Context,
+): Due[] => {
+  const events = member.until(ctx.t);
+  switch (rule.trigger) {
+    case "welcome":
+      return [{ occurrence: profile.joinEventId, dueMs: ms(profile.joinedAt as string), values: {} }];
+    case "tier_up":
+      return events
+        .filter((e) => e.type === "TierChanged" && (e.data as TierChanged | null)?.direction === "up")
+        .map((e) => ({ occurrence: e.eventId, dueMs: ms(e.at), values: {} }));
+    case "coupon_issued":
+      return events
+        .filter((e) => e.type === "CouponIssued")
+        .map((e) => {
+          const d = e.data as CouponIssued;
+          return {
+            occurrence: e.eventId,
+            dueMs: ms(e.at),
+            values: { reward: d.rewardId, code: d.code, expiresAt: startOfUtcDay(ms(d.validUntil)) },
+          };
+        });
+    case "draw_won":
+      return events.flatMap((e, i) => {
+        if (e.type !== "DrawWon") return [];
+        const d = e.data as DrawWon;
+        // The prize is the draw lot that follows (none when its prizePoints is 0).
+        const prize = events.slice(i + 1).find((p) => {
+          const lot = p.data as PointsEarned;
+          return (
+            p.type === "PointsEarned" &&
+            lot.reason === "draw" &&
+            lot.drawId === d.drawId &&
+            lot.rank === d.rank
+          );
+        });
+        return [
+          {
+            occurrence: e.eventId,
+            dueMs: ms(e.at),
+            values: { draw: d.drawId, rank: d.rank },
+            points: prize === undefined ? 0 : (prize.data as PointsEarned).points,
+          },
+        ];
+      });
+    case "inactive": {
+      const purchases = events.filter((e) => e.type === "PurchaseRecorded");
+      const days = (rule.inactiveDays ?? 0) * DAY_MS;
+      return purchases.flatMap((p, i) => {
+        const dueMs = ms(p.at) + days;
+        // Cancelled by a purchase with at <= d (the next one is the earliest that can be).
+        const next = purchases[i + 1];
+        if (next !== undefined && ms(next.at) <= dueMs) return [];
+        return [{ occurrence: (p.data as PurchaseRecorded).purchaseId, dueMs, values: {} }];
+      });
+    }
+    case "points_expiring":
+      return expiringDue(rule, folds, ctx);
+    case "birthday":
+      return birthdayDue(profile, ctx);
+  }
+};
+
+/**
+ * One message per UTC day D on which some of the member's lots expire, due at
+ * `start of D - daysBefore days`, counting what those lots hold at that time
+ * (events at or before it, pending lots included); none when they hold 0.
+ */
+const expiringDue = (rule: MessageRule, folds: FoldCache, ctx: Context): Due[] => {
+  const before = (rule.daysBefore ?? 0) * DAY_MS;
+  const days = new Set<number>();
+  for (const lot of folds.at(ctx.t).lots)
+    if (lot.expiresAt !== null) days.add(startOfUtcDay(ms(lot.expiresAt)));
+  const out: Due[] = [];
+  for (const day of [...days].sort((a, b) => a - b)) {
+    const dueMs = day - before;
+    if (dueMs <= ctx.sinceMs || dueMs > ctx.tMs) continue;
+    let points = 0;
+    for (const lot of folds.at(toIso(dueMs)).lots)
+      if (lot.expiresAt !== null && startOfUtcDay(ms(lot.expiresAt)) === day) points += lot.remaining;
+    if (points <= 0) continue;
+    out.push({
+      occurrence: toIso(day).slice(0, 10),
+      dueMs,
+      values: { expiresAt: day },
+      points,
+    });
+  }
+  return out;
+};
+
+/**
+ * Birthdays (L1 §5.6 occurrences, whatever the bonus): each birth date counts
+ * from the day it was given, due at `max(b, the time it was given)`, while it
+ * is in force; once per program-calendar year (the earliest wins).
+ */
+const birthdayDue = (profile: Profile, ctx: Context): Due[] => {
+  const byYear = new Map<number, number>();
+  profile.birthDates.forEach((given, i) => {
+    const birth = birthInCalendar(ctx.calendar, given.date);
+    if (birth === undefined) return;
+    const givenMs = ms(given.givenAt);
+    const next = profile.birthDates[i + 1];
+    const untilMs = next === undefined ? Number.POSITIVE_INFINITY : ms(next.givenAt);
+    const fromDay = startOfUtcDay(givenMs);
+    for (let year = Math.max(birth.year, calendarYear(ctx.calendar, fromDay)); ; year++) {
+      const b = birthdayInYear(ctx.calendar, birth, year);
+      // Due at max(b, givenMs) >= untilMs exactly when b >= untilMs: the next date is in force.
+      if (b > ctx.tMs || b >= untilMs) break;
+      const dueMs = Math.max(b, givenMs);
+      if (b < fromDay) continue;
+      const known = byYear.get(year);
+      if (known === undefined || dueMs < known) byYear.set(year, dueMs);
+    }
+  });
+  return [...byYear].map(([year, dueMs]) => ({ occurrence: String(year), dueMs, values: {} }));
+};

@@ -9,6 +9,18 @@ export const storeOption = () =>
   new Option("--store <url>", "event store: pglite:<dir>, postgres://..., esdb://... or memory:").default(
     DEFAULT_STORE,
   );
+/** `--key-store <url>`: where members' data keys live (club-v1 §6; cli/src/key-stores.ts). */
+export const keyStoreOption = () =>
+  new Option(
+    "--key-store <url>",
+    "members' data keys: file:<dir> or postgres://... (default: the store's own key table; required for esdb:// when the program encrypts)",
+  );
+/** `--test-data-keys` (or VAFA_TEST_DATA_KEYS=1): the test vectors' derived keys, never for real members. */
+export const testDataKeysOption = () =>
+  new Option(
+    "--test-data-keys",
+    "make data keys as sha256(vafa-test-key|memberId) for the golden test vectors only, NEVER for real members (or VAFA_TEST_DATA_KEYS=1)",
+  );
 export const eventsOption = () =>
   new Option("--events <file>", "read an NDJSON export (vafa export) instead of a store").conflicts("store");
 export const noVerifyOption = () =>

@@ -4,8 +4,10 @@ import {
   eventsOption,
   examples,
   formatOption,
+  keyStoreOption,
   noVerifyOption,
   storeOption,
+  testDataKeysOption,
 } from "./cli-options.js";
 import { QUERIES, type QueryName } from "./commands/query-names.js";
 import { usageError } from "./errors.js";
@@ -29,7 +31,9 @@ export const addQueryCommands = (add: AddCommand, io: CliIo, exit: { code: numbe
       .description(queryHelp[name])
       .addOption(storeOption())
       .addOption(eventsOption())
-      .addOption(noVerifyOption());
+      .addOption(noVerifyOption())
+      .addOption(keyStoreOption())
+      .addOption(testDataKeysOption());
     const period = name === "kpis" || name === "rollforward";
     if (period)
       command
@@ -55,6 +59,8 @@ export const addQueryCommands = (add: AddCommand, io: CliIo, exit: { code: numbe
           to?: string;
           format: OutputFormat;
           verify: boolean;
+          keyStore?: string;
+          testDataKeys?: boolean;
         }) => {
           const time = (flag: string, value: string | undefined) =>
             value === undefined ? undefined : parseTimeFlag(flag, value);
@@ -87,6 +93,8 @@ export const addReportCommand = (add: AddCommand, io: CliIo, exit: { code: numbe
     .addOption(storeOption())
     .addOption(eventsOption())
     .addOption(noVerifyOption())
+    .addOption(keyStoreOption())
+    .addOption(testDataKeysOption())
     .requiredOption("--as-of <time>", "report time")
     .requiredOption("--out <file>", "HTML file to write")
     .addOption(new Option("--lang <lang>", "report language").choices(["en", "fa"]).default("en"))
@@ -102,6 +110,8 @@ export const addReportCommand = (add: AddCommand, io: CliIo, exit: { code: numbe
         asOf: string;
         out: string;
         lang: "en" | "fa";
+        keyStore?: string;
+        testDataKeys?: boolean;
       }) => {
         exit.code = await (await import("./commands/report.js")).runReport(
           { ...options, asOf: parseTimeFlag("--as-of", options.asOf) },

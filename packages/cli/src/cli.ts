@@ -1,7 +1,14 @@
 import { createRequire } from "node:module";
 import { Command, CommanderError } from "commander";
 import { addCouponsCommand, addDrawCommands } from "./cli-club.js";
-import { eventsOption, examples, parseWorkers, storeOption } from "./cli-options.js";
+import {
+  eventsOption,
+  examples,
+  keyStoreOption,
+  parseWorkers,
+  storeOption,
+  testDataKeysOption,
+} from "./cli-options.js";
 import { addQueryCommands, addReportCommand } from "./cli-queries.js";
 import { describeError, EXIT } from "./errors.js";
 import { type CliIo, processIo } from "./io.js";
@@ -52,6 +59,8 @@ export const buildCli = (io: CliIo, exit: { code: number }): Command => {
     )
     .requiredOption("--program <file>", "program JSON (spec section 3)")
     .addOption(storeOption())
+    .addOption(keyStoreOption())
+    .addOption(testDataKeysOption())
     .option("--rejects <file>", 'write rejected lines as NDJSON {"line","code","message"}')
     .option("--json", 'print {"accepted","rejected","events"} on stdout')
     .option(
@@ -75,6 +84,8 @@ export const buildCli = (io: CliIo, exit: { code: number }): Command => {
           rejects?: string;
           json?: boolean;
           couponSecretFile?: string;
+          keyStore?: string;
+          testDataKeys?: boolean;
         },
       ) => {
         exit.code = await (await import("./commands/import.js")).runImport({ ...options, input }, io);
@@ -86,6 +97,8 @@ export const buildCli = (io: CliIo, exit: { code: number }): Command => {
     .requiredOption("--program <file>", "program JSON (spec section 3)")
     .addOption(storeOption())
     .requiredOption("--at <time>", "the sweep time, e.g. 2011-12-31T00:00:00Z")
+    .addOption(keyStoreOption())
+    .addOption(testDataKeysOption())
     .option("--json", 'print {"at","events"} on stdout')
     .option("--coupon-secret-file <file>", "file holding the coupon secret (else VAFA_COUPON_SECRET)")
     .addHelpText("after", examples("vafa sweep --program program.json --at 2011-12-31T00:00:00Z"))
@@ -96,6 +109,8 @@ export const buildCli = (io: CliIo, exit: { code: number }): Command => {
         at: string;
         json?: boolean;
         couponSecretFile?: string;
+        keyStore?: string;
+        testDataKeys?: boolean;
       }) => {
         exit.code = await (await import("./commands/sweep.js")).runSweep(
           { ...options, at: parseTimeFlag("--at", options.at) },

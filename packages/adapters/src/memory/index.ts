@@ -13,6 +13,8 @@ import { VafaError } from "@vafa/core";
 import { checkDistinctStreams, planAppend, type StoredLocation } from "../shared/append-plan.js";
 import { Notifier, runSubscription } from "../shared/live-feed.js";
 
+export { createMemoryKeyStore, type MemoryKeyStoreOptions } from "./key-store.js";
+
 export interface MemoryStoreOptions {
   /** Clock for `recordedAt` (default: the system clock as `toISOString()`). */
   now?: () => string;

@@ -8,6 +8,7 @@ import { type SqlEventStore, unavailable } from "../postgres/sql-store.js";
 import { LOCK_FILE, lockDataDir } from "./dir-lock.js";
 import { pgliteSqlClient } from "./pglite-client.js";
 
+export type { SqlKeyStoreOptions } from "../postgres/key-store.js";
 export type { CommonOptions } from "../postgres/open.js";
 export { MIGRATIONS } from "../postgres/schema.js";
 export type { SqlEventStore } from "../postgres/sql-store.js";

@@ -9,8 +9,25 @@ export const tableNames = (schema: string) => {
     events: `${s}.vafa_events`,
     streams: `${s}.vafa_streams`,
     checkpoints: `${s}.vafa_checkpoints`,
+    memberKeys: `${s}.vafa_member_keys`,
   };
 };
+
+/**
+ * The key table of club-v1 §6 (one data key per member). A destroyed member
+ * keeps its row with `key` NULL and `destroyed_at` set: the tombstone that makes
+ * `create` refuse. Idempotent, so a key store alone (an EventStoreDB
+ * deployment's, `createPostgresKeyStore`) creates it without the event tables.
+ */
+export const keyTableSql = (t: Pick<ReturnType<typeof tableNames>, "memberKeys">): string => `
+      CREATE TABLE IF NOT EXISTS ${t.memberKeys} (
+        member_id text COLLATE "C" PRIMARY KEY,
+        key bytea NULL CHECK (key IS NULL OR octet_length(key) = 32),
+        created_at timestamptz NOT NULL DEFAULT now(),
+        destroyed_at timestamptz NULL,
+        CHECK ((key IS NULL) = (destroyed_at IS NOT NULL))
+      );
+`;
 
 interface Migration {
   version: number;
@@ -63,6 +80,11 @@ export const MIGRATIONS: readonly Migration[] = [
         FOR EACH STATEMENT EXECUTE FUNCTION ${t.schema}.vafa_refuse_change();
     `,
   },
+  {
+    version: 2,
+    name: "member data keys (club-v1 section 6)",
+    sql: (t) => keyTableSql(t),
+  },
 ];
 
 /** Creates the schema or brings it up to date; safe to run from several processes at once. */
@@ -114,4 +136,14 @@ export const hasVafaTables = async (client: SqlClient, schema: string): Promise<
     tableNames(schema).events,
   ]);
   return row?.found === true;
+};
+
+/** Creates the key table alone (a key store without an event store), under the migrations' lock. */
+export const ensureKeyTable = async (client: SqlClient, schema: string): Promise<void> => {
+  const t = tableNames(schema);
+  await client.transaction(async (tx) => {
+    await tx.query("SELECT pg_advisory_xact_lock(hashtext($1))", [`${schema}.vafa_migrations`]);
+    await tx.query(`CREATE SCHEMA IF NOT EXISTS ${t.schema}`);
+    await tx.query(keyTableSql(t).trim().replace(/;$/, ""));
+  });
 };

@@ -3,12 +3,14 @@ import {
   type CheckpointStore,
   ConcurrencyError,
   type EventStore,
+  type KeyStore,
   type StoredEvent,
   type StreamAppend,
   VafaError,
 } from "@vafa/core";
 import { decodeJson } from "../shared/decode.js";
 import { Notifier, runSubscription } from "../shared/live-feed.js";
+import { createSqlKeyStore, type SqlKeyStoreOptions } from "./key-store.js";
 import { tableNames } from "./schema.js";
 import { appendIn } from "./sql-append.js";
 import type { SqlClient } from "./sql-client.js";
@@ -25,9 +27,15 @@ export interface SqlStoreOptions {
   notify: boolean;
 }
 
-/** An event store that also keeps checkpoints in the same database. */
+/** An event store that also keeps checkpoints and members' data keys in the same database. */
 export interface SqlEventStore extends EventStore {
   readonly checkpoints: CheckpointStore;
+  /**
+   * The members' data keys (club-v1 §6) in this database's `vafa_member_keys`,
+   * through this store's connection (a PGlite folder has one holder). Closing
+   * the key store does nothing: the event store's `close` ends the connection.
+   */
+  keyStore(options?: SqlKeyStoreOptions): KeyStore;
 }
 
 interface EventRow {
@@ -193,6 +201,7 @@ export const createSqlEventStore = (client: SqlClient, options: SqlStoreOptions)
       await unlisten?.();
       await client.close();
     },
+    keyStore: (keyOptions) => createSqlKeyStore(client, options.schema, keyOptions),
     checkpoints: {
       async load(name) {
         const [row] = await client.query<{ position: string }>(

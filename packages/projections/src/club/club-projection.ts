@@ -1,5 +1,6 @@
 import {
   type EventType,
+  hasSealedValue,
   isClubProgram,
   openEventData,
   type Program,
@@ -41,6 +42,8 @@ export class ClubMember {
   readonly events: ClubEvent[] = [];
   /** Whether the stream holds a `MemberForgotten` (at any time): its key is destroyed. */
   forgotten = false;
+  /** Whether some event holds a sealed personal value (a caller preloads keys for these members only). */
+  sealed = false;
   constructor(readonly memberId: string) {}
 
   /** The events with `occurredAt <= t`, in stream order. */
@@ -94,6 +97,9 @@ export class ClubProjection implements Projection {
       this.sorted = undefined;
     }
     if (event.type === "MemberForgotten") member.forgotten = true;
+    const data = event.data;
+    if (!member.sealed && data !== null && typeof data === "object" && hasSealedValue(data))
+      member.sealed = true;
     member.events.push({
       type: event.type,
       at: event.occurredAt,

@@ -16,9 +16,15 @@ import {
   VafaError,
 } from "@vafa/core";
 import { birthInCalendar } from "../engagement/birthday.js";
-import { type MemberFold, snapshotLots } from "../member-fold.js";
+import { MemberFold, snapshotLots } from "../member-fold.js";
 import { queryTime } from "../time.js";
-import { type ClubMember, type ClubProjection, type KeyLookup, NO_KEYS } from "./club-projection.js";
+import {
+  type ClubEvent,
+  type ClubMember,
+  type ClubProjection,
+  type KeyLookup,
+  NO_KEYS,
+} from "./club-projection.js";
 import { type Profile, profileAsOf } from "./profile.js";
 import { type MessageValues, renderMessage } from "./render.js";
 
@@ -49,6 +55,8 @@ interface Due {
   values: Partial<MessageValues>;
   /** `{points}`: given by the trigger, else the available points at the due time. */
   points?: number;
+  /** points_expiring: the UTC day (ms) whose lots' points at the due time make `{points}` (none when 0). */
+  expiringDay?: number;
 }
 
 const ms = (iso: string): number => Date.parse(iso);
@@ -91,35 +99,47 @@ export const outbox = (
   for (const member of club.members()) {
     const profile = profileAsOf(member, t, keys);
     if (profile.joinedAt === undefined || profile.forgotten) continue;
-    const folds = new FoldCache(member);
+    // The messages due in the interval, still open, on a channel the member can be reached by at T.
+    const pending: { rule: MessageRule; to: string; due: Due; messageKey: string }[] = [];
     for (const rule of rules) {
       const to = rule.channel === "sms" ? profile.contact.phone : profile.contact.email;
       if (to === undefined || !profile.consent[rule.channel]) continue;
-      for (const due of dueMessages(rule, member, profile, folds, ctx)) {
+      for (const due of dueMessages(rule, member, profile, ctx)) {
         if (due.dueMs <= ctx.sinceMs || due.dueMs > ctx.tMs) continue;
         const messageKey = `${rule.id}|${member.memberId}|${due.occurrence}`;
-        if (profile.sent.has(messageKey)) continue;
-        const lang = languageOf(rule, profile.lang);
-        const dueAt = toIso(due.dueMs);
-        const fold = folds.at(dueAt);
-        const values: MessageValues = {
-          memberId: member.memberId,
-          ...(profile.name !== undefined ? { name: profile.name } : {}),
-          points: due.points ?? snapshotLots(fold, dueAt, true).available,
-          tier: fold.tier ?? ctx.firstTier,
-          ...due.values,
-        };
-        out.push({
-          messageKey,
-          ruleId: rule.id,
-          memberId: member.memberId,
-          channel: rule.channel,
-          to,
-          lang,
-          text: renderMessage(rule.text[lang] as string, values, lang, ctx.calendar),
-          dueAt,
-        });
+        if (!profile.sent.has(messageKey)) pending.push({ rule, to, due, messageKey });
       }
+    }
+    if (pending.length === 0) continue;
+    // One pass of the points fold through the due times, in time order.
+    pending.sort((a, b) => a.due.dueMs - b.due.dueMs);
+    const folds = new FoldSweep(member);
+    for (const { rule, to, due, messageKey } of pending) {
+      const dueAt = toIso(due.dueMs);
+      const fold = folds.at(dueAt);
+      let points = due.points;
+      if (due.expiringDay !== undefined) {
+        points = expiringPoints(fold, due.expiringDay);
+        if (points <= 0) continue; // nothing left to expire that day: no message
+      }
+      const lang = languageOf(rule, profile.lang);
+      const values: MessageValues = {
+        memberId: member.memberId,
+        ...(profile.name !== undefined ? { name: profile.name } : {}),
+        points: points ?? snapshotLots(fold, dueAt, true).available,
+        tier: fold.tier ?? ctx.firstTier,
+        ...due.values,
+      };
+      out.push({
+        messageKey,
+        ruleId: rule.id,
+        memberId: member.memberId,
+        channel: rule.channel,
+        to,
+        lang,
+        text: renderMessage(rule.text[lang] as string, values, lang, ctx.calendar),
+        dueAt,
+      });
     }
   }
   return out.sort((a, b) =>
@@ -149,28 +169,43 @@ const languageOf = (rule: MessageRule, lang: MessageLang | undefined): MessageLa
   return Object.keys(rule.text).find((k) => k === "fa" || k === "en") as MessageLang;
 };
 
-/** Points folds of one member at the due times asked (several messages often share one). */
-class FoldCache {
-  private readonly cache = new Map<string, MemberFold>();
-  constructor(private readonly member: ClubMember) {}
+/**
+ * The points fold of one member at due times asked in non-decreasing order:
+ * one pass through the stream (its times never decrease, spec 2). The fold
+ * returned is advanced by the next call, so read it at once. A stream out of
+ * time order (an audit finding) is folded afresh for each time.
+ */
+class FoldSweep {
+  private readonly fold: MemberFold;
+  private next = 0;
+  private cut = "";
+  private readonly ordered: boolean;
+  constructor(private readonly member: ClubMember) {
+    this.fold = new MemberFold(member.memberId);
+    this.ordered = member.events.every((e, i) => i === 0 || (member.events[i - 1] as ClubEvent).at <= e.at);
+  }
   at(iso: string): MemberFold {
-    let fold = this.cache.get(iso);
-    if (fold === undefined) {
-      fold = this.member.foldAt(iso);
-      this.cache.set(iso, fold);
+    if (!this.ordered || iso < this.cut) return this.member.foldAt(iso);
+    const events = this.member.events;
+    for (; this.next < events.length && (events[this.next] as ClubEvent).at <= iso; this.next++) {
+      const e = events[this.next] as ClubEvent;
+      this.fold.apply(e.type, e.at, e.data);
     }
-    return fold;
+    this.cut = iso;
+    return this.fold;
   }
 }
 
+/** What the lots expiring on the UTC day starting at `day` hold in `fold`. */
+const expiringPoints = (fold: MemberFold, day: number): number => {
+  let points = 0;
+  for (const lot of fold.lots)
+    if (lot.expiresAt !== null && startOfUtcDay(ms(lot.expiresAt)) === day) points += lot.remaining;
+  return points;
+};
+
 /** Every message the rule makes due for the member from its events at or before T (§5 "due", §10 "Due times"). */
-const dueMessages = (
-  rule: MessageRule,
-  member: ClubMember,
-  profile: Profile,
-  folds: FoldCache,
-  ctx: Context,
-): Due[] => {
+const dueMessages = (rule: MessageRule, member: ClubMember, profile: Profile, ctx: Context): Due[] => {
   const events = member.until(ctx.t);
   switch (rule.trigger) {
     case "welcome":
@@ -225,38 +260,28 @@ const dueMessages = (
       });
     }
     case "points_expiring":
-      return expiringDue(rule, folds, ctx);
+      return expiringDue(rule, member, ctx);
     case "birthday":
       return birthdayDue(profile, ctx);
   }
 };
 
 /**
- * One message per UTC day D on which some of the member's lots expire, due at
- * `start of D - daysBefore days`, counting what those lots hold at that time
- * (events at or before it, pending lots included); none when they hold 0.
+ * One message per UTC day D on which some of the member's lots (known at T)
+ * expire, due at `start of D - daysBefore days`; the points, what those lots
+ * hold at that time, are counted when the message is rendered.
  */
-const expiringDue = (rule: MessageRule, folds: FoldCache, ctx: Context): Due[] => {
+const expiringDue = (rule: MessageRule, member: ClubMember, ctx: Context): Due[] => {
   const before = (rule.daysBefore ?? 0) * DAY_MS;
   const days = new Set<number>();
-  for (const lot of folds.at(ctx.t).lots)
+  for (const lot of member.foldAt(ctx.t).lots)
     if (lot.expiresAt !== null) days.add(startOfUtcDay(ms(lot.expiresAt)));
-  const out: Due[] = [];
-  for (const day of [...days].sort((a, b) => a - b)) {
-    const dueMs = day - before;
-    if (dueMs <= ctx.sinceMs || dueMs > ctx.tMs) continue;
-    let points = 0;
-    for (const lot of folds.at(toIso(dueMs)).lots)
-      if (lot.expiresAt !== null && startOfUtcDay(ms(lot.expiresAt)) === day) points += lot.remaining;
-    if (points <= 0) continue;
-    out.push({
-      occurrence: toIso(day).slice(0, 10),
-      dueMs,
-      values: { expiresAt: day },
-      points,
-    });
-  }
-  return out;
+  return [...days].map((day) => ({
+    occurrence: toIso(day).slice(0, 10),
+    dueMs: day - before,
+    values: { expiresAt: day },
+    expiringDay: day,
+  }));
 };
 
 /**

@@ -1,4 +1,12 @@
-import { type AddCommand, eventsOption, examples, formatOption, storeOption } from "./cli-options.js";
+import {
+  type AddCommand,
+  eventsOption,
+  examples,
+  formatOption,
+  keyStoreOption,
+  storeOption,
+  testDataKeysOption,
+} from "./cli-options.js";
 import type { DrawOptions } from "./commands/draw.js";
 import type { CliIo } from "./io.js";
 import type { OutputFormat } from "./output-format.js";
@@ -17,6 +25,8 @@ export const addDrawCommands = (add: AddCommand, io: CliIo, exit: { code: number
     .option("--beacon <value>", "a public value that only exists after entryTo")
     .requiredOption("--at <time>", "the draw time, at or after entryTo")
     .option("--json", 'print {"drawId","at","tickets","entrants","winners","events"} on stdout')
+    .addOption(keyStoreOption())
+    .addOption(testDataKeysOption())
     .addHelpText(
       "after",
       `${examples(

@@ -1,9 +1,10 @@
 import type { ProposedEvent } from "./envelope.js";
-import type { LedgerEvent } from "./events.js";
+import type { LedgerEvent, ProfileUpdated } from "./events.js";
 import { reversalReturns } from "./lots.js";
 import { Dec, toUnits } from "./money.js";
 import { parseTime } from "./primitives.js";
-import { type MemberState, nextEventIndex } from "./state.js";
+import { isSealedValue, PERSONAL_FIELDS } from "./privacy/seal.js";
+import { type MemberState, nextEventIndex, type Profile } from "./state.js";
 import { w, writableLot } from "./working-copy.js";
 
 // Stored times are already normalised (`toISOString()` form): Date.parse reads them exactly.
@@ -54,6 +55,45 @@ export const applyDomainEvent = (
       s.joined = d;
       s.joinedAt = at;
       s.tierSince = at;
+      const name = readable(d.name);
+      const contact = readable(d.contact);
+      const birthDate = readable(d.birthDate);
+      s.profile = {
+        ...(name !== undefined ? { name } : {}),
+        ...(contact !== undefined && Object.keys(contact).length > 0 ? { contact } : {}),
+        consent: d.consent ?? {},
+        ...(d.lang !== undefined ? { lang: d.lang } : {}),
+        ...(birthDate !== undefined ? { birthDate, birthDateGivenAt: at } : {}),
+        attributes: d.attributes ?? {},
+      };
+      return;
+    }
+    case "ProfileUpdated": {
+      const d = e.data;
+      s.profile = updatedProfile(s.profile, d, at);
+      w(s, "profileUpdates").set(d.updateId, { at, data: withoutSealed(d) });
+      return;
+    }
+    case "NoteAdded": {
+      const d = e.data;
+      const text = readable(d.text);
+      w(s, "notes").set(d.noteId, { at, ...(text !== undefined ? { text } : {}), actor: d.actor });
+      return;
+    }
+    case "MessageSent": {
+      const d = e.data;
+      w(s, "messagesSent").set(d.messageKey, {
+        at,
+        channel: d.channel,
+        ...(d.providerMessageId !== undefined ? { providerMessageId: d.providerMessageId } : {}),
+      });
+      return;
+    }
+    case "MemberForgotten": {
+      const d = e.data;
+      w(s, "forgetRequests").set(d.requestId, { at, actor: d.actor });
+      if (s.forgottenAt === undefined) s.forgottenAt = at;
+      forgetPersonalValues(s);
       return;
     }
     case "PurchaseRecorded": {
@@ -241,4 +281,84 @@ export const applyDomainEvent = (
     case "DrawHeld":
       return;
   }
+};
+
+/** A personal value as it can be read: a sealed one the application could not open is unknown (club-v1 §6). */
+const readable = <T>(value: T | { $pii: string } | undefined): T | undefined =>
+  value === undefined || isSealedValue(value) ? undefined : (value as T);
+
+const PERSONAL: ReadonlySet<string> = new Set(PERSONAL_FIELDS);
+
+/** `data` without its personal values that cannot be read. */
+const withoutSealed = <T extends object>(data: T): T => {
+  if (!Object.values(data).some(isSealedValue)) return data;
+  return Object.fromEntries(Object.entries(data).filter(([, v]) => !isSealedValue(v))) as T;
+};
+
+/** `data` without any personal value (club-v1 §6: every read after `forget`). */
+const withoutPersonal = <T extends object>(data: T): T => {
+  if (!Object.keys(data).some((k) => PERSONAL.has(k))) return data;
+  return Object.fromEntries(Object.entries(data).filter(([k]) => !PERSONAL.has(k))) as T;
+};
+
+/**
+ * A profile update (club-v1 §4, §10): `name`, `consent`, `lang`, `birthDate`
+ * replace; `contact` and `attributes` are patched key by key, `null` removing.
+ * A patch that cannot be read leaves no readable contact.
+ */
+const updatedProfile = (before: Profile, d: ProfileUpdated, at: number): Profile => {
+  const p: Profile = { ...before };
+  if (d.name !== undefined) {
+    const name = readable(d.name);
+    if (name === undefined) delete p.name;
+    else p.name = name;
+  }
+  if (d.contact !== undefined) {
+    const patch = readable(d.contact);
+    const contact: Record<string, string> = patch === undefined ? {} : { ...p.contact };
+    for (const [k, v] of Object.entries(patch ?? {})) {
+      if (v === null || v === undefined) delete contact[k];
+      else contact[k] = v;
+    }
+    if (Object.keys(contact).length === 0) delete p.contact;
+    else p.contact = contact;
+  }
+  if (d.consent !== undefined) p.consent = d.consent;
+  if (d.lang !== undefined) p.lang = d.lang;
+  if (d.birthDate !== undefined) {
+    const birthDate = readable(d.birthDate);
+    if (birthDate === undefined) {
+      delete p.birthDate;
+      delete p.birthDateGivenAt;
+    } else {
+      p.birthDate = birthDate;
+      p.birthDateGivenAt = at;
+    }
+  }
+  if (d.attributes !== undefined) {
+    const attributes = { ...p.attributes };
+    for (const [k, v] of Object.entries(d.attributes)) {
+      if (v === null) delete attributes[k];
+      else attributes[k] = v;
+    }
+    p.attributes = attributes;
+  }
+  return p;
+};
+
+/**
+ * After `MemberForgotten` nothing personal can be read (club-v1 §6): the
+ * state a process keeps is made the same as one loaded after the key is gone.
+ */
+const forgetPersonalValues = (s: MemberState): void => {
+  const { name: _n, contact: _c, birthDate: _b, birthDateGivenAt: _g, ...rest } = s.profile;
+  s.profile = rest;
+  if (s.joined) s.joined = withoutPersonal(s.joined);
+  for (const [id, note] of s.notes)
+    if (note.text !== undefined) w(s, "notes").set(id, { at: note.at, actor: note.actor });
+  for (const [id, f] of s.feedback)
+    if (f.comment !== undefined) w(s, "feedback").set(id, { score: f.score, at: f.at });
+  for (const [id, u] of s.profileUpdates)
+    if (Object.keys(u.data).some((k) => PERSONAL.has(k)))
+      w(s, "profileUpdates").set(id, { at: u.at, data: withoutPersonal(u.data) });
 };

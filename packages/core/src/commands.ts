@@ -58,6 +58,42 @@ const itemsSchema = z.array(
 );
 const base = { memberId: idSchema, at: timeInputSchema };
 
+// Profiles (club-v1 §4, §10 "Lengths"): lengths in UTF-16 code units (JavaScript's
+// `length`), `\s` as JavaScript reads it.
+const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
+const PHONE = /^\+[1-9][0-9]{6,14}$/;
+const emailSchema = z
+  .string({ invalid_type_error: "must be a string" })
+  .regex(EMAIL, "must be an e-mail address");
+const phoneSchema = z
+  .string({ invalid_type_error: "must be a string" })
+  .regex(PHONE, "must be an E.164 phone number like +989121234567");
+const nameSchema = z
+  .string({ invalid_type_error: "must be a string" })
+  .min(1, "must be 1..200 characters")
+  .max(200, "must be 1..200 characters");
+const strictObject = "must be an object";
+const joinContactSchema = z
+  .object(
+    { email: emailSchema.optional(), phone: phoneSchema.optional() },
+    { invalid_type_error: strictObject },
+  )
+  .strict();
+const contactPatchSchema = z
+  .object(
+    { email: emailSchema.nullable().optional(), phone: phoneSchema.nullable().optional() },
+    { invalid_type_error: strictObject },
+  )
+  .strict();
+const bool = z.boolean({ invalid_type_error: "must be true or false" });
+const consentSchema = z
+  .object({ sms: bool.optional(), email: bool.optional() }, { invalid_type_error: strictObject })
+  .strict();
+const langSchema = z.enum(["fa", "en"]);
+const attributesPatchSchema = z.record(z.union([z.string(), z.number().finite(), z.null()]), {
+  invalid_type_error: "must be an object of strings, numbers or null",
+});
+
 const shapes = {
   join: {
     type: z.literal("join"),
@@ -66,6 +102,10 @@ const shapes = {
     birthDate: birthDateSchema.optional(),
     referredBy: idSchema.optional(),
     attributes: attributesSchema.optional(),
+    name: nameSchema.optional(),
+    contact: joinContactSchema.optional(),
+    consent: consentSchema.optional(),
+    lang: langSchema.optional(),
   },
   purchase: {
     type: z.literal("purchase"),
@@ -131,6 +171,36 @@ const shapes = {
     seed: nonEmpty,
     beacon: nonEmpty.optional(),
   },
+  // Profiles, notes, messages and erasure (club-v1 §4-6, §10).
+  "update-profile": {
+    type: z.literal("update-profile"),
+    ...base,
+    updateId: idSchema,
+    name: nameSchema.optional(),
+    contact: contactPatchSchema.optional(),
+    consent: consentSchema.optional(),
+    lang: langSchema.optional(),
+    birthDate: birthDateSchema.optional(),
+    attributes: attributesPatchSchema.optional(),
+  },
+  "add-note": {
+    type: z.literal("add-note"),
+    ...base,
+    noteId: idSchema,
+    text: z
+      .string({ invalid_type_error: "must be a string" })
+      .min(1, "must be 1..2000 characters")
+      .max(2000, "must be 1..2000 characters"),
+    actor: nonEmpty,
+  },
+  "message-sent": {
+    type: z.literal("message-sent"),
+    ...base,
+    messageKey: nonEmpty,
+    channel: z.enum(["sms", "email"]),
+    providerMessageId: nonEmpty.optional(),
+  },
+  forget: { type: z.literal("forget"), ...base, requestId: idSchema, actor: nonEmpty },
 } as const;
 
 export const commandSchemas = {
@@ -145,6 +215,10 @@ export const commandSchemas = {
   sweep: z.object(shapes.sweep).strict(),
   "enter-draw": z.object(shapes["enter-draw"]).strict(),
   draw: z.object(shapes.draw).strict(),
+  "update-profile": z.object(shapes["update-profile"]).strict(),
+  "add-note": z.object(shapes["add-note"]).strict(),
+  "message-sent": z.object(shapes["message-sent"]).strict(),
+  forget: z.object(shapes.forget).strict(),
 };
 
 export type CommandType = keyof typeof commandSchemas;
@@ -161,6 +235,10 @@ export type UseCouponCommand = z.infer<(typeof commandSchemas)["use-coupon"]>;
 export type SweepCommand = z.infer<(typeof commandSchemas)["sweep"]>;
 export type EnterDrawCommand = z.infer<(typeof commandSchemas)["enter-draw"]>;
 export type DrawCommand = z.infer<(typeof commandSchemas)["draw"]>;
+export type UpdateProfileCommand = z.infer<(typeof commandSchemas)["update-profile"]>;
+export type AddNoteCommand = z.infer<(typeof commandSchemas)["add-note"]>;
+export type MessageSentCommand = z.infer<(typeof commandSchemas)["message-sent"]>;
+export type ForgetCommand = z.infer<(typeof commandSchemas)["forget"]>;
 export type MemberCommand =
   | JoinCommand
   | PurchaseCommand
@@ -170,7 +248,11 @@ export type MemberCommand =
   | AdjustCommand
   | FeedbackCommand
   | UseCouponCommand
-  | EnterDrawCommand;
+  | EnterDrawCommand
+  | UpdateProfileCommand
+  | AddNoteCommand
+  | MessageSentCommand
+  | ForgetCommand;
 export type Command = MemberCommand | SweepCommand | DrawCommand;
 
 export type ValidatedCommand =
@@ -254,6 +336,14 @@ export const ownIdOf = (command: MemberCommand): string => {
       return command.couponId;
     case "enter-draw":
       return command.entryId;
+    case "update-profile":
+      return command.updateId;
+    case "add-note":
+      return command.noteId;
+    case "message-sent":
+      return command.messageKey;
+    case "forget":
+      return command.requestId;
   }
 };
 

@@ -39,7 +39,11 @@ const sameItems = (a: unknown, b: unknown): boolean => {
 
 const at = (c: { at: string }): number => parseTime(c.at) as number;
 
-/** Whether a join repeats the stored one (spec 5 step 2). */
+/**
+ * Whether a join repeats the stored one (spec 5 step 2), compared on what can
+ * still be read (club-v1 §10 "After forget"): a personal value that cannot be
+ * read is absent, so a retried join that gives it is another join.
+ */
 const sameJoin = (s: MemberState, c: JoinCommand): boolean => {
   const j = s.joined;
   return (
@@ -48,9 +52,16 @@ const sameJoin = (s: MemberState, c: JoinCommand): boolean => {
     c.kind === j.kind &&
     c.birthDate === j.birthDate &&
     c.referredBy === j.referredBy &&
-    jsonEquals(c.attributes, j.attributes)
+    jsonEquals(c.attributes, j.attributes) &&
+    c.name === j.name &&
+    jsonEquals(c.contact, j.contact) &&
+    jsonEquals(c.consent, j.consent) &&
+    c.lang === j.lang
   );
 };
+
+/** The keys of update-profile that ProfileUpdated keeps (club-v1 §10). */
+const PROFILE_KEYS = ["name", "contact", "consent", "lang", "birthDate", "attributes"] as const;
 
 /**
  * `true`: the same command was accepted before (a no-op replay); `false`: the
@@ -108,6 +119,27 @@ export function sameCommandContent(s: MemberState, c: MemberCommand): boolean | 
       const d = s.drawEntries.get(c.entryId);
       if (!d) return undefined;
       return d.at === at(c) && d.drawId === c.drawId && d.tickets === c.tickets;
+    }
+    // club-v1 §4-6: retries compared on what can still be read (§10 "After forget").
+    case "update-profile": {
+      const u = s.profileUpdates.get(c.updateId);
+      if (!u) return undefined;
+      return u.at === at(c) && PROFILE_KEYS.every((k) => jsonEquals(c[k], u.data[k]));
+    }
+    case "add-note": {
+      const n = s.notes.get(c.noteId);
+      if (!n) return undefined;
+      return n.at === at(c) && n.text === c.text && n.actor === c.actor;
+    }
+    case "message-sent": {
+      const m = s.messagesSent.get(c.messageKey);
+      if (!m) return undefined;
+      return m.at === at(c) && m.channel === c.channel && m.providerMessageId === c.providerMessageId;
+    }
+    case "forget": {
+      const f = s.forgetRequests.get(c.requestId);
+      if (!f) return undefined;
+      return f.at === at(c) && f.actor === c.actor;
     }
   }
 }

@@ -133,17 +133,19 @@ export const dueBirthdays = (
   state: MemberState,
   now: number,
 ): { year: number; at: number }[] => {
-  const birthDate = state.joined?.birthDate;
-  // A sealed birth date the application could not open pays nothing (club-v1 §6).
-  if (program.earn.birthdayBonus <= 0 || typeof birthDate !== "string") return [];
+  // The birth date in force as it can be read: none after `forget` (club-v1 §6).
+  const { birthDate, birthDateGivenAt } = state.profile;
+  if (program.earn.birthdayBonus <= 0 || birthDate === undefined) return [];
+  // Counted from the day it was given: the join, or the update-profile that gave it (club-v1 §10 "Due times").
+  const givenAt = birthDateGivenAt ?? state.joinedAt;
   const cal = program.calendar;
   const birth = dateInCalendar(cal, birthDate);
-  const joinDay = startOfUtcDay(state.joinedAt);
+  const fromDay = startOfUtcDay(givenAt);
   const due: { year: number; at: number }[] = [];
-  for (let year = Math.max(birth.year, calendarYear(cal, joinDay)); ; year++) {
+  for (let year = Math.max(birth.year, calendarYear(cal, fromDay)); ; year++) {
     const b = birthdayInYear(cal, birth, year);
     if (b > now) break;
-    if (b >= joinDay && !state.birthdaysPaid.has(year)) due.push({ year, at: Math.max(b, state.joinedAt) });
+    if (b >= fromDay && !state.birthdaysPaid.has(year)) due.push({ year, at: Math.max(b, givenAt) });
   }
   return due;
 };

@@ -1,4 +1,4 @@
-import type { Allocation, MemberJoined } from "./events.js";
+import type { Allocation, MemberJoined, ProfileUpdated } from "./events.js";
 
 // The state of one member stream, derived only from its events (spec 4, 5).
 // Times are UTC milliseconds; money stays in the strings the events carry.
@@ -74,6 +74,42 @@ export interface DrawEntry {
   at: number;
 }
 
+/**
+ * A member's profile as it can be read now (club-v1 §4, §10): a personal value
+ * that cannot be opened (its key destroyed by `forget`) is absent.
+ */
+export interface Profile {
+  name?: string;
+  /** Absent when no key is left. */
+  contact?: { email?: string; phone?: string };
+  /** As given: an absent channel means no consent (members opt in). */
+  consent: { sms?: boolean; email?: boolean };
+  lang?: "fa" | "en";
+  birthDate?: string;
+  /** When the birth date in force was given (UTC ms): its birthdays count from that day (club-v1 §10 "Due times"). */
+  birthDateGivenAt?: number;
+  attributes: Record<string, string | number>;
+}
+
+/** A profile update as it can be read now: its data with unreadable personal values left out. */
+export interface ProfileUpdate {
+  at: number;
+  data: ProfileUpdated;
+}
+
+export interface Note {
+  at: number;
+  /** Absent once it cannot be read. */
+  text?: string;
+  actor: string;
+}
+
+export interface SentMessage {
+  at: number;
+  channel: "sms" | "email";
+  providerMessageId?: string;
+}
+
 export interface MemberState {
   streamId: string;
   /** Last revision; -1 when the stream is empty. */
@@ -117,6 +153,18 @@ export interface MemberState {
   spendUnits: bigint;
   spendFirstAt: number;
   spendLastAt: number;
+  /** The profile in force (club-v1 §4). */
+  profile: Profile;
+  /** updateId -> update (club-v1 §4): the idempotency of update-profile. */
+  profileUpdates: Map<string, ProfileUpdate>;
+  /** noteId -> note (club-v1 §4). */
+  notes: Map<string, Note>;
+  /** messageKey -> what the host reported sent (club-v1 §5). */
+  messagesSent: Map<string, SentMessage>;
+  /** requestId -> forget request (club-v1 §6). */
+  forgetRequests: Map<string, { at: number; actor: string }>;
+  /** Time of the first MemberForgotten; undefined while not forgotten. */
+  forgottenAt: number | undefined;
 }
 
 export const initialMemberState = (streamId: string, firstTier: string): MemberState => ({
@@ -146,6 +194,12 @@ export const initialMemberState = (streamId: string, firstTier: string): MemberS
   spendUnits: 0n,
   spendFirstAt: Number.POSITIVE_INFINITY,
   spendLastAt: Number.NEGATIVE_INFINITY,
+  profile: { consent: {}, attributes: {} },
+  profileUpdates: new Map(),
+  notes: new Map(),
+  messagesSent: new Map(),
+  forgetRequests: new Map(),
+  forgottenAt: undefined,
 });
 
 /** FIFO order of spec 5.4: expiresAt ascending (never last), then creation order. */

@@ -22,6 +22,14 @@ describe.each([
   ["gregorian", 10_000],
   ["jalali", 5],
   ["jalali", 10_000],
+  // club-v1: rewards, draws, profiles, notes, messages and erasure, sealed with the test keys.
+  ["club-gregorian", undefined],
+  ["club-jalali", undefined],
+  ["club-gregorian", 1],
+  ["club-gregorian", 5],
+  ["club-gregorian", 10_000],
+  ["club-jalali", 3],
+  ["club-jalali", 10_000],
 ] as const)("golden vector %s (executeMany batch size %s)", (name, batchSize) => {
   it("summary, rejections by line and code, and every event byte for byte (spec 2, 4, 5, 8)", async () => {
     const r = await runVector(name, batchSize);

@@ -24,7 +24,11 @@ type Collection =
   | "referralsPaid"
   | "sweepCounts"
   | "drawEntries"
-  | "drawsWon";
+  | "drawsWon"
+  | "profileUpdates"
+  | "notes"
+  | "messagesSent"
+  | "forgetRequests";
 type WorkingCopy = MemberState & { [OWNED]?: Set<string> };
 
 /** The collection to write to: a working copy's own copy, or the collection itself in a plain state. */

@@ -1,6 +1,7 @@
-import { createLedger, type DrawHeldData } from "@vafa/core";
+import { createLedger, type DrawHeldData, type KeyStore } from "@vafa/core";
 import { EXIT, failure } from "../errors.js";
 import { type CliIo, writeOut } from "../io.js";
+import { checkKeyStoreFlags, ledgerKeyStore } from "../ledger-keys.js";
 import { loadProgram } from "../program-file.js";
 import { openStore } from "../stores.js";
 
@@ -13,6 +14,10 @@ export interface DrawOptions {
   /** Normalised ISO time. */
   at: string;
   json?: boolean;
+  /** `--key-store` (club-v1 §6); default: the store's own key table. */
+  keyStore?: string;
+  /** `--test-data-keys`: the golden vectors' derived keys. */
+  testDataKeys?: boolean;
 }
 
 /**
@@ -23,9 +28,13 @@ export interface DrawOptions {
  */
 export const runDraw = async (options: DrawOptions, io: CliIo): Promise<number> => {
   const program = await loadProgram(options.program);
+  await checkKeyStoreFlags(options, program);
   const store = await openStore(options.store);
+  let keyStore: KeyStore | undefined;
   try {
-    const ledger = createLedger({ store, program });
+    // A program that encrypts needs its key store even here: the ledger opens members' streams (club-v1 §6).
+    keyStore = await ledgerKeyStore(options, store, program, io);
+    const ledger = createLedger({ store, program, ...(keyStore ? { keyStore } : {}) });
     await ledger.publishProgram(options.at);
     const outcome = await ledger.execute({
       type: "draw",
@@ -69,6 +78,7 @@ export const runDraw = async (options: DrawOptions, io: CliIo): Promise<number> 
       error,
     );
   } finally {
+    await keyStore?.close?.().catch(() => undefined);
     await store.close().catch(() => undefined);
   }
 };

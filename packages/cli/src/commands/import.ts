@@ -1,7 +1,15 @@
-import { type Command, createLedger, type EventStore, type Ledger, VafaError } from "@vafa/core";
+import {
+  type Command,
+  createLedger,
+  type EventStore,
+  type KeyStore,
+  type Ledger,
+  VafaError,
+} from "@vafa/core";
 import { readCouponSecret } from "../coupon-secret.js";
 import { CliError, EXIT, failure, usageError } from "../errors.js";
 import { type CliIo, writeOut } from "../io.js";
+import { checkKeyStoreFlags, ledgerKeyStore } from "../ledger-keys.js";
 import { type InputLine, readLines } from "../lines.js";
 import { loadProgram } from "../program-file.js";
 import { createProgress } from "../progress.js";
@@ -27,6 +35,10 @@ export interface ImportOptions {
   input: string;
   /** File holding the coupon secret (club-v1 §2); else VAFA_COUPON_SECRET. */
   couponSecretFile?: string;
+  /** `--key-store` (club-v1 §6); default: the store's own key table. */
+  keyStore?: string;
+  /** `--test-data-keys`: the golden vectors' derived keys. */
+  testDataKeys?: boolean;
 }
 
 export interface ImportSummary {
@@ -60,9 +72,11 @@ const batchDeadline = (): { expired: Promise<typeof TIMED_OUT>; cancel: () => vo
 export const runImport = async (options: ImportOptions, io: CliIo): Promise<number> => {
   const program = await loadProgram(options.program);
   const couponSecret = await readCouponSecret(program, options.couponSecretFile);
+  await checkKeyStoreFlags(options, program);
   const input = await openInput(options.input, io);
   const rejects = options.rejects ? await openRejects(options.rejects) : undefined;
   let store: EventStore | undefined;
+  let keyStore: KeyStore | undefined;
   const summary: ImportSummary = { accepted: 0, rejected: 0, events: 0 };
   let interrupted = false;
   let lastLine = 0;
@@ -81,7 +95,13 @@ export const runImport = async (options: ImportOptions, io: CliIo): Promise<numb
   });
   try {
     store = await openStore(options.store, { intent: "write" });
-    const ledger: Ledger = createLedger({ store, program, ...(couponSecret ? { couponSecret } : {}) });
+    keyStore = await ledgerKeyStore(options, store, program, io);
+    const ledger: Ledger = createLedger({
+      store,
+      program,
+      ...(couponSecret ? { couponSecret } : {}),
+      ...(keyStore ? { keyStore } : {}),
+    });
     const lines = readLines(input.stream())[Symbol.asyncIterator]();
     let ahead: InputLine[] = [];
     let publishAt: string;
@@ -222,6 +242,7 @@ export const runImport = async (options: ImportOptions, io: CliIo): Promise<numb
       await endStream(rejects.stream);
       await rejects.handle.close().catch(() => undefined);
     }
+    await keyStore?.close?.().catch(() => undefined);
     await store?.close().catch(() => undefined);
   }
   if (interrupted) {

@@ -1,7 +1,8 @@
-import { createLedger } from "@vafa/core";
+import { createLedger, type KeyStore } from "@vafa/core";
 import { readCouponSecret } from "../coupon-secret.js";
 import { EXIT, failure } from "../errors.js";
 import { type CliIo, writeOut } from "../io.js";
+import { checkKeyStoreFlags, ledgerKeyStore } from "../ledger-keys.js";
 import { loadProgram } from "../program-file.js";
 import { openStore } from "../stores.js";
 
@@ -12,6 +13,10 @@ export interface SweepOptions {
   at: string;
   json?: boolean;
   couponSecretFile?: string;
+  /** `--key-store` (club-v1 §6); default: the store's own key table. */
+  keyStore?: string;
+  /** `--test-data-keys`: the golden vectors' derived keys. */
+  testDataKeys?: boolean;
 }
 
 /**
@@ -22,9 +27,17 @@ export interface SweepOptions {
 export const runSweep = async (options: SweepOptions, io: CliIo): Promise<number> => {
   const program = await loadProgram(options.program);
   const couponSecret = await readCouponSecret(program, options.couponSecretFile);
+  await checkKeyStoreFlags(options, program);
   const store = await openStore(options.store, { intent: "write" });
+  let keyStore: KeyStore | undefined;
   try {
-    const ledger = createLedger({ store, program, ...(couponSecret ? { couponSecret } : {}) });
+    keyStore = await ledgerKeyStore(options, store, program, io);
+    const ledger = createLedger({
+      store,
+      program,
+      ...(couponSecret ? { couponSecret } : {}),
+      ...(keyStore ? { keyStore } : {}),
+    });
     const published = await ledger.publishProgram(options.at);
     const outcome = await ledger.execute({ type: "sweep", at: options.at });
     if (outcome.status === "rejected") {
@@ -49,6 +62,7 @@ export const runSweep = async (options: SweepOptions, io: CliIo): Promise<number
       error,
     );
   } finally {
+    await keyStore?.close?.().catch(() => undefined);
     await store.close().catch(() => undefined);
   }
 };

@@ -1,4 +1,5 @@
 import { type Command, validateCommand } from "../commands.js";
+import { birthDateInRange } from "../decide/join.js";
 import { type Rejection, reject } from "../errors.js";
 import type { Program } from "../program.js";
 import { findReward } from "../program-rewards.js";
@@ -23,6 +24,13 @@ export const admit = (
     };
   const points = checkRedeemPoints(command, program);
   if (points) return { outcome: rejected(points) };
+  // As for a join (decide/join.ts): a Jalali program converts years 560..3798 only.
+  if (
+    command.type === "update-profile" &&
+    command.birthDate !== undefined &&
+    !birthDateInRange(program, command.birthDate)
+  )
+    return { outcome: rejected(reject("VALIDATION", "birthDate: outside the range of the Jalali calendar")) };
   return { command };
 };
 

@@ -1,10 +1,12 @@
 import type { Command, DrawCommand } from "../commands.js";
-import { type DecideContext, decideAndSeal, type SealedDecision } from "../decide/index.js";
+import type { DecideContext, SealedDecision } from "../decide/index.js";
 import { memberStreamId, type ProposedEvent } from "../envelope.js";
 import { ConcurrencyError, reject } from "../errors.js";
+import type { KeyStore } from "../privacy/key-store.js";
 import type { Program } from "../program.js";
 import type { MemberState } from "../state.js";
 import type { EventStore, StreamAppend } from "../store.js";
+import { decideSealing } from "./personal-data.js";
 import { firstPurchase, referralDue } from "./referral-due.js";
 import type { CommandOutcome } from "./types.js";
 
@@ -28,6 +30,8 @@ export interface BatchDeps {
   program: Program;
   /** The ledger's decide context (program and coupon secret). */
   ctx: DecideContext;
+  /** Members' data keys (club-v1 §6): seals personal values; `forget` destroys one after the append. */
+  keyStore: KeyStore | undefined;
   maxAttempts: number;
   /** A member state as cached by the ledger (trusted: `appendToStreams` checks its revision). */
   cached(streamId: string): MemberState | undefined;
@@ -62,7 +66,7 @@ export const runBatch = async (
   outcomes: CommandOutcome[],
 ): Promise<void> => {
   const { program } = deps;
-  const { ctx } = deps;
+  const { ctx, keyStore } = deps;
   const draft = emptyDraft();
   /** Streams each command read or wrote, by item position. */
   const touched: string[][] = items.map(() => []);
@@ -102,7 +106,12 @@ export const runBatch = async (
       const chunk = sorted.slice(i, i + PREFETCH_STREAMS);
       await prefetch(chunk);
       for (const streamId of chunk) {
-        const decision = decideAndSeal({ type: "sweep", at }, await stateOf(streamId, position), ctx);
+        const decision = await decideSealing(
+          { type: "sweep", at },
+          await stateOf(streamId, position),
+          ctx,
+          keyStore,
+        );
         accept(streamId, decision);
         if (decision.ok) events.push(...decision.events);
       }
@@ -124,7 +133,12 @@ export const runBatch = async (
       referredBy !== undefined && referredBy !== command.memberId
         ? (await stateOf(memberStreamId(referredBy), position)).joined !== null
         : false;
-    const decision = decideAndSeal(command, await stateOf(streamId, position), { ...ctx, referrerExists });
+    const decision = await decideSealing(
+      command,
+      await stateOf(streamId, position),
+      { ...ctx, referrerExists },
+      keyStore,
+    );
     if (!decision.ok) {
       outcomes[index] = { status: "rejected", rejection: decision.rejection };
       return;
@@ -142,7 +156,7 @@ export const runBatch = async (
   const referralFor = async (referee: MemberState, position: number): Promise<ProposedEvent[]> => {
     const due = referralDue(referee, program);
     if (!due) return [];
-    const decision = decideAndSeal(due.reaction, await stateOf(due.streamId, position), ctx);
+    const decision = await decideSealing(due.reaction, await stateOf(due.streamId, position), ctx, keyStore);
     accept(due.streamId, decision);
     return decision.ok ? decision.events : [];
   };
@@ -170,6 +184,7 @@ export const runBatch = async (
       // Streams read but not written are checked too: rejections and replays were decided on cached state.
       if (appends.length > 0) await deps.store.appendToStreams(appends);
       for (const state of draft.current.values()) deps.remember(state);
+      await destroyForgottenKeys(keyStore, items, outcomes);
       return;
     } catch (error) {
       if (!(error instanceof ConcurrencyError)) {
@@ -240,4 +255,16 @@ const connectedStreams = (streamId: string, touched: readonly string[][]): Set<s
           }
   }
   return found;
+};
+
+/** club-v1 §6: each member an accepted `forget` names loses its key once the batch is stored. */
+const destroyForgottenKeys = async (
+  keyStore: KeyStore | undefined,
+  items: readonly BatchItem[],
+  outcomes: readonly CommandOutcome[],
+): Promise<void> => {
+  if (keyStore === undefined) return;
+  for (const { index, command } of items)
+    if (command.type === "forget" && outcomes[index]?.status === "accepted")
+      await keyStore.destroy(command.memberId);
 };

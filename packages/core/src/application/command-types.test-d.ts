@@ -24,6 +24,10 @@ describe("5 typed commands", () => {
       | "use-coupon"
       | "enter-draw"
       | "draw"
+      | "update-profile"
+      | "add-note"
+      | "message-sent"
+      | "forget"
     >();
   });
 
@@ -47,6 +51,25 @@ describe("5 typed commands", () => {
     void ledger.execute({ type: "redeem", memberId: "m1", at: "2011-01-04T10:00:00Z", points: 500 });
     // @ts-expect-error an unknown command type
     void ledger.execute({ type: "transfer", memberId: "m1", at: "2011-01-04T10:00:00Z" });
+    // club-v1 §4-6: the new commands are typed too.
+    void ledger.execute({
+      type: "update-profile",
+      memberId: "m1",
+      at: "2011-01-04T10:00:00Z",
+      updateId: "u1",
+      contact: { email: null },
+      attributes: { vip: null },
+    });
+    // @ts-expect-error forget needs its actor (club-v1 §6)
+    void ledger.execute({ type: "forget", memberId: "m1", at: "2011-01-04T10:00:00Z", requestId: "r1" });
+    void ledger.execute({
+      type: "join",
+      memberId: "m1",
+      at: "2011-01-04T10:00:00Z",
+      kind: "person",
+      // @ts-expect-error a consent is a boolean
+      consent: { sms: "yes" },
+    });
     // @ts-expect-error kind is "person" or "organization"
     void ledger.execute({ type: "join", memberId: "m1", at: "2011-01-04T10:00:00Z", kind: "robot" });
   });

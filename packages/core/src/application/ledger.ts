@@ -1,5 +1,5 @@
 import type { Command, MemberCommand } from "../commands.js";
-import { type DecideContext, decideAndSeal, type SealedDecision } from "../decide/index.js";
+import type { DecideContext, SealedDecision } from "../decide/index.js";
 import { missingCouponSecret } from "../decide/redeem.js";
 import { memberStreamId, type ProposedEvent } from "../envelope.js";
 import { ConcurrencyError, reject, VafaError } from "../errors.js";
@@ -11,6 +11,7 @@ import type { MemberState } from "../state.js";
 import { admit } from "./admit.js";
 import { type BatchDeps, type BatchItem, runBatch } from "./batch.js";
 import { type DrawDeps, executeDraw } from "./draw.js";
+import { checkKeyStore, decideSealing, openStream } from "./personal-data.js";
 import { publishProgram } from "./publish-program.js";
 import { firstPurchase, referralDue } from "./referral-due.js";
 import { createStockCommands } from "./stock-commands.js";
@@ -36,7 +37,8 @@ export const createLedger = (options: LedgerOptions): Ledger => {
   const program = options.program;
   const couponSecret = options.couponSecret === "" ? undefined : options.couponSecret;
   if (issuesCoupons(program.rewards) && couponSecret === undefined) throw missingCouponSecret();
-  const { store } = options;
+  const { store, keyStore } = options;
+  checkKeyStore(program, keyStore);
   const maxAttempts = options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
   const firstTier = program.tiers.levels[0]?.id as string;
   const cache = new Map<string, MemberState>();
@@ -50,7 +52,11 @@ export const createLedger = (options: LedgerOptions): Ledger => {
   /** The member's state, caught up with the store. */
   const load = async (streamId: string): Promise<MemberState> => {
     const cached = cache.get(streamId);
-    const fresh = await store.readStream(streamId, { fromRevision: (cached?.revision ?? -1) + 1 });
+    const fresh = await openStream(
+      streamId,
+      await store.readStream(streamId, { fromRevision: (cached?.revision ?? -1) + 1 }),
+      keyStore,
+    );
     if (!cached) {
       const state = foldMemberEvents(streamId, firstTier, fresh);
       remember(state);
@@ -101,7 +107,9 @@ export const createLedger = (options: LedgerOptions): Ledger => {
   const ensureReferral = async (referee: MemberState): Promise<ProposedEvent[]> => {
     const due = referralDue(referee, program);
     if (!due) return [];
-    const { decision } = await run(due.streamId, (referrer) => decideAndSeal(due.reaction, referrer, ctx));
+    const { decision } = await run(due.streamId, (referrer) =>
+      decideSealing(due.reaction, referrer, ctx, keyStore),
+    );
     return decision.ok ? decision.events : [];
   };
 
@@ -128,9 +136,11 @@ export const createLedger = (options: LedgerOptions): Ledger => {
         ? (await load(memberStreamId(referredBy))).joined !== null
         : false;
     const { decision, state } = await run(streamId, (s) =>
-      decideAndSeal(command, s, { ...ctx, referrerExists }),
+      decideSealing(command, s, { ...ctx, referrerExists }, keyStore),
     );
     if (!decision.ok) return { status: "rejected", rejection: decision.rejection };
+    // club-v1 §6: the key goes once MemberForgotten is stored (again on a replay, after a crash).
+    if (command.type === "forget") await keyStore?.destroy(command.memberId);
     const events = [...decision.events];
     // Purchases are kept in time order: the first entry is the first purchase.
     if (command.type === "purchase" && firstPurchase(state)?.purchaseId === command.purchaseId)
@@ -141,7 +151,7 @@ export const createLedger = (options: LedgerOptions): Ledger => {
   const sweep = async (at: string): Promise<CommandOutcome> => {
     const events: ProposedEvent[] = [];
     for (const streamId of await store.listStreams("member-")) {
-      const { decision } = await run(streamId, (s) => decideAndSeal({ type: "sweep", at }, s, ctx));
+      const { decision } = await run(streamId, (s) => decideSealing({ type: "sweep", at }, s, ctx, keyStore));
       if (decision.ok) events.push(...decision.events);
     }
     if (hasStock) events.push(...(await sweepClaims(parseTime(at) as number)));
@@ -154,7 +164,7 @@ export const createLedger = (options: LedgerOptions): Ledger => {
     maxAttempts,
     win: async (memberId, reaction) => {
       const { decision } = await run(memberStreamId(memberId), (winner) =>
-        decideAndSeal(reaction, winner, ctx),
+        decideSealing(reaction, winner, ctx, keyStore),
       );
       return decision.ok ? decision.events : [];
     },
@@ -184,13 +194,20 @@ export const createLedger = (options: LedgerOptions): Ledger => {
     store,
     program,
     ctx,
+    keyStore,
     maxAttempts,
     cached: (streamId) => cache.get(streamId),
     load,
     loadMany: async (streamIds) => {
       const read = await store.readStreams(streamIds.map((streamId) => ({ streamId })));
       for (const streamId of streamIds)
-        remember(foldMemberEvents(streamId, firstTier, read.get(streamId) ?? []));
+        remember(
+          foldMemberEvents(
+            streamId,
+            firstTier,
+            await openStream(streamId, read.get(streamId) ?? [], keyStore),
+          ),
+        );
     },
     forget: (streamId) => cache.delete(streamId),
     remember,

@@ -1,6 +1,7 @@
 import type { Command } from "../commands.js";
 import type { ProposedEvent } from "../envelope.js";
 import type { Rejection } from "../errors.js";
+import type { KeyStore } from "../privacy/key-store.js";
 import type { Program } from "../program.js";
 import type { MemberState } from "../state.js";
 import type { EventStore } from "../store.js";
@@ -25,6 +26,11 @@ export interface LedgerOptions {
    * (`COUPON_SECRET_MISSING`) when a reward of the program issues coupons.
    */
   couponSecret?: string;
+  /**
+   * Members' data keys (club-v1 §6). Required (`KEY_STORE_MISSING`) when the
+   * program sets `privacy.encryptPersonalData`; `forget` destroys a key.
+   */
+  keyStore?: KeyStore;
 }
 
 export interface Ledger {

@@ -5,6 +5,7 @@ import { sameCommandContent } from "../idempotency.js";
 import { parseTime, toIso } from "../primitives.js";
 import { findReward } from "../program-rewards.js";
 import type { MemberState } from "../state.js";
+import { decideAddNote } from "./add-note.js";
 import { decideAdjust } from "./adjust.js";
 import { Draft } from "./draft.js";
 import type { Drafted } from "./drafted.js";
@@ -12,7 +13,9 @@ import { draftDrawWin } from "./draw-win.js";
 import { emitDueItems, hasDueItems } from "./due-items.js";
 import { decideEnterDraw } from "./enter-draw.js";
 import { decideFeedback } from "./feedback.js";
+import { decideForget, personalValueAfterForget } from "./forget.js";
 import { checkJoin, decideJoin } from "./join.js";
+import { decideMessageSent } from "./message-sent.js";
 import { decidePurchase } from "./purchase.js";
 import { decideRedeem } from "./redeem.js";
 import { draftReferral } from "./referral.js";
@@ -21,6 +24,7 @@ import { decideReverseRedemption } from "./reverse-redemption.js";
 import { draftSweep } from "./sweep.js";
 import { emitTierMove } from "./tiers.js";
 import type { DecideContext, Decision, DrawWinReaction, ReferralReaction } from "./types.js";
+import { decideUpdateProfile } from "./update-profile.js";
 import { decideUseCoupon } from "./use-coupon.js";
 
 /**
@@ -34,6 +38,8 @@ type OtherCommand = Exclude<MemberCommand, JoinCommand>;
 
 /** Step 6 of one command on the draft: a rejection, or undefined once its events are emitted. */
 const step6 = (c: OtherCommand, out: Draft, now: number, ctx: DecideContext): Rejection | undefined => {
+  const forgotten = personalValueAfterForget(c, out.state);
+  if (forgotten) return forgotten;
   switch (c.type) {
     case "purchase":
       return decidePurchase(c, out, now);
@@ -51,8 +57,20 @@ const step6 = (c: OtherCommand, out: Draft, now: number, ctx: DecideContext): Re
       return decideUseCoupon(c, out, now);
     case "enter-draw":
       return decideEnterDraw(c, out, now);
+    case "update-profile":
+      return decideUpdateProfile(c, out, now);
+    case "add-note":
+      return decideAddNote(c, out, now);
+    case "message-sent":
+      return decideMessageSent(c, out, now);
+    case "forget":
+      return decideForget(c, out, now);
   }
 };
+
+/** The `actor` metadata of a command's events (spec 2; club-v1 §4, §6). */
+const actorOf = (c: OtherCommand): string | undefined =>
+  c.type === "adjust" || c.type === "add-note" || c.type === "forget" ? c.actor : undefined;
 
 const idempotencyMessage = (c: OtherCommand): string => {
   const [field, id] =
@@ -68,7 +86,15 @@ const idempotencyMessage = (c: OtherCommand): string => {
               ? ["couponId", c.couponId]
               : c.type === "enter-draw"
                 ? ["entryId", c.entryId]
-                : ["redemptionId", c.redemptionId];
+                : c.type === "update-profile"
+                  ? ["updateId", c.updateId]
+                  : c.type === "add-note"
+                    ? ["noteId", c.noteId]
+                    : c.type === "message-sent"
+                      ? ["messageKey", c.messageKey]
+                      : c.type === "forget"
+                        ? ["requestId", c.requestId]
+                        : ["redemptionId", c.redemptionId];
   return `${field}: ${id} was already used by another ${c.type} command`;
 };
 
@@ -120,7 +146,7 @@ const draftCommand = (given: OtherCommand, state: MemberState, ctx: DecideContex
     kind: "events",
     draft: out,
     correlationId: commandId,
-    actor: c.type === "adjust" ? c.actor : undefined,
+    actor: actorOf(c),
   };
 };
 

@@ -8,7 +8,7 @@ import type { Draft } from "./draft.js";
 import type { DecideContext } from "./types.js";
 
 /** jalaali-js converts Gregorian years 560..3798 (spec 5 step 1 for a Jalali program). */
-const birthDateInRange = (program: Program, birthDate: string): boolean => {
+export const birthDateInRange = (program: Program, birthDate: string): boolean => {
   const d = parseDate(birthDate);
   return program.calendar !== "jalali" || (d !== undefined && d.year >= 560 && d.year <= 3798);
 };
@@ -40,6 +40,11 @@ export const decideJoin = (c: JoinCommand, out: Draft, now: number): undefined =
     ...(c.birthDate !== undefined ? { birthDate: c.birthDate } : {}),
     ...(c.referredBy !== undefined ? { referredBy: c.referredBy } : {}),
     ...(c.attributes !== undefined ? { attributes: c.attributes } : {}),
+    // club-v1 §4, in the order of §10 "Sealing" after L1's keys.
+    ...(c.name !== undefined ? { name: c.name } : {}),
+    ...(c.contact !== undefined ? { contact: c.contact } : {}),
+    ...(c.consent !== undefined ? { consent: c.consent } : {}),
+    ...(c.lang !== undefined ? { lang: c.lang } : {}),
   });
   const bonus = out.program.earn.signupBonus;
   if (bonus > 0) out.earn(now, bonus, "signup", {});

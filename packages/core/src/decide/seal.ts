@@ -1,9 +1,12 @@
 import { eventIdFor, type ProposedEvent, sealEvent } from "../envelope.js";
 import { type Rejection, VafaError } from "../errors.js";
 import type { Allocation, LedgerEvent } from "../events.js";
+import { hasPlainPersonalValue, sealEventData } from "../privacy/event-data.js";
 import type { Program } from "../program.js";
+import { encryptsPersonalData } from "../program-messages.js";
 import { type MemberState, nextEventIndex } from "../state.js";
 import { type DecideInput, draftDecision } from "./decide.js";
+import type { Drafted } from "./drafted.js";
 import type { DecideContext } from "./types.js";
 
 /** What sealing stamps on each event besides what the stream gives (spec 2). */
@@ -12,6 +15,11 @@ export interface SealStamp {
   commandId: string;
   correlationId: string;
   actor?: string | undefined;
+  /**
+   * The member's data key (club-v1 §6): under a program that encrypts, each
+   * plain personal value is sealed with the event's id before hashing.
+   */
+  dataKey?: Uint8Array | undefined;
 }
 
 /**
@@ -28,8 +36,20 @@ export const sealEvents = (
   const firstIndex = nextEventIndex(before, commandId);
   const sealed: ProposedEvent[] = [];
   let lastHash = before.lastHash;
+  const encrypts = encryptsPersonalData(stamp.program);
   for (let i = 0; i < events.length; i++) {
     const e = events[i] as LedgerEvent;
+    const eventId = eventIdFor(streamId, commandId, firstIndex + i);
+    let data = e.data;
+    if (encrypts && hasPlainPersonalValue(data)) {
+      if (stamp.dataKey === undefined)
+        throw new VafaError(
+          "KEY_STORE_MISSING",
+          `${streamId}: program ${stamp.program.programId} encrypts personal data and no data key was given`,
+          "give createLedger a keyStore (club-v1 §6)",
+        );
+      data = sealEventData(data, eventId, stamp.dataKey);
+    }
     const event = sealEvent(
       {
         streamId,
@@ -41,10 +61,10 @@ export const sealEvents = (
         correlationId: stamp.correlationId,
         actor: stamp.actor,
       },
-      eventIdFor(streamId, commandId, firstIndex + i),
+      eventId,
       e.type,
       e.occurredAt,
-      e.data,
+      data,
     ) as ProposedEvent;
     lastHash = event.metadata.hash;
     sealed.push(event);
@@ -133,8 +153,25 @@ export type SealedDecision =
  * return them with the state they lead to (`evolve` of the sealed events on
  * `state`, which the decider computed as it went), after the pair assertions.
  */
-export const decideAndSeal = (input: DecideInput, state: MemberState, ctx: DecideContext): SealedDecision => {
-  const d = draftDecision(input, state, ctx);
+export const decideAndSeal = (input: DecideInput, state: MemberState, ctx: DecideContext): SealedDecision =>
+  sealDrafted(state, draftDecision(input, state, ctx), ctx);
+
+/** Whether a drafted decision has a personal value to seal under `ctx.program` (club-v1 §6). */
+export const needsDataKey = (d: Drafted, ctx: DecideContext): boolean =>
+  d.kind === "events" &&
+  encryptsPersonalData(ctx.program) &&
+  d.draft.events.some((e) => hasPlainPersonalValue(e.data));
+
+/**
+ * Seals a drafted decision (see `decideAndSeal`); `dataKey` seals its personal
+ * values (club-v1 §6). The state keeps the plain values: the decider sees them.
+ */
+export const sealDrafted = (
+  state: MemberState,
+  d: Drafted,
+  ctx: DecideContext,
+  dataKey?: Uint8Array,
+): SealedDecision => {
   if (d.kind === "rejected") return { ok: false, rejection: d.rejection };
   if (d.kind !== "events") return { ok: true, kind: d.kind, events: [], state };
   const { draft } = d;
@@ -143,6 +180,7 @@ export const decideAndSeal = (input: DecideInput, state: MemberState, ctx: Decid
     commandId: draft.commandId,
     correlationId: d.correlationId,
     actor: d.actor,
+    dataKey,
   });
   // The draft's working copy belongs to this decision alone: it becomes the new
   // state once it has the hash link. (A spread copy here would give states a

@@ -2,8 +2,14 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { createMemoryStore } from "@vafa/adapters/memory";
 import { createLedger, type Program, parseTime, type StoredEvent } from "../index.js";
+import { createTestKeyStore } from "./key-store.js";
 
 // Runs a golden vector folder the way `vafa import` does (spec 8) on the memory store.
+// The club vectors (club-v1) need the coupon secret and the test data keys of
+// their README: every run gets them; the ledger-v1 vectors use neither.
+
+/** The coupon secret of the club vectors (club-v1 §2). */
+export const VECTOR_COUPON_SECRET = "vafa-test-secret";
 
 const vectorsRoot = join(import.meta.dirname, "../../../../fixtures/vectors");
 
@@ -14,7 +20,8 @@ export const runVector = async (name: string, batchSize?: number) => {
   const lines = readFileSync(join(dir, "commands.ndjson"), "utf8").split("\n");
   if (lines[lines.length - 1] === "") lines.pop();
   const store = createMemoryStore();
-  const ledger = createLedger({ store, program });
+  const keyStore = createTestKeyStore();
+  const ledger = createLedger({ store, program, couponSecret: VECTOR_COUPON_SECRET, keyStore });
   const parsed = lines.map((l) => {
     try {
       return JSON.parse(l) as unknown;
@@ -65,5 +72,5 @@ export const runVector = async (name: string, batchSize?: number) => {
   const exported: StoredEvent[] = [];
   for (const streamId of [...(await store.listStreams(""))].sort())
     exported.push(...(await store.readStream(streamId)));
-  return { dir, accepted, rejected: rejects.length, events, rejects, exported };
+  return { dir, accepted, rejected: rejects.length, events, rejects, exported, keyStore, store, program };
 };

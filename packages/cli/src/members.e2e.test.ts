@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { createFileKeyStore } from "@vafa/adapters/file-keys";
 import { testDataKey } from "@vafa/core";
@@ -103,6 +103,22 @@ for (const name of ["club-gregorian", "club-jalali"]) {
     });
   });
 }
+
+describe("8 --events is verified as the other queries read it", () => {
+  it("a changed line is HASH_MISMATCH naming it (exit 1); --no-verify reads it anyway", async () => {
+    const events = join(fixture("vectors/club-gregorian"), "expected-events.ndjson");
+    const lines = readFileSync(events, "utf8").split("\n");
+    const i = lines.findIndex((l) => l.includes('"purchaseId":"a1"'));
+    lines[i] = (lines[i] as string).replace('"amount":"400"', '"amount":"4000"');
+    const changed = join(tempDir("members-tampered"), "events.ndjson");
+    writeFileSync(changed, lines.join("\n"));
+    const args = ["outbox", "--events", changed, "--since", T.since, "--as-of", T.asOf, "--test-data-keys"];
+    const r = await vafa(args);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`HASH_MISMATCH --events ${changed} line ${i + 1}`);
+    expect((await vafa([...args, "--no-verify"])).code).toBe(0);
+  });
+});
 
 describe("8 members and outbox exist only under a club program (club-v1 §10)", () => {
   it("an L1 export: exit 1 naming the reason; --since after --as-of is a usage error", async () => {

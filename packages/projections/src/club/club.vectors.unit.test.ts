@@ -1,4 +1,5 @@
 import { type EventEnvelope, testDataKey } from "@vafa/core";
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { CLUB_VECTOR_SETS, CLUB_VECTOR_TIMES, vectorEvents, vectorJson } from "../testing/vectors.js";
 import { ClubProjection, type KeyLookup } from "./club-projection.js";
@@ -88,6 +89,27 @@ describe.each(CLUB_VECTOR_SETS)("club vector %s", (set) => {
     const first = outbox(p, t.since, mid, keys).map((m) => m.messageKey);
     const second = outbox(p, mid, t.asOf, keys).map((m) => m.messageKey);
     expect(whole.map((m) => m.messageKey).filter((k) => !first.includes(k))).toEqual(second);
+  });
+
+  it("§5 a MessageSent closes exactly its message: any subset recorded leaves the others due", () => {
+    const all = outbox(load(events), t.since, t.asOf, keys);
+    fc.assert(
+      fc.property(fc.subarray(all), (sent) => {
+        const p = load(events);
+        sent.forEach((m, i) =>
+          p.apply({
+            streamId: `member-${m.memberId}`,
+            type: "MessageSent",
+            occurredAt: "2011-04-30T12:00:00.000Z",
+            data: { messageKey: m.messageKey, channel: m.channel },
+            eventId: `sent-${i}`,
+          }),
+        );
+        const keys2 = new Set(sent.map((m) => m.messageKey));
+        expect(outbox(p, t.since, t.asOf, keys)).toEqual(all.filter((m) => !keys2.has(m.messageKey)));
+      }),
+      { numRuns: 30 },
+    );
   });
 
   it("§4 the timeline lists every event of a member in order, points before and after, notes opened", () => {

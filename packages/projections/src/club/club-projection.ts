@@ -153,9 +153,11 @@ export class ClubProjection implements Projection {
  * An event's data with its sealed values opened under the member's key. A
  * forgotten member's key counts as destroyed whatever the lookup says (the
  * ledger destroys it right after `MemberForgotten`), so its values are absent.
+ * Data that is not an object reads as `{}`.
  */
 export const openData = <T extends object>(member: ClubMember, event: ClubEvent, keys: KeyLookup): T => {
   const data = event.data as T;
-  if (data === null || typeof data !== "object") return data;
+  // Not an event body (the audit reports it): read as empty, never thrown on.
+  if (data === null || typeof data !== "object") return {} as T;
   return openEventData(data, event.eventId, member.forgotten ? undefined : keys(member.memberId));
 };

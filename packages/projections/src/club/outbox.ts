@@ -105,7 +105,8 @@ export const outbox = (
       const to = rule.channel === "sms" ? profile.contact.phone : profile.contact.email;
       if (to === undefined || !profile.consent[rule.channel]) continue;
       for (const due of dueMessages(rule, member, profile, ctx)) {
-        if (due.dueMs <= ctx.sinceMs || due.dueMs > ctx.tMs) continue;
+        // A malformed time (the audit reports it) is never due.
+        if (!Number.isFinite(due.dueMs) || due.dueMs <= ctx.sinceMs || due.dueMs > ctx.tMs) continue;
         const messageKey = `${rule.id}|${member.memberId}|${due.occurrence}`;
         if (!profile.sent.has(messageKey)) pending.push({ rule, to, due, messageKey });
       }
@@ -218,20 +219,25 @@ const dueMessages = (rule: MessageRule, member: ClubMember, profile: Profile, ct
       return events
         .filter((e) => e.type === "CouponIssued")
         .map((e) => {
-          const d = e.data as CouponIssued;
+          const d = (e.data ?? {}) as Partial<CouponIssued>;
+          const validUntil = ms(String(d.validUntil));
           return {
             occurrence: e.eventId,
             dueMs: ms(e.at),
-            values: { reward: d.rewardId, code: d.code, expiresAt: startOfUtcDay(ms(d.validUntil)) },
+            values: {
+              ...(typeof d.rewardId === "string" ? { reward: d.rewardId } : {}),
+              ...(typeof d.code === "string" ? { code: d.code } : {}),
+              ...(Number.isFinite(validUntil) ? { expiresAt: startOfUtcDay(validUntil) } : {}),
+            },
           };
         });
     case "draw_won":
       return events.flatMap((e, i) => {
         if (e.type !== "DrawWon") return [];
-        const d = e.data as DrawWon;
+        const d = (e.data ?? {}) as Partial<DrawWon>;
         // The prize is the draw lot that follows (none when its prizePoints is 0).
         const prize = events.slice(i + 1).find((p) => {
-          const lot = p.data as PointsEarned;
+          const lot = (p.data ?? {}) as Partial<PointsEarned>;
           return (
             p.type === "PointsEarned" &&
             lot.reason === "draw" &&
@@ -243,8 +249,11 @@ const dueMessages = (rule: MessageRule, member: ClubMember, profile: Profile, ct
           {
             occurrence: e.eventId,
             dueMs: ms(e.at),
-            values: { draw: d.drawId, rank: d.rank },
-            points: prize === undefined ? 0 : (prize.data as PointsEarned).points,
+            values: {
+              ...(typeof d.drawId === "string" ? { draw: d.drawId } : {}),
+              ...(typeof d.rank === "number" ? { rank: d.rank } : {}),
+            },
+            points: prize === undefined ? 0 : Number((prize.data as PointsEarned).points) || 0,
           },
         ];
       });
@@ -256,7 +265,7 @@ const dueMessages = (rule: MessageRule, member: ClubMember, profile: Profile, ct
         // Cancelled by a purchase with at <= d (the next one is the earliest that can be).
         const next = purchases[i + 1];
         if (next !== undefined && ms(next.at) <= dueMs) return [];
-        return [{ occurrence: (p.data as PurchaseRecorded).purchaseId, dueMs, values: {} }];
+        return [{ occurrence: String((p.data as PurchaseRecorded | null)?.purchaseId), dueMs, values: {} }];
       });
     }
     case "points_expiring":

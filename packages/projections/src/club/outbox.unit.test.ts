@@ -7,6 +7,7 @@ import { ClubProjection, type KeyLookup } from "./club-projection.js";
 import { membersAsOf } from "./members.js";
 import { outbox } from "./outbox.js";
 import { formatDay, persianDigits, renderMessage } from "./render.js";
+import { memberTimeline } from "./timeline.js";
 
 // club-v1 §5 and §10 ("Due times", "Outbox filters", "Rendering") on small hand-made streams.
 
@@ -318,5 +319,36 @@ describe("rendering (club-v1 §10)", () => {
     expect(formatDay("jalali", Date.UTC(2011, 2, 21, 23, 59), "fa")).toBe("۱۳۹۰/۰۱/۰۱");
     expect(formatDay("gregorian", Date.UTC(2011, 0, 30, 10), "en")).toBe("2011-01-30");
     expect(persianDigits("a1b9")).toBe("a۱b۹");
+  });
+});
+
+describe("robustness (the audit reports malformed events; reads never throw on them)", () => {
+  it("members, outbox and timeline read malformed data as absent", () => {
+    const bad = (type: EventType, data: unknown, at = "2011-01-06T00:00:00Z") => ({
+      ...ev("ali", type, at, {}),
+      data,
+    });
+    const rules: NonNullable<Program["messages"]> = [
+      ...messages,
+      { id: "cp", trigger: "coupon_issued", channel: "sms", text: { en: "{code} {expiresAt}" } },
+      { id: "dw", trigger: "draw_won", channel: "sms", text: { en: "{draw} {rank} {points}" } },
+    ];
+    const p = project(
+      [
+        join("ali", "2011-01-05T09:00:00Z"),
+        bad("CouponIssued", null),
+        bad("CouponIssued", { couponId: "c", validUntil: "not a time" }),
+        bad("DrawWon", 42),
+        bad("PurchaseRecorded", "x"),
+        bad("ProfileUpdated", null),
+        bad("NoteAdded", [1, 2]),
+      ],
+      program({ messages: rules }),
+    );
+    expect(() => membersAsOf(p, "2011-02-01T00:00:00Z")).not.toThrow();
+    const out = outbox(p, "2011-01-01T00:00:00Z", "2011-03-01T00:00:00Z");
+    expect(out.filter((m) => m.ruleId === "cp").map((m) => m.text)).toEqual([" ", " "]);
+    expect(out.filter((m) => m.ruleId === "dw").map((m) => m.text)).toEqual(["  0"]);
+    expect(memberTimeline(p, "ali", "2011-03-01T00:00:00Z")?.length).toBe(7);
   });
 });

@@ -87,10 +87,10 @@ export const profileAsOf = (member: ClubMember, t: string, keys: KeyLookup): Pro
     switch (e.type) {
       case "MemberJoined": {
         if (p.joinedAt !== undefined) break;
-        const d = openData<MemberJoined>(member, e, keys);
+        const d = openData<Partial<MemberJoined>>(member, e, keys);
         p.joinedAt = e.at;
         p.joinEventId = e.eventId;
-        p.kind = d.kind;
+        p.kind = typeof d.kind === "string" ? d.kind : "person";
         if (typeof d.name === "string") p.name = d.name;
         p.contact = patchContact({}, d.contact);
         p.consent = consentOf(d.consent);
@@ -104,7 +104,7 @@ export const profileAsOf = (member: ClubMember, t: string, keys: KeyLookup): Pro
         break;
       }
       case "ProfileUpdated": {
-        const d = openData<ProfileUpdated>(member, e, keys);
+        const d = openData<Partial<ProfileUpdated>>(member, e, keys);
         if (typeof d.name === "string") p.name = d.name;
         if (d.contact !== undefined) p.contact = patchContact(p.contact, d.contact);
         if (d.consent !== undefined) p.consent = consentOf(d.consent);

@@ -45,7 +45,7 @@ export const memberTimeline = (
   for (const e of member.until(t)) {
     const before = held(fold);
     fold.apply(e.type, e.at, e.data);
-    const raw = (e.data ?? {}) as Record<string, unknown>;
+    const raw = (e.data !== null && typeof e.data === "object" ? e.data : {}) as Record<string, unknown>;
     const data = openData<Record<string, unknown>>(member, e, keys);
     const erased = PERSONAL_FIELDS.filter((f) => isSealedValue(raw[f]) && !(f in data));
     rows.push({

@@ -130,6 +130,7 @@ await store.close();
       join(lean, "lean.js"),
       `import { createLedger } from "@vafa/core";
 import { createMemoryStore } from "@vafa/adapters/memory";
+import { createFileKeyStore } from "@vafa/adapters/file-keys";
 
 const program = {
   programId: "lean", version: 1, currency: "GBP", calendar: "gregorian",
@@ -152,11 +153,24 @@ try {
 } catch (error) {
   missing = error.code;
 }
-console.log(JSON.stringify({ statuses: [joined.status, bought.status], events, missing }));
+// the file key store (club-v1 §6) needs no driver either
+const keys = await createFileKeyStore("./keys");
+const keyBytes = (await keys.create("m1")).length;
+await keys.destroy("m1");
+const keyAfterDestroy = (await keys.get("m1")) ?? null;
+console.log(JSON.stringify({ statuses: [joined.status, bought.status], events, missing, keyBytes, keyAfterDestroy }));
 await store.close();
 `,
     );
-    const output = JSON.parse(run("node", ["lean.js"], lean)) as { statuses: string[]; events: string[]; missing: string };
+    const output = JSON.parse(run("node", ["lean.js"], lean)) as {
+      statuses: string[];
+      events: string[];
+      missing: string;
+      keyBytes: number;
+      keyAfterDestroy: null;
+    };
+    expect(output.keyBytes).toBe(32);
+    expect(output.keyAfterDestroy).toBeNull();
     expect(output.statuses).toEqual(["accepted", "accepted"]);
     expect(output.events).toEqual(["ProgramPublished", "MemberJoined", "PointsEarned", "PurchaseRecorded", "PointsEarned"]);
     // only the entry point of a store whose driver is missing fails to load

@@ -70,6 +70,16 @@ BEGIN
 END
 \$\$;
 ALTER ROLE "${ROLE}" WITH LOGIN PASSWORD '${PASSWORD}';
+-- The key store's destroy runs CHECKPOINT (club-v1 §6; PostgreSQL 15+ grants it
+-- through pg_checkpoint), and its raw-bytes test finds the data directory.
+DO \$\$
+BEGIN
+  IF EXISTS (SELECT FROM pg_roles WHERE rolname = 'pg_checkpoint') THEN
+    GRANT pg_checkpoint TO "${ROLE}";
+  END IF;
+  GRANT pg_read_all_settings TO "${ROLE}";
+END
+\$\$;
 SQL
 if [ "$(runuser -u postgres -- psql -p "$PORT" -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname = '${DATABASE}'")" != "1" ]; then
   log "creating database ${DATABASE}"

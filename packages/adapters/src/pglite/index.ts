@@ -4,7 +4,8 @@ import { join } from "node:path";
 import type { PGlite } from "@electric-sql/pglite";
 import { type CommonOptions, notFound, openSqlStore } from "../postgres/open.js";
 import type { SqlClient } from "../postgres/sql-client.js";
-import { type SqlEventStore, unavailable } from "../postgres/sql-store.js";
+import { unavailable } from "../postgres/sql-errors.js";
+import type { SqlEventStore } from "../postgres/sql-store.js";
 import { LOCK_FILE, lockDataDir } from "./dir-lock.js";
 import { pgliteSqlClient } from "./pglite-client.js";
 

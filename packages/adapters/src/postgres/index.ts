@@ -4,7 +4,8 @@ import { createSqlKeyStore, type SqlKeyStoreOptions } from "./key-store.js";
 import { type CommonOptions, openSqlStore } from "./open.js";
 import { pgSqlClient } from "./pg-client.js";
 import { ensureKeyTable } from "./schema.js";
-import { type SqlEventStore, unavailable } from "./sql-store.js";
+import { unavailable } from "./sql-errors.js";
+import type { SqlEventStore } from "./sql-store.js";
 
 export type { SqlKeyStoreOptions } from "./key-store.js";
 export type { CommonOptions } from "./open.js";

@@ -2,7 +2,7 @@ import type { KeyGenerator, KeyStore } from "@vafa/core";
 import { generateKey, keyDestroyed, randomDataKey } from "../shared/data-keys.js";
 import { tableNames } from "./schema.js";
 import type { SqlQueryable } from "./sql-client.js";
-import { unavailable } from "./sql-store.js";
+import { unavailable } from "./sql-errors.js";
 
 export interface SqlKeyStoreOptions {
   /** How a new key is made (default: 32 random bytes; the test vectors pass `testDataKey`). */

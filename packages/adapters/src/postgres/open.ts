@@ -1,7 +1,8 @@
 import { VafaError } from "@vafa/core";
 import { hasVafaTables, migrate } from "./schema.js";
 import type { SqlClient } from "./sql-client.js";
-import { createSqlEventStore, type SqlEventStore, unavailable } from "./sql-store.js";
+import { unavailable } from "./sql-errors.js";
+import { createSqlEventStore, type SqlEventStore } from "./sql-store.js";
 
 export interface CommonOptions {
   /** PostgreSQL schema holding the Vafa tables (default `public`). */

@@ -19,7 +19,7 @@ export const tableNames = (schema: string) => {
  * `create` refuse. Idempotent, so a key store alone (an EventStoreDB
  * deployment's, `createPostgresKeyStore`) creates it without the event tables.
  */
-export const keyTableSql = (t: Pick<ReturnType<typeof tableNames>, "memberKeys">): string => `
+const keyTableSql = (t: Pick<ReturnType<typeof tableNames>, "memberKeys">): string => `
       CREATE TABLE IF NOT EXISTS ${t.memberKeys} (
         member_id text COLLATE "C" PRIMARY KEY,
         key bytea NULL CHECK (key IS NULL OR octet_length(key) = 32),

@@ -14,6 +14,7 @@ import { createSqlKeyStore, type SqlKeyStoreOptions } from "./key-store.js";
 import { tableNames } from "./schema.js";
 import { appendIn } from "./sql-append.js";
 import type { SqlClient } from "./sql-client.js";
+import { unavailable } from "./sql-errors.js";
 
 export interface SqlStoreOptions {
   schema: string;
@@ -224,13 +225,3 @@ export const createSqlEventStore = (client: SqlClient, options: SqlStoreOptions)
 
 const closedError = () =>
   new VafaError("STORE_UNAVAILABLE", "the event store is closed", "open the store again before using it");
-
-export const unavailable = (error: unknown): VafaError =>
-  error instanceof VafaError
-    ? error
-    : new VafaError(
-        "STORE_UNAVAILABLE",
-        `the PostgreSQL store failed: ${error instanceof Error ? error.message : String(error)}`,
-        "check that the database is reachable and its schema is a Vafa schema",
-        { cause: error },
-      );

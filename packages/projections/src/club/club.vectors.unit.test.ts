@@ -96,15 +96,14 @@ describe.each(CLUB_VECTOR_SETS)("club vector %s", (set) => {
     fc.assert(
       fc.property(fc.subarray(all), (sent) => {
         const p = load(events);
-        sent.forEach((m, i) =>
+        for (const [i, m] of sent.entries())
           p.apply({
             streamId: `member-${m.memberId}`,
             type: "MessageSent",
             occurredAt: "2011-04-30T12:00:00.000Z",
             data: { messageKey: m.messageKey, channel: m.channel },
             eventId: `sent-${i}`,
-          }),
-        );
+          });
         const keys2 = new Set(sent.map((m) => m.messageKey));
         expect(outbox(p, t.since, t.asOf, keys)).toEqual(all.filter((m) => !keys2.has(m.messageKey)));
       }),

@@ -1,6 +1,7 @@
 import { createRequire } from "node:module";
 import { Command, CommanderError } from "commander";
 import { addCouponsCommand, addDrawCommands } from "./cli-club.js";
+import { addMemberCommands } from "./cli-members.js";
 import {
   eventsOption,
   examples,
@@ -193,6 +194,7 @@ export const buildCli = (io: CliIo, exit: { code: number }): Command => {
 
   addQueryCommands(add, io, exit);
   addCouponsCommand(add, io, exit);
+  addMemberCommands(add, io, exit);
   addReportCommand(add, io, exit);
 
   return root;

@@ -1,6 +1,12 @@
 // @vafa/projections: pure folds over stored events answering spec section 6.
 
 export * from "./audit/index.js";
+export * from "./club/club-projection.js";
+export * from "./club/members.js";
+export * from "./club/outbox.js";
+export * from "./club/profile.js";
+export * from "./club/render.js";
+export * from "./club/timeline.js";
 export * from "./coupons.js";
 export * from "./engagement/birthday.js";
 export * from "./engagement/engagement.js";

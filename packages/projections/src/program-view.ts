@@ -1,4 +1,4 @@
-import { type Program, VafaError } from "@vafa/core";
+import { isClubProgram, type Program, VafaError } from "@vafa/core";
 import { parseDecimal, type ScaledDecimal } from "./money.js";
 
 /** What the projections take from the program: names and values of its highest published version (spec 5.10). */
@@ -10,6 +10,8 @@ export interface ProgramView {
   levelIds: string[];
   pointValue: ScaledDecimal;
   rfmWindowDays: number;
+  /** A club program (club-v1 §10): KPIs carry `messagesSent` and `interactions`, and `members` exists. */
+  club: boolean;
 }
 
 export const programView = (program: Program): ProgramView => ({
@@ -19,6 +21,7 @@ export const programView = (program: Program): ProgramView => ({
   levelIds: program.tiers.levels.map((l) => l.id),
   pointValue: parseDecimal(program.redemption.pointValue),
   rfmWindowDays: program.rfm.windowDays,
+  club: isClubProgram(program),
 });
 
 export const noProgramError = (): VafaError =>

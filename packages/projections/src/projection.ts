@@ -10,6 +10,10 @@ export interface ProjectionEvent {
   occurredAt: string;
   data: unknown;
   position?: bigint;
+  /** The envelope's event id (spec 2): opens sealed values and names messages (club-v1 §5, §6). */
+  eventId?: string;
+  /** The envelope's revision in its stream. */
+  revision?: number;
 }
 
 /** A fold over the event log, fed in global order (spec 6: incremental and rebuildable). */

@@ -34,6 +34,9 @@ export interface Labels {
     redemptionRate: string;
     breakageRate: string;
     nps: string;
+    /** Club programs only (club-v1 §5). */
+    messagesSent: string;
+    interactions: string;
     outstandingPoints: string;
     liabilityValue: string;
     memberDebt: string;
@@ -158,6 +161,8 @@ const en: Labels = {
     redemptionRate: "Redemption rate",
     breakageRate: "Breakage rate",
     nps: "NPS",
+    messagesSent: "Messages sent",
+    interactions: "Interactions",
     outstandingPoints: "Outstanding points",
     liabilityValue: "Liability value",
     memberDebt: "Member debt (points)",
@@ -319,6 +324,8 @@ const fa: Labels = {
     redemptionRate: "نرخ مصرف امتیاز",
     breakageRate: "نرخ سوخت امتیاز",
     nps: "شاخص NPS",
+    messagesSent: "پیام‌های ارسال‌شده",
+    interactions: "تعامل‌ها",
     outstandingPoints: "امتیاز باقی‌مانده",
     liabilityValue: "ارزش تعهد",
     memberDebt: "بدهی اعضا (امتیاز)",

@@ -69,6 +69,12 @@ describe("renderReport (en, gregorian vector)", () => {
     expect(s).toContain("2011-03-01 00:00 UTC");
   });
 
+  it("an L1 program's KPIs show no messages or interactions (club-v1 §10)", () => {
+    const s = section(html, "summary");
+    expect(s).not.toContain("Messages sent");
+    expect(s).not.toContain("Interactions");
+  });
+
   it("lists monthly points in Gregorian months", () => {
     const m = section(html, "monthly");
     expect(m).toMatch(/data-month="2011-03"><td>Mar 2011<\/td><td class="n">1,865<\/td>/);
@@ -151,6 +157,20 @@ describe("renderReport (fa, jalali vector)", () => {
     expect(en).toContain("2012-04-01 00:00 UTC (13 Farvardin 1391)");
     expect(section(en, "monthly")).toContain("<td>Esfand 1390</td>");
     expect(section(en, "liability")).toContain("37,040");
+  });
+});
+
+describe("renderReport of a club program (club-v1 §5, §10)", () => {
+  it("en: the period's KPIs show messages sent and interactions", () => {
+    const s = section(renderReport(vectorReportData("club-gregorian"), { lang: "en" }), "summary");
+    expect(s).toMatch(/Messages sent<\/div><div class="value"><bdi>1<\/bdi>/);
+    expect(s).toMatch(/Interactions<\/div><div class="value"><bdi>14<\/bdi>/);
+  });
+
+  it("fa: the same figures in Persian digits", () => {
+    const s = section(renderReport(vectorReportData("club-jalali"), { lang: "fa" }), "summary");
+    expect(s).toMatch(/پیام‌های ارسال‌شده<\/div><div class="value"><bdi>۱<\/bdi>/);
+    expect(s).toMatch(/تعامل‌ها<\/div><div class="value"><bdi>۱۴<\/bdi>/);
   });
 });
 

@@ -11,7 +11,7 @@ import type { Calendar, ReportData, ReportMonth } from "../report/types.js";
 
 const VECTORS = fileURLToPath(new URL("../../../../fixtures/vectors/", import.meta.url));
 
-export type VectorName = "gregorian" | "jalali";
+export type VectorName = "gregorian" | "jalali" | "club-gregorian" | "club-jalali";
 
 interface Envelope {
   streamId: string;

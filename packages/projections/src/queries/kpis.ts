@@ -21,6 +21,10 @@ export interface Kpis {
   top20RevenueShare: number;
   nps: number;
   tiers: Record<string, number>;
+  /** Under a club program only (club-v1 §10): `MessageSent` events in the period. */
+  messagesSent?: number;
+  /** Under a club program only: purchases, redemptions, feedback, draw entries and coupon uses in the period. */
+  interactions?: number;
 }
 
 /**
@@ -31,7 +35,8 @@ export interface Kpis {
  */
 export const kpis = (ledger: LedgerView, from: string, to: string): Kpis => {
   const period = queryPeriod(from, to);
-  const levelIds = ledger.program().levelIds;
+  const view = ledger.program();
+  const levelIds = view.levelIds;
   const tiers: Record<string, number> = {};
   for (const id of levelIds) tiers[id] = 0;
   let members = 0;
@@ -46,6 +51,8 @@ export const kpis = (ledger: LedgerView, from: string, to: string): Kpis => {
   let promoters = 0;
   let detractors = 0;
   let responses = 0;
+  let messagesSent = 0;
+  let interactions = 0;
   for (const rec of ledger.members()) {
     const p = memberPeriod(rec, period.from, period.to);
     const f = p.close;
@@ -56,6 +63,8 @@ export const kpis = (ledger: LedgerView, from: string, to: string): Kpis => {
     promoters += p.promoters;
     detractors += p.detractors;
     responses += p.responses;
+    messagesSent += p.messagesSent;
+    interactions += p.interactions;
     if (f.joinedAt !== undefined) {
       members++;
       if (f.joinedAt >= period.from) newMembers++;
@@ -100,5 +109,7 @@ export const kpis = (ledger: LedgerView, from: string, to: string): Kpis => {
     top20RevenueShare: ratio(top, revenue),
     nps: ratio((promoters - detractors) * 100, responses),
     tiers,
+    // Only under a club program, so L1 outputs stay byte-identical (club-v1 §10).
+    ...(view.club ? { messagesSent, interactions } : {}),
   };
 };

@@ -30,6 +30,10 @@ export interface MemberPeriod {
   promoters: number;
   detractors: number;
   responses: number;
+  /** `MessageSent` in the period (club-v1 §5). */
+  messagesSent: number;
+  /** Purchases, redemptions, feedback, draw entries and coupon uses in the period (club-v1 §5). */
+  interactions: number;
 }
 
 /**
@@ -60,6 +64,8 @@ const computePeriod = (rec: MemberRecord, from: string, to: string): MemberPerio
     promoters: 0,
     detractors: 0,
     responses: 0,
+    messagesSent: 0,
+    interactions: 0,
   };
   let impliedOpening: number;
   if (rec.lastAt < from) {
@@ -106,14 +112,23 @@ const computePeriod = (rec: MemberRecord, from: string, to: string): MemberPerio
 const countFlow = (p: MemberPeriod, type: EventType, data: unknown): void => {
   if (data === null || typeof data !== "object") return;
   switch (type) {
+    case "PurchaseRecorded":
+    case "CouponUsed":
+      p.interactions++;
+      return;
+    case "MessageSent":
+      p.messagesSent++;
+      return;
     case "PointsEarned":
       p.earned += num((data as PointsEarned).points);
       return;
     case "PointsRedeemed":
       p.redeemed += num((data as PointsRedeemed).points);
+      p.interactions++;
       return;
     case "DrawEntered": // draw tickets count as redeemed (club spec §3)
       p.redeemed += num((data as DrawEntered).points);
+      p.interactions++;
       return;
     case "RedemptionReversed":
       p.reversed += num((data as RedemptionReversed).points);
@@ -130,6 +145,7 @@ const countFlow = (p: MemberPeriod, type: EventType, data: unknown): void => {
     case "FeedbackSubmitted": {
       const score = (data as FeedbackSubmitted).score;
       p.responses++;
+      p.interactions++;
       if (score >= 9) p.promoters++;
       else if (score <= 6) p.detractors++;
       return;

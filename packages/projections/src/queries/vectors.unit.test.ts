@@ -1,7 +1,14 @@
 import { describe, expect, it } from "vitest";
 import { LedgerProjection } from "../ledger.js";
 import { parseDecimal } from "../money.js";
-import { VECTOR_SETS, VECTOR_TIMES, vectorEvents, vectorJson } from "../testing/vectors.js";
+import {
+  CLUB_VECTOR_SETS,
+  CLUB_VECTOR_TIMES,
+  VECTOR_SETS,
+  VECTOR_TIMES,
+  vectorEvents,
+  vectorJson,
+} from "../testing/vectors.js";
 import { balancesAsOf } from "./balances.js";
 import { kpis } from "./kpis.js";
 import { liabilityAsOf } from "./liability.js";
@@ -25,7 +32,7 @@ const canonical = (v: unknown): unknown => {
   return v;
 };
 
-const load = (set: (typeof VECTOR_SETS)[number]): LedgerProjection => {
+const load = (set: Parameters<typeof vectorEvents>[0]): LedgerProjection => {
   const p = new LedgerProjection();
   for (const e of vectorEvents(set)) p.apply(e);
   return p;
@@ -63,5 +70,30 @@ describe.each(VECTOR_SETS)("golden vectors %s (spec 6)", (set) => {
   });
   it("6 rollforward for the vectors' period", () => {
     expect(rollforward(load(set), t.from, t.to)).toEqual(vectorJson(set, "expected-rollforward.json"));
+  });
+});
+
+describe.each(CLUB_VECTOR_SETS)("club vectors %s (club-v1 §5, §10)", (set) => {
+  const t = CLUB_VECTOR_TIMES;
+  it("kpis carry messagesSent and interactions under a club program, byte for byte", () => {
+    expect(JSON.stringify(kpis(load(set), t.from, t.to))).toBe(
+      JSON.stringify(vectorJson(set, "expected-kpis.json")),
+    );
+  });
+  it("the ledger queries as of T match the expected files", () => {
+    const p = load(set);
+    expect(canonical(balancesAsOf(p, t.asOf))).toEqual(canonical(vectorJson(set, "expected-balances.json")));
+    expect(canonical(liabilityAsOf(p, t.asOf))).toEqual(
+      canonical(vectorJson(set, "expected-liability.json")),
+    );
+  });
+});
+
+describe.each(VECTOR_SETS)("L1 vectors %s under club-v1", (set) => {
+  it("kpis have no messagesSent or interactions (not a club program)", () => {
+    const t = VECTOR_TIMES[set];
+    const k = kpis(load(set), t.from, t.to);
+    expect(k).not.toHaveProperty("messagesSent");
+    expect(k).not.toHaveProperty("interactions");
   });
 });

@@ -21,6 +21,11 @@ export function summarySection(ctx: Ctx): string {
     kpiCard(t.kpi.breakageRate, escapeHtml(ctx.pct(k.breakageRate))),
     kpiCard(t.kpi.nps, escapeHtml(formatNumber(k.nps, ctx.lang))),
   ];
+  // Only a club program's KPIs carry these (club-v1 §10), so an L1 report stays byte-identical.
+  if (k.messagesSent !== undefined)
+    periodCards.push(kpiCard(t.kpi.messagesSent, escapeHtml(ctx.int(k.messagesSent))));
+  if (k.interactions !== undefined)
+    periodCards.push(kpiCard(t.kpi.interactions, escapeHtml(ctx.int(k.interactions))));
   const asOfCards = [
     kpiCard(t.kpi.outstandingPoints, escapeHtml(ctx.int(data.liability.points))),
     kpiCard(t.kpi.liabilityValue, escapeHtml(ctx.money(data.liability.value)), ctx.cur),

@@ -3,7 +3,7 @@ import { StringDecoder } from "node:string_decoder";
 import { createGunzip } from "node:zlib";
 import { type CsvError, type InfoRecord, type Options, parse } from "csv-parse";
 import type { ColumnName, ColumnRef, CsvMapping } from "./mapping.js";
-import { RefundMatcher } from "./refund-matcher.js";
+import { RefundMatcher, refundIdOf } from "./refund-matcher.js";
 import {
   type Exact,
   MAX_MONEY_DECIMALS,
@@ -223,6 +223,29 @@ export const convertCsv = async (
     summary.rejectedByCode[code] = (summary.rejectedByCode[code] ?? 0) + 1;
     await sink.reject({ line, code, message });
   };
+  const read = await readGroups(input, mapping, reject, source);
+  summary.rows = read.rows;
+  // Pass 2: time order (the file's order breaks ties), then commands.
+  const groups = read.groups;
+  groups.sort((a, b) => a.atMs - b.atMs || (a.lines[0] as number) - (b.lines[0] as number));
+  await emitCommands(groups, mapping, sink, summary, reject);
+  summary.accepted = summary.rows - summary.rejected;
+  return summary;
+};
+
+/**
+ * Pass 1: streams the rows into groups (one per invoice, or one per row
+ * without an invoice column), in the order of their first row. Rows that
+ * cannot be used go to `reject` at once. Throws `ConvertInputError` when the
+ * file cannot be converted at all.
+ */
+export const readGroups = async (
+  input: AsyncIterable<Buffer | string>,
+  mapping: CsvMapping,
+  reject: (line: number, code: ConvertRejection["code"], message: string) => Promise<void> | void,
+  source = "the input",
+): Promise<{ groups: Group[]; rows: number }> => {
+  const summary = { rows: 0 };
   const csvErrors: { line: number; message: string }[] = [];
   const rows = readRows(input, mapping, (line, message) => csvErrors.push({ line, message }));
 
@@ -384,13 +407,10 @@ export const convertCsv = async (
       `${source}: has no header row; give a file with one, or set csv.header to false`,
     );
 
-  // Pass 2: time order (the file's order breaks ties), then commands.
-  const groups = mapping.columns.invoice === undefined ? singles : [...byInvoice.values()];
-  byInvoice.clear();
-  groups.sort((a, b) => a.atMs - b.atMs || (a.lines[0] as number) - (b.lines[0] as number));
-  await emitCommands(groups, mapping, sink, summary, reject);
-  summary.accepted = summary.rows - summary.rejected;
-  return summary;
+  return {
+    groups: mapping.columns.invoice === undefined ? singles : [...byInvoice.values()],
+    rows: summary.rows,
+  };
 };
 
 const isRefundGroup = (group: Group, refunds: CsvMapping["refunds"]): boolean => {
@@ -456,7 +476,7 @@ const emitCommands = async (
           memberId: group.memberId,
           at,
           purchaseId: part.purchaseId,
-          refundId: i === 0 ? group.id : `${group.id}.${i + 1}`,
+          refundId: refundIdOf(group.id, i),
           amount: moneyText(part.amount),
         });
       }

@@ -15,6 +15,10 @@ export interface RefundPart {
   amount: Decimal;
 }
 
+/** The refundId of part `index` (0-based) of a refund spread over several purchases: `C536379`, `C536379.2`, ... */
+export const refundIdOf = (refundId: string, index: number): string =>
+  index === 0 ? refundId : `${refundId}.${index + 1}`;
+
 export type RefundMatch = { parts: RefundPart[] } | { unmatched: string };
 
 /**
@@ -23,6 +27,15 @@ export type RefundMatch = { parts: RefundPart[] } | { unmatched: string };
  */
 export class RefundMatcher {
   readonly #open = new Map<string, OpenPurchase[]>();
+
+  /**
+   * What to do when no single purchase has enough left: `spread` over several
+   * (the converter: every refund is converted whole or not at all), or
+   * `cap-newest`: refund the most recent purchase with anything left, capped
+   * at what it has left (the rule the committed real-data slices were made
+   * with, kept so that scripts/make-slice.ts still makes them byte for byte).
+   */
+  constructor(readonly whenShort: "spread" | "cap-newest" = "spread") {}
 
   addPurchase(memberId: string, purchaseId: string, atMs: number, amount: Decimal): void {
     let list = this.#open.get(memberId);
@@ -39,7 +52,7 @@ export class RefundMatcher {
    * - else of the member's most recent purchase at or before `atMs` that has
    *   at least `wanted` left;
    * - else spread over the most recent ones, newest first, when together they
-   *   have enough left (several refunds);
+   *   have enough left (several refunds); or, `cap-newest`, the newest one capped;
    * - else unmatched (nothing is taken).
    * A match takes the amounts off what is left.
    */
@@ -73,6 +86,9 @@ export class RefundMatcher {
     const newestFirst = [...list].reverse();
     const whole = newestFirst.find((p) => p.left.gte(wanted));
     if (whole) return take([{ purchaseId: whole.purchaseId, amount: wanted }]);
+    const newest = newestFirst[0];
+    if (this.whenShort === "cap-newest" && newest)
+      return take([{ purchaseId: newest.purchaseId, amount: newest.left }]);
     const total = newestFirst.reduce((sum, p) => sum.plus(p.left), wanted.minus(wanted));
     if (total.lt(wanted))
       return {

@@ -8,13 +8,23 @@ import { describeFileError, usageError } from "../errors.js";
 // docs/analyst-guide.md documents every field; docs/mappings/ has two examples.
 
 /** A column: its header name, or its 1-based position (the only choice without a header row). */
-const columnRef = z.union([
-  z.string().min(1, "must name a column of the header (non-empty)"),
-  z
-    .number()
-    .int("must be a whole number: 1 is the first column")
-    .min(1, "must be 1 or more: 1 is the first column"),
-]);
+const columnRef = z.union(
+  [
+    z.string().min(1, "must name a column of the header (non-empty)"),
+    z
+      .number()
+      .int("must be a whole number: 1 is the first column")
+      .min(1, "must be 1 or more: 1 is the first column"),
+  ],
+  {
+    errorMap: (issue, ctx) =>
+      issue.code !== "invalid_union"
+        ? { message: ctx.defaultError }
+        : ctx.data === undefined
+          ? { message: "is required: the column's header name, or its position (1 is the first)" }
+          : { message: "must be the column's header name (text) or its position (1 is the first)" },
+  },
+);
 export type ColumnRef = z.infer<typeof columnRef>;
 
 const isTimeZone = (zone: string): boolean => {
@@ -138,7 +148,7 @@ export const csvMappingSchema = z
     if (byAmount === byLines || (byLines && (c.quantity === undefined || c.unitPrice === undefined)))
       ctx.addIssue({
         code: "custom",
-        path: ["columns", byAmount ? "amount" : c.quantity === undefined ? "quantity" : "unitPrice"],
+        path: ["columns", byAmount || !byLines ? "amount" : c.quantity === undefined ? "quantity" : "unitPrice"],
         message: byAmount
           ? "give either columns.amount or columns.quantity with columns.unitPrice, not both"
           : "give columns.amount, or both columns.quantity and columns.unitPrice (amount = quantity × unit price)",

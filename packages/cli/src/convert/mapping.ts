@@ -148,7 +148,10 @@ export const csvMappingSchema = z
     if (byAmount === byLines || (byLines && (c.quantity === undefined || c.unitPrice === undefined)))
       ctx.addIssue({
         code: "custom",
-        path: ["columns", byAmount || !byLines ? "amount" : c.quantity === undefined ? "quantity" : "unitPrice"],
+        path: [
+          "columns",
+          byAmount || !byLines ? "amount" : c.quantity === undefined ? "quantity" : "unitPrice",
+        ],
         message: byAmount
           ? "give either columns.amount or columns.quantity with columns.unitPrice, not both"
           : "give columns.amount, or both columns.quantity and columns.unitPrice (amount = quantity × unit price)",

@@ -60,7 +60,9 @@ describe("vafa convert csv: the mapping file", () => {
     expect(problem(withPatch({ columns: { member: "C", time: "D", quantity: "Q" } }))).toMatch(
       /columns\.unitPrice: give columns\.amount, or both columns\.quantity and columns\.unitPrice/,
     );
-    expect(problem(withPatch({ columns: { member: "C", time: "D" } }))).toMatch(/columns\.amount: give columns\.amount/);
+    expect(problem(withPatch({ columns: { member: "C", time: "D" } }))).toMatch(
+      /columns\.amount: give columns\.amount/,
+    );
     expect(problem(withPatch({ time: { format: "yyyy-MM-dd", zone: "Mars/Olympus" } }))).toMatch(
       /time\.zone: must be an IANA time zone/,
     );
@@ -99,7 +101,9 @@ describe("vafa convert csv: the mapping file", () => {
   });
 
   it("unknown keys are errors (a typo never passes silently), named with their path", () => {
-    expect(problem(withPatch({ colums: {} }))).toMatch(/^mapping m\.json: \(top level\): Unrecognized key.*colums/);
+    expect(problem(withPatch({ colums: {} }))).toMatch(
+      /^mapping m\.json: \(top level\): Unrecognized key.*colums/,
+    );
     expect(problem(withPatch({ time: { format: "yyyy", zone: "UTC", tz: "x" } }))).toMatch(
       /^mapping m\.json: time: Unrecognized key.*tz/,
     );

@@ -17,7 +17,10 @@ describe("vafa convert csv: the values of a row", () => {
     expect(value(readNumber("0,1", comma, "x"))).toBe("0.1");
     for (const bad of ["", "abc", "1e5", "NaN", "1.2.3", "--1", "1,5"])
       expect(value(readNumber(bad, dot, "the unit price"))).toBe("BAD_NUMBER");
-    expect(readNumber("", dot, "the unit price")).toEqual({ code: "BAD_NUMBER", message: "the unit price is empty" });
+    expect(readNumber("", dot, "the unit price")).toEqual({
+      code: "BAD_NUMBER",
+      message: "the unit price is empty",
+    });
   });
 
   it("numbers written with any separators read back exactly (property)", () => {
@@ -80,7 +83,9 @@ describe("vafa convert csv: which purchase a refund refunds", () => {
     expect(parts(m.match("m1", 3000, d("6")))).toMatch(/have only 5 left to refund in all, not 6/);
     // Unmatched takes nothing.
     expect(parts(m.match("m1", 3000, d("5")))).toEqual([["p1", "5"]]);
-    expect(parts(m.match("m1", 3000, d("0.01")))).toMatch(/has no earlier purchase in the file with money left/);
+    expect(parts(m.match("m1", 3000, d("0.01")))).toMatch(
+      /has no earlier purchase in the file with money left/,
+    );
   });
 
   it("only purchases at or before the refund, only the member's own", () => {
@@ -93,8 +98,12 @@ describe("vafa convert csv: which purchase a refund refunds", () => {
   it("a refund that names its purchase (columns.refundOf) refunds that one or nothing", () => {
     const m = matcher();
     expect(parts(m.match("m1", 3000, d("30"), "p1"))).toEqual([["p1", "30"]]);
-    expect(parts(m.match("m1", 3000, d("80"), "p1"))).toMatch(/purchase p1 has only 70 left to refund, not 80/);
-    expect(parts(m.match("m1", 3000, d("1"), "q1"))).toMatch(/purchase q1 of member m1, .* is not in the file/);
+    expect(parts(m.match("m1", 3000, d("80"), "p1"))).toMatch(
+      /purchase p1 has only 70 left to refund, not 80/,
+    );
+    expect(parts(m.match("m1", 3000, d("1"), "q1"))).toMatch(
+      /purchase q1 of member m1, .* is not in the file/,
+    );
   });
 
   it("cap-newest (the committed slices' rule): the newest purchase with anything left, capped", () => {
@@ -112,8 +121,16 @@ describe("vafa convert csv: which purchase a refund refunds", () => {
 
   it("a match refunds exactly what was asked, never more than a purchase has left (property)", () => {
     const op = fc.oneof(
-      fc.record({ kind: fc.constant("buy" as const), member: fc.constantFrom("a", "b"), cents: fc.integer({ min: 1, max: 10_000 }) }),
-      fc.record({ kind: fc.constant("refund" as const), member: fc.constantFrom("a", "b"), cents: fc.integer({ min: 1, max: 15_000 }) }),
+      fc.record({
+        kind: fc.constant("buy" as const),
+        member: fc.constantFrom("a", "b"),
+        cents: fc.integer({ min: 1, max: 10_000 }),
+      }),
+      fc.record({
+        kind: fc.constant("refund" as const),
+        member: fc.constantFrom("a", "b"),
+        cents: fc.integer({ min: 1, max: 15_000 }),
+      }),
     );
     fc.assert(
       fc.property(fc.array(op, { maxLength: 40 }), (ops) => {

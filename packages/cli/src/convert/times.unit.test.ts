@@ -20,14 +20,22 @@ describe("vafa convert csv: times", () => {
 
   it("wall clock to UTC: an offset, summer time, a time that never happens, one that happens twice", () => {
     expect(wallClockToUtcMs(wall("2011-06-01T12:00:00"), "UTC")).toBe(Date.parse("2011-06-01T12:00:00Z"));
-    expect(wallClockToUtcMs(wall("2011-01-04T10:00:00"), "Asia/Tehran")).toBe(Date.parse("2011-01-04T06:30:00Z"));
+    expect(wallClockToUtcMs(wall("2011-01-04T10:00:00"), "Asia/Tehran")).toBe(
+      Date.parse("2011-01-04T06:30:00Z"),
+    );
     // Iran kept summer time in 2011 (+04:30).
-    expect(wallClockToUtcMs(wall("2011-06-01T10:00:00"), "Asia/Tehran")).toBe(Date.parse("2011-06-01T05:30:00Z"));
-    expect(wallClockToUtcMs(wall("2011-06-01T12:00:00"), "Europe/London")).toBe(Date.parse("2011-06-01T11:00:00Z"));
+    expect(wallClockToUtcMs(wall("2011-06-01T10:00:00"), "Asia/Tehran")).toBe(
+      Date.parse("2011-06-01T05:30:00Z"),
+    );
+    expect(wallClockToUtcMs(wall("2011-06-01T12:00:00"), "Europe/London")).toBe(
+      Date.parse("2011-06-01T11:00:00Z"),
+    );
     // 27 March 2011: London's clocks jump from 01:00 to 02:00.
     expect(wallClockToUtcMs(wall("2011-03-27T01:30:00"), "Europe/London")).toBeUndefined();
     // 30 October 2011: 01:30 happens twice; the first is in summer time.
-    expect(wallClockToUtcMs(wall("2011-10-30T01:30:00"), "Europe/London")).toBe(Date.parse("2011-10-30T00:30:00Z"));
+    expect(wallClockToUtcMs(wall("2011-10-30T01:30:00"), "Europe/London")).toBe(
+      Date.parse("2011-10-30T00:30:00Z"),
+    );
   });
 
   it("the same results whatever the process time zone (TZ)", () => {
@@ -44,12 +52,18 @@ describe("vafa convert csv: times", () => {
   });
 
   it("formats: date-fns patterns, dates with a time of day, iso, offsets in the text", () => {
-    expect(ms("2010-12-01 08:26:00", { format: "yyyy-MM-dd HH:mm:ss", zone: "UTC" })).toBe("2010-12-01T08:26:00.000Z");
+    expect(ms("2010-12-01 08:26:00", { format: "yyyy-MM-dd HH:mm:ss", zone: "UTC" })).toBe(
+      "2010-12-01T08:26:00.000Z",
+    );
     expect(ms("01/12/2010 08:26", { format: "dd/MM/yyyy HH:mm", zone: "Europe/London" })).toBe(
       "2010-12-01T08:26:00.000Z",
     );
-    expect(ms("19970101", { format: "yyyyMMdd", zone: "UTC", timeOfDay: "12:00" })).toBe("1997-01-01T12:00:00.000Z");
-    expect(ms(" 2011-01-04T10:00:00+03:30 ", { format: "iso", zone: "UTC" })).toBe("2011-01-04T06:30:00.000Z");
+    expect(ms("19970101", { format: "yyyyMMdd", zone: "UTC", timeOfDay: "12:00" })).toBe(
+      "1997-01-01T12:00:00.000Z",
+    );
+    expect(ms(" 2011-01-04T10:00:00+03:30 ", { format: "iso", zone: "UTC" })).toBe(
+      "2011-01-04T06:30:00.000Z",
+    );
     // An offset in the text wins over the zone.
     expect(ms("2011-01-04 10:00 +03:30", { format: "yyyy-MM-dd HH:mm XXX", zone: "Europe/London" })).toBe(
       "2011-01-04T06:30:00.000Z",

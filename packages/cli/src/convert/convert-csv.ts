@@ -157,7 +157,7 @@ const resolveColumns = (
     const index = header?.indexOf(ref) ?? -1;
     if (index < 0)
       throw new ConvertInputError(
-        `mapping columns.${name}: no column ${JSON.stringify(ref)} in the header of ${source}; the header has ${JSON.stringify(header)} (names are case-sensitive)`,
+        `mapping columns.${name}: no column ${JSON.stringify(ref)} in the header of ${source}; the header has ${JSON.stringify(header)} (names are case-sensitive)${header?.length === 1 ? `; it is one column: is csv.delimiter ${JSON.stringify(mapping.csv.delimiter)} right?` : ""}`,
       );
     out[name] = index;
   }

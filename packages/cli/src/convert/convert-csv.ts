@@ -88,7 +88,7 @@ export interface Group {
 const GZIP_MAGIC = [0x1f, 0x8b];
 
 /** The bytes of a file or pipe, gunzipped when they start with the gzip magic number. */
-export async function* gunzipIfNeeded(input: AsyncIterable<Buffer | string>): AsyncGenerator<Buffer> {
+async function* gunzipIfNeeded(input: AsyncIterable<Buffer | string>): AsyncGenerator<Buffer> {
   const it = input[Symbol.asyncIterator]();
   const first = await it.next();
   if (first.done) return;

@@ -51,7 +51,7 @@ const hasTimeToken = (pattern: string): boolean => /[HhKkmsaS]/.test(pattern.rep
 
 const separator = z.string().length(1, "must be exactly one character");
 
-export const csvMappingSchema = z
+const csvMappingSchema = z
   .object({
     version: z
       .literal(1, { errorMap: () => ({ message: "must be 1 (the only mapping version)" }) })
@@ -205,7 +205,7 @@ export type CsvMapping = z.infer<typeof csvMappingSchema>;
 export type ColumnName = keyof CsvMapping["columns"];
 
 /** The first problem of a mapping, with its field path: `columns.member: Required` (and how many more). */
-export const describeMappingError = (error: z.ZodError): string => {
+const describeMappingError = (error: z.ZodError): string => {
   const issue = error.issues[0];
   const where = issue && issue.path.length > 0 ? issue.path.join(".") : "(top level)";
   const more = error.issues.length > 1 ? ` (and ${error.issues.length - 1} more problems)` : "";

@@ -10,7 +10,7 @@ interface OpenPurchase {
   left: Decimal;
 }
 
-export interface RefundPart {
+interface RefundPart {
   purchaseId: string;
   amount: Decimal;
 }

@@ -2,7 +2,7 @@ import { createReadStream } from "node:fs";
 import { open, stat } from "node:fs/promises";
 import { ConvertInputError, type ConvertSummary, convertCsv } from "../convert/convert-csv.js";
 import { loadMapping } from "../convert/mapping.js";
-import { describeFileError, EXIT, usageError } from "../errors.js";
+import { describeFileError, EXIT, failure, usageError } from "../errors.js";
 import { type CliIo, writeOut } from "../io.js";
 import { openOutput } from "../output-file.js";
 import { endStream, openRejects } from "./import-input.js";
@@ -62,6 +62,11 @@ export const runConvertCsv = async (options: ConvertCsvOptions, io: CliIo): Prom
     );
   } catch (error) {
     if (error instanceof ConvertInputError) throw usageError(`${error.message}; nothing was converted`);
+    if ((error as { code?: unknown }).code === "EPIPE")
+      throw failure(
+        `${toStdout ? "standard output" : options.out} was closed before every command was written (EPIPE); the commands are incomplete`,
+        error,
+      );
     throw error;
   } finally {
     await out.close();

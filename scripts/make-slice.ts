@@ -20,10 +20,14 @@
  * - about 1 customer in 12 names a `referredBy`: a customer, chosen by hash,
  *   who joined strictly earlier;
  * - an invoice whose net amount (sum of Quantity * UnitPrice, exact) is <= 0 is skipped;
- * - a cancellation (`C...`, online-retail only) is a refund of the customer's most
- *   recent earlier purchase that still has at least the cancelled amount left; when
- *   none has, of the most recent one with anything left, capped at what is left;
- *   when nothing is left anywhere, it is skipped;
+ * - the rows are read, and grouped into invoices, by `vafa convert csv`'s reader with
+ *   the documented mappings (docs/mappings/<name>.json);
+ * - a cancellation (`C...`, online-retail only) is matched to earlier purchases by
+ *   `vafa convert csv`'s RefundMatcher (packages/cli/src/convert/refund-matcher.ts):
+ *   the customer's most recent earlier purchase that still has at least the
+ *   cancelled amount left; when none has, of the most recent one with anything
+ *   left, capped at what is left (its "cap-newest" choice: the converter spreads
+ *   instead); when nothing is left anywhere, it is skipped;
  * - a redemption of `minPoints` is tried at a customer's invoice when a naive
  *   estimate of their points (base points of purchases older than HALF the
  *   pending days, plus the signup bonus, minus refunds and earlier redemptions)
@@ -34,13 +38,13 @@
  */
 import { fileURLToPath } from "node:url";
 import { createHash } from "node:crypto";
-import { createReadStream, mkdirSync, writeFileSync } from "node:fs";
+import { createReadStream, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
-import { createInterface } from "node:readline";
 import { parseArgs } from "node:util";
-import { createGunzip } from "node:zlib";
-import { parse } from "csv-parse";
 import { Decimal } from "decimal.js";
+import { readGroups } from "../packages/cli/src/convert/convert-csv.js";
+import { parseMapping } from "../packages/cli/src/convert/mapping.js";
+import { RefundMatcher, refundIdOf } from "../packages/cli/src/convert/refund-matcher.js";
 
 Decimal.set({ precision: 64 });
 
@@ -82,56 +86,28 @@ export const birthDateFor = (id: string): string | undefined => {
   return d.toISOString().slice(0, 10);
 };
 
-/** Reads the UCI Online Retail CSV into invoices, dropping anonymous lines. */
-export async function readOnlineRetail(file: string): Promise<Invoice[]> {
-  const byId = new Map<string, Invoice>();
-  const parser = createReadStream(file).pipe(createGunzip()).pipe(parse({ columns: true }));
-  for await (const row of parser as AsyncIterable<Record<string, string>>) {
-    const invoiceNo = row.InvoiceNo ?? "";
-    const customer = row.CustomerID ?? "";
-    // Anonymous sales and the few "A..." bad-debt adjustments have no customer to credit.
-    if (customer === "" || !/^C?\d+$/.test(invoiceNo)) continue;
-    const line = new Decimal(row.Quantity ?? "0").times(row.UnitPrice ?? "0");
-    const seen = byId.get(invoiceNo);
-    if (seen) {
-      seen.net = seen.net.plus(line);
-      continue;
-    }
-    byId.set(invoiceNo, {
-      id: invoiceNo,
-      customerId: String(Number.parseInt(customer, 10)),
-      atMs: Date.parse(`${(row.InvoiceDate ?? "").replace(" ", "T")}Z`),
-      net: line,
-      cancellation: invoiceNo.startsWith("C"),
-    });
-  }
-  return [...byId.values()];
-}
+const mappingFor = (name: string) => {
+  const file = fileURLToPath(new URL(`../docs/mappings/${name}.json`, import.meta.url));
+  return parseMapping(JSON.parse(readFileSync(file, "utf8")), file);
+};
 
-/** Reads CDNOW master (`id YYYYMMDD cds dollars`); each line is one order, dated at noon UTC. */
-async function readCdnow(file: string): Promise<Invoice[]> {
-  const out: Invoice[] = [];
-  const perDay = new Map<string, number>();
-  const lines = createInterface({ input: createReadStream(file).pipe(createGunzip()) });
-  for await (const raw of lines) {
-    const parts = raw.trim().split(/\s+/);
-    if (parts.length !== 4 || !/^\d+$/.test(parts[0] ?? "")) continue;
-    const [id, date, , dollars] = parts as [string, string, string, string];
-    const customerId = String(Number.parseInt(id, 10));
-    const key = `${customerId}-${date}`;
-    const n = (perDay.get(key) ?? 0) + 1;
-    perDay.set(key, n);
-    out.push({
-      id: `${key}-${n}`,
-      customerId,
-      // The data has days only; noon UTC keeps every order inside its calendar day.
-      atMs: Date.UTC(Number(date.slice(0, 4)), Number(date.slice(4, 6)) - 1, Number(date.slice(6, 8)), 12),
-      net: new Decimal(dollars),
-      cancellation: false,
-    });
-  }
-  return out;
-}
+/** Reads a data file into invoices with `vafa convert csv`'s reader; its rejected rows (anonymous sales...) are dropped. */
+const readInvoices = async (file: string, name: string, cancellationPrefix?: string): Promise<Invoice[]> => {
+  const { groups } = await readGroups(createReadStream(file), mappingFor(name), () => {}, file);
+  return groups.map((g) => ({
+    id: g.id,
+    customerId: g.memberId,
+    atMs: g.atMs,
+    net: new Decimal(g.net),
+    cancellation: cancellationPrefix !== undefined && g.id.startsWith(cancellationPrefix),
+  }));
+};
+
+/** Reads the UCI Online Retail CSV into invoices (docs/mappings/online-retail.json), dropping anonymous lines. */
+export const readOnlineRetail = (file: string): Promise<Invoice[]> => readInvoices(file, "online-retail", "C");
+
+/** Reads CDNOW master (docs/mappings/cdnow.json): each line is one order, dated at noon UTC, id `<customer>-<YYYYMMDD>-<n>`. */
+const readCdnow = (file: string): Promise<Invoice[]> => readInvoices(file, "cdnow");
 
 /** Builds the commands of spec 5 from invoices; see the heuristics at the top. */
 export function buildCommands(all: Invoice[], opts: SliceOptions): Command[] {
@@ -164,6 +140,7 @@ export function buildCommands(all: Invoice[], opts: SliceOptions): Command[] {
     redemptions: number;
   }
   const members = new Map<string, Member>();
+  const refunds = new RefundMatcher("cap-newest");
   const joinOrder: { id: string; ms: number }[] = [];
 
   const estimatedAvailable = (m: Member, nowMs: number): number => {
@@ -199,12 +176,22 @@ export function buildCommands(all: Invoice[], opts: SliceOptions): Command[] {
     if (inv.cancellation) {
       const wanted = inv.net.negated();
       if (wanted.lte(0)) continue;
-      const earlier = member.purchases.filter((p) => p.atMs <= inv.atMs && p.amount.gt(p.refunded)).reverse();
-      const target = earlier.find((p) => p.amount.minus(p.refunded).gte(wanted)) ?? earlier[0];
-      if (!target) continue;
-      const amount = Decimal.min(wanted, target.amount.minus(target.refunded));
-      target.refunded = target.refunded.plus(amount);
-      push({ type: "refund", memberId: inv.customerId, purchaseId: target.purchaseId, refundId: inv.id, amount: amount.toFixed() }, inv.atMs);
+      const match = refunds.match(inv.customerId, inv.atMs, wanted);
+      if ("unmatched" in match) continue;
+      for (const [i, part] of match.parts.entries()) {
+        const target = member.purchases.find((p) => p.purchaseId === part.purchaseId) as Bought;
+        target.refunded = target.refunded.plus(part.amount);
+        push(
+          {
+            type: "refund",
+            memberId: inv.customerId,
+            purchaseId: part.purchaseId,
+            refundId: refundIdOf(inv.id, i),
+            amount: new Decimal(part.amount).toFixed(),
+          },
+          inv.atMs,
+        );
+      }
       continue;
     }
 
@@ -224,6 +211,7 @@ export function buildCommands(all: Invoice[], opts: SliceOptions): Command[] {
       );
     }
     member.purchases.push({ purchaseId: inv.id, amount: inv.net, refunded: new Decimal(0), atMs: inv.atMs });
+    refunds.addPurchase(inv.customerId, inv.id, inv.atMs, inv.net);
     push({ type: "purchase", memberId: inv.customerId, purchaseId: inv.id, amount: inv.net.toFixed() }, inv.atMs);
   }
 

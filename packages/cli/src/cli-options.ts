@@ -40,5 +40,5 @@ export const parseWorkers = (text: string): number | undefined => {
 export const examples = (...lines: string[]): string =>
   `\nExamples:\n${lines.map((l) => `  $ ${l}`).join("\n")}\n`;
 
-/** Adds a configured subcommand to `vafa` and returns it. */
-export type AddCommand = (name: string) => Command;
+/** Adds a configured subcommand to `vafa` (or to `parent`) and returns it. */
+export type AddCommand = (name: string, parent?: Command) => Command;

@@ -1,6 +1,7 @@
 import { createRequire } from "node:module";
 import { Command, CommanderError } from "commander";
 import { addCouponsCommand, addDrawCommands } from "./cli-club.js";
+import { addConvertCommand } from "./cli-convert.js";
 import { addMemberCommands } from "./cli-members.js";
 import {
   eventsOption,
@@ -18,6 +19,9 @@ import { parseTimeFlag } from "./times.js";
 const { version } = createRequire(import.meta.url)("../package.json") as { version: string };
 
 const oneLine = (text: string): string => text.replace(/\s*[\r\n]+\s*/g, " ").trim();
+/** `vafa`, `vafa import`, `vafa convert csv`. */
+const fullName = (command: Command): string =>
+  command.parent ? `${fullName(command.parent)} ${command.name()}` : command.name();
 
 // Command modules load on use: `--help` and a bad flag never load a database driver.
 
@@ -32,7 +36,7 @@ export const buildCli = (io: CliIo, exit: { code: number }): Command => {
         writeErr: (text) => io.stderr.write(text),
         // One line naming what is wrong and where to read more.
         outputError: (text, write) => {
-          const name = command.name() === "vafa" ? "vafa" : `vafa ${command.name()}`;
+          const name = fullName(command);
           write(`${name}: ${oneLine(text).replace(/^error: /, "")}; see ${name} --help\n`);
         },
       })
@@ -48,9 +52,9 @@ export const buildCli = (io: CliIo, exit: { code: number }): Command => {
       ),
     );
 
-  const add = (name: string): Command => {
+  const add = (name: string, parent: Command = root): Command => {
     const command = configure(new Command(name));
-    root.addCommand(command);
+    parent.addCommand(command);
     return command;
   };
 
@@ -192,6 +196,7 @@ export const buildCli = (io: CliIo, exit: { code: number }): Command => {
       },
     );
 
+  addConvertCommand(add, io, exit);
   addQueryCommands(add, io, exit);
   addCouponsCommand(add, io, exit);
   addMemberCommands(add, io, exit);

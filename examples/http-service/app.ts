@@ -24,6 +24,10 @@ import type { z } from "zod";
  *   POST /members/:memberId/refunds         refund     (own id: refundId)
  *   POST /members/:memberId/redemptions     redeem     (own id: redemptionId)
  *   GET  /members/:memberId/balance[?asOf=] balance as of a time (default: now)
+ *   GET  /rewards                            the catalogue with stock left (club-v1 §2)
+ *   POST /members/:memberId/rewards/:rewardId          redeem a reward (own id: redemptionId);
+ *                                                      the reply has the coupon's code when it issues one
+ *   POST /members/:memberId/coupons/:couponId/use      use-coupon at the till (own id: couponId)
  *
  * Idempotency: the `Idempotency-Key` header IS the command's own id. When the
  * body leaves the id out, the key becomes it; when the body has it too, both
@@ -52,6 +56,16 @@ const STATUS_OF: Record<RejectionCode, ContentfulStatusCode> = {
   REFUND_EXCEEDS_PURCHASE: 422,
   UNKNOWN_REDEMPTION: 404,
   CONCURRENCY: 503,
+  // Rewards and coupons (club-v1 §7).
+  UNKNOWN_REWARD: 404,
+  REWARD_NOT_AVAILABLE: 422,
+  REWARD_LIMIT: 422,
+  OUT_OF_STOCK: 409,
+  UNKNOWN_COUPON: 404,
+  COUPON_CODE_MISMATCH: 422,
+  COUPON_VOID: 409,
+  COUPON_USED: 409,
+  COUPON_EXPIRED: 422,
   // Prize draws (club spec §7).
   UNKNOWN_DRAW: 404,
   DRAW_CLOSED: 422,
@@ -109,6 +123,14 @@ const bodies = {
   redeem: commandSchemas.redeem
     .omit({ type: true, memberId: true })
     .partial({ at: true, redemptionId: true }),
+  // The reward comes from the URL; `points` may be left out (it means the cost, club-v1 §2).
+  "redeem-reward": commandSchemas.redeem
+    .omit({ type: true, memberId: true, rewardId: true })
+    .partial({ at: true, redemptionId: true }),
+  // The coupon id comes from the URL: it is the idempotency key (club-v1 §2).
+  "use-coupon": commandSchemas["use-coupon"]
+    .omit({ type: true, memberId: true, couponId: true })
+    .partial({ at: true }),
 };
 type BodyKind = keyof typeof bodies;
 const OWN_ID: Record<BodyKind, string> = {
@@ -116,6 +138,17 @@ const OWN_ID: Record<BodyKind, string> = {
   purchase: "purchaseId",
   refund: "refundId",
   redeem: "redemptionId",
+  "redeem-reward": "redemptionId",
+  "use-coupon": "couponId",
+};
+/** The command type each body makes. */
+const TYPE_OF: Record<BodyKind, Command["type"]> = {
+  join: "join",
+  purchase: "purchase",
+  refund: "refund",
+  redeem: "redeem",
+  "redeem-reward": "redeem",
+  "use-coupon": "use-coupon",
 };
 
 export interface AppOptions {
@@ -140,7 +173,33 @@ export const createApp = (options: AppOptions): Hono => {
     return events.find((e) => e.metadata.commandId === commandId)?.occurredAt;
   };
 
-  const run = async (c: Context, kind: BodyKind, memberIdFromPath?: string) => {
+  /** Claims minus releases in the reward's stream (club-v1 §2: stock is counted in revision order). */
+  const claimedOf = async (rewardId: string): Promise<number> => {
+    let held = 0;
+    for (const e of await store.readStream(`reward-${rewardId}`))
+      held += e.type === "RewardClaimed" ? 1 : e.type === "RewardReleased" ? -1 : 0;
+    return held;
+  };
+
+  /** The coupon a redemption issued, if any (also on a replay, which appends nothing). */
+  const couponOf = async (memberId: string, redemptionId: string) => {
+    const events: StoredEvent[] = await store.readStream(memberStreamId(memberId));
+    const issued = events.find(
+      (e) => e.type === "CouponIssued" && (e.data as { couponId: string }).couponId === redemptionId,
+    );
+    return issued ? (issued.data as { couponId: string; code: string; validUntil: string }) : undefined;
+  };
+
+  /**
+   * One command from a request. `fromPath`: fields the URL gives (the reward or
+   * the coupon); the body may not give them.
+   */
+  const run = async (
+    c: Context,
+    kind: BodyKind,
+    memberIdFromPath?: string,
+    fromPath: Record<string, string> = {},
+  ) => {
     let json: unknown;
     try {
       json = await c.req.json();
@@ -152,7 +211,7 @@ export const createApp = (options: AppOptions): Hono => {
       return problem(c, 400, "VALIDATION", "the body breaks the command's rules", {
         errors: zodErrors(parsed.error),
       });
-    const body: Record<string, unknown> = { ...parsed.data };
+    const body: Record<string, unknown> = { ...parsed.data, ...fromPath };
 
     const ownKey = OWN_ID[kind];
     const key = c.req.header("Idempotency-Key");
@@ -171,23 +230,26 @@ export const createApp = (options: AppOptions): Hono => {
 
     const memberId = memberIdFromPath ?? String(body.memberId);
     if (body.at === undefined)
-      body.at = (await firstAttemptAt(memberId, `${kind}:${String(body[ownKey])}`)) ?? now();
+      body.at = (await firstAttemptAt(memberId, `${TYPE_OF[kind]}:${String(body[ownKey])}`)) ?? now();
 
     // Key order of spec 5: type, memberId, at, then the rest.
     const { at, ...rest } = body;
     // A request body: execute validates it at run time (step 1), whatever its static type.
-    const command = { type: kind, memberId, at, ...rest } as Command;
+    const command = { type: TYPE_OF[kind], memberId, at, ...rest } as Command;
     const outcome = await ledger.execute(command);
     if (outcome.status === "rejected") {
       const { code, message } = outcome.rejection;
       return problem(c, STATUS_OF[code], code, message);
     }
     if (outcome.replay) c.header("Idempotent-Replayed", "true");
+    const coupon = kind === "redeem-reward" ? await couponOf(memberId, String(body.redemptionId)) : undefined;
     return c.json(
       {
         status: "accepted",
         replay: outcome.replay,
         command,
+        // The code is a bearer secret (club-v1 §2): show it to the member, print it on the voucher.
+        ...(coupon ? { coupon } : {}),
         events: outcome.events.map((e) => ({
           streamId: e.streamId,
           type: e.type,
@@ -203,6 +265,28 @@ export const createApp = (options: AppOptions): Hono => {
   app.post("/members/:memberId/purchases", (c) => run(c, "purchase", c.req.param("memberId")));
   app.post("/members/:memberId/refunds", (c) => run(c, "refund", c.req.param("memberId")));
   app.post("/members/:memberId/redemptions", (c) => run(c, "redeem", c.req.param("memberId")));
+
+  app.post("/members/:memberId/rewards/:rewardId", (c) =>
+    run(c, "redeem-reward", c.req.param("memberId"), { rewardId: c.req.param("rewardId") }),
+  );
+  app.post("/members/:memberId/coupons/:couponId/use", (c) =>
+    run(c, "use-coupon", c.req.param("memberId"), { couponId: c.req.param("couponId") }),
+  );
+
+  app.get("/rewards", async (c) => {
+    const rewards = await Promise.all(
+      (program.rewards ?? []).map(async (r) => {
+        const claimed = r.stock === undefined ? null : await claimedOf(r.id);
+        return {
+          ...r,
+          stock: r.stock ?? null,
+          claimed,
+          stockLeft: r.stock === undefined || claimed === null ? null : r.stock - claimed,
+        };
+      }),
+    );
+    return c.json({ rewards });
+  });
 
   app.get("/members/:memberId/balance", async (c) => {
     const memberId = c.req.param("memberId");

@@ -5,7 +5,8 @@
  *   VAFA_PG_URL=postgres://user:pass@localhost/vafa node --import tsx examples/http-service/main.ts
  *
  * Env: PORT (default 3000), HOST (default 127.0.0.1), VAFA_PGLITE_DIR,
- * VAFA_PROGRAM (a program JSON file; default the Online Retail club).
+ * VAFA_PROGRAM (a program JSON file; default the Online Retail club),
+ * VAFA_COUPON_SECRET (needed when a reward issues coupons, club-v1 §2).
  */
 import { readFileSync } from "node:fs";
 import type { AddressInfo } from "node:net";
@@ -23,6 +24,8 @@ export interface ServiceOptions {
   /** Dates the ProgramPublished event when the program version is new (default: now). */
   publishAt?: string;
   now?: () => string;
+  /** HMAC key of coupon codes (club-v1 §2); required when a reward issues coupons. */
+  couponSecret?: string;
 }
 
 export interface RunningService {
@@ -33,7 +36,11 @@ export interface RunningService {
 /** Publishes the program if new, and serves the API until `close()`. */
 export const startService = async (options: ServiceOptions): Promise<RunningService> => {
   const { store, program } = options;
-  const ledger = createLedger({ store, program });
+  const ledger = createLedger({
+    store,
+    program,
+    ...(options.couponSecret ? { couponSecret: options.couponSecret } : {}),
+  });
   await ledger.publishProgram(options.publishAt ?? new Date().toISOString());
   const app = createApp({ ledger, store, program, ...(options.now ? { now: options.now } : {}) });
   const hostname = options.hostname ?? "127.0.0.1";
@@ -75,6 +82,7 @@ const main = async (): Promise<void> => {
     program,
     port: Number(process.env.PORT ?? 3000),
     hostname: process.env.HOST ?? "127.0.0.1",
+    ...(process.env.VAFA_COUPON_SECRET ? { couponSecret: process.env.VAFA_COUPON_SECRET } : {}),
   });
   console.log(
     `vafa http-service on ${service.url} (store ${name}, program ${program.programId} v${program.version})`,

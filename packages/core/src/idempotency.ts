@@ -63,14 +63,53 @@ const sameJoin = (s: MemberState, c: JoinCommand): boolean => {
 /** The keys of update-profile that ProfileUpdated keeps (club-v1 §10). */
 const PROFILE_KEYS = ["name", "contact", "consent", "lang", "birthDate", "attributes"] as const;
 
+/** What step 3 of a catalogue redeem needs besides the state (club-v1 §9). */
+export interface RedeemContext {
+  /** The named reward's cost in the ledger's program: what an omitted `points` means. */
+  cost?: number | undefined;
+  /** Whether the stored redemption's command gave `points`, when the ledger knows it. */
+  firstGavePoints?: boolean | undefined;
+}
+
+/**
+ * `points` of a redeem against the stored redemption. Club-v1 §9: a replay that
+ * omits `points` where the first command gave it (or the reverse) has another
+ * set of fields, so it is not the same command. The events do not say which
+ * form the first command had: the member state (decided here) or the ledger
+ * (accepted here) may know; when neither does, the omitted `points` means the
+ * cost, as before (docs/rewards.md).
+ */
+const sameRedeemPoints = (
+  r: { points: number; pointsGiven?: boolean },
+  c: { points?: number | undefined; rewardId?: string | undefined },
+  redeem: RedeemContext,
+): boolean => {
+  const givesPoints = c.points !== undefined;
+  const firstGave = r.pointsGiven ?? redeem.firstGavePoints;
+  if (c.rewardId !== undefined && firstGave !== undefined) {
+    if (firstGave !== givesPoints) return false;
+    // Both omitted: the same fields, even if the cost changed since.
+    if (!givesPoints) return true;
+  }
+  return r.points === (c.points ?? redeem.cost);
+};
+
 /**
  * `true`: the same command was accepted before (a no-op replay); `false`: the
  * key was used with other content; `undefined`: the key is new.
  * `currency` is not compared: step 1 already requires it to be the program's.
  */
 export function sameCommandContent(s: MemberState, c: JoinCommand): boolean;
-export function sameCommandContent(s: MemberState, c: MemberCommand): boolean | undefined;
-export function sameCommandContent(s: MemberState, c: MemberCommand): boolean | undefined {
+export function sameCommandContent(
+  s: MemberState,
+  c: MemberCommand,
+  redeem?: RedeemContext,
+): boolean | undefined;
+export function sameCommandContent(
+  s: MemberState,
+  c: MemberCommand,
+  redeem: RedeemContext = {},
+): boolean | undefined {
   switch (c.type) {
     case "join":
       return sameJoin(s, c);
@@ -92,7 +131,8 @@ export function sameCommandContent(s: MemberState, c: MemberCommand): boolean | 
     case "redeem": {
       const r = s.redemptions.get(c.redemptionId);
       if (!r) return undefined;
-      return r.at === at(c) && r.points === c.points && r.rewardId === c.rewardId;
+      if (r.at !== at(c) || r.rewardId !== c.rewardId) return false;
+      return sameRedeemPoints(r, c, redeem);
     }
     case "reverse-redemption": {
       const r = s.redemptions.get(c.redemptionId);

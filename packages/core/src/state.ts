@@ -43,6 +43,12 @@ export interface Redemption {
   at: number;
   allocations: Allocation[];
   reversedAt?: number;
+  /**
+   * Whether a catalogue redeem gave `points` (club-v1 §9: a replay with the
+   * other form is IDEMPOTENCY_CONFLICT). Set by the decider; the events do not
+   * record it, so a state folded from the store leaves it out.
+   */
+  pointsGiven?: boolean;
 }
 
 /** A coupon a reward redemption issued (club-v1 §2); its id is the redemptionId. */

@@ -177,13 +177,15 @@ describe("club §3 draws through vafa", () => {
     expect(json.ok).toBe(false);
     expect(json.problems).toContainEqual(expect.objectContaining({ memberId: "nina", rank: 1 }));
     expect(json.problems).toContainEqual(expect.objectContaining({ memberId: "reza" }));
-    // The audit says the same: DRAW_MISMATCH on the draw, HASH_MISMATCH on the changed entry.
+    // The audit says the same: DRAW_MISMATCH on the draw, HASH_MISMATCH on the changed entry,
+    // and DRAW_MISMATCH on the entry (its points no longer equal tickets × ticketCost, §3).
     const audit = JSON.parse((await vafa(["audit", "--events", file, "--json"])).stdout);
     expect(audit.findings.map((f: { code: string; streamId: string }) => `${f.code} ${f.streamId}`)).toEqual([
       "DRAW_MISMATCH draw-spring",
       "DRAW_MISMATCH draw-spring",
       "DRAW_MISMATCH draw-spring",
       "HASH_MISMATCH member-reza",
+      "DRAW_MISMATCH member-reza",
     ]);
   });
 });

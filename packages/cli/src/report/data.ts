@@ -9,6 +9,7 @@ import {
   rollforward,
 } from "@vafa/projections";
 import { monthsEndingAt } from "../months.js";
+import { ClubCollector } from "./club-data.js";
 import type { ReportData, ReportLang } from "./types.js";
 
 /** Months in the report's period (spec 6 KPIs and roll-forward run over the same months). */
@@ -18,15 +19,19 @@ const REPORT_MONTHS = 12;
 export interface ProjectedLedger {
   ledger: LedgerProjection;
   program: Program | undefined;
+  /** Rewards and draws (club-v1 §2, §3); optional for callers that only have the ledger. */
+  club?: ClubCollector;
 }
 
 /** A ledger projection that also remembers the highest published program. */
 export class ReportProjection implements ProjectedLedger {
   readonly ledger = new LedgerProjection();
+  readonly club = new ClubCollector();
   program: Program | undefined;
 
   apply(event: StoredEvent): void {
     this.ledger.apply(event);
+    this.club.apply(event);
     if (event.type === "ProgramPublished") {
       const published = (event.data as { program?: Program }).program;
       if (published && (this.program === undefined || published.version > this.program.version))
@@ -36,7 +41,7 @@ export class ReportProjection implements ProjectedLedger {
 }
 
 /** Folds events into a projection, remembering the highest published program. */
-export const projectEvents = async (events: AsyncIterable<StoredEvent>): Promise<ProjectedLedger> => {
+export const projectEvents = async (events: AsyncIterable<StoredEvent>): Promise<ReportProjection> => {
   const projection = new ReportProjection();
   for await (const event of events) projection.apply(event);
   return projection;
@@ -69,7 +74,7 @@ export const buildReportData = (input: {
     const r = rollforward(ledger, toIso(span.fromMs), toIso(span.toMs));
     return { month: span.month, earned: r.earned, redeemed: r.redeemed, expired: r.expired };
   });
-  return {
+  const data: ReportData = {
     programId: view.programId,
     programVersion: view.version,
     currency: input.projected.program?.currency ?? "",
@@ -87,4 +92,6 @@ export const buildReportData = (input: {
     monthlyCalendar,
     tiers: view.levelIds.map((id) => ({ id, members: balances.filter((b) => b.tier === id).length })),
   };
+  const club = input.projected.club?.build(input.projected.program, input.asOf);
+  return club === undefined ? data : { ...data, club };
 };

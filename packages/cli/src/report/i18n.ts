@@ -107,6 +107,40 @@ export interface Labels {
     debt: string;
     net: string;
   };
+  /** The rewards & draws section (club-v1 §2, §3), shown when the program has any. */
+  club: {
+    title: string;
+    intro: string;
+    rewards: string;
+    reward: string;
+    cost: string;
+    redeemed: string;
+    reversed: string;
+    stock: string;
+    claimed: string;
+    stockLeft: string;
+    noLimit: string;
+    coupons: string;
+    issued: string;
+    open: string;
+    used: string;
+    void: string;
+    expired: string;
+    noCoupons: string;
+    total: string;
+    draws: string;
+    draw: string;
+    entryWindow: string;
+    entries: string;
+    heldAt: string;
+    notHeld: string;
+    entrants: string;
+    tickets: string;
+    winners: string;
+    noWinners: string;
+    /** `count`: the ticket count as a number (for the plural), `tickets` and `prizePoints` as written. */
+    winner: (count: number, tickets: string, prizePoints: string) => string;
+  };
   audit: {
     title: string;
     ok: string;
@@ -269,6 +303,39 @@ const en: Labels = {
     debt: "Debt",
     net: "Net balance",
   },
+  club: {
+    title: "Rewards and draws",
+    intro: "Redemptions, stock and coupons per reward, and the prize draws with their winners.",
+    rewards: "Rewards catalogue",
+    reward: "Reward",
+    cost: "Cost (points)",
+    redeemed: "Redeemed",
+    reversed: "Reversed",
+    stock: "Stock",
+    claimed: "Claimed",
+    stockLeft: "Stock left",
+    noLimit: "no limit",
+    coupons: "Coupons per reward",
+    issued: "Issued",
+    open: "Open",
+    used: "Used",
+    void: "Void",
+    expired: "Expired",
+    noCoupons: "No reward issues coupons.",
+    total: "Total",
+    draws: "Prize draws",
+    draw: "Draw",
+    entryWindow: "Entry window",
+    entries: "Ticket purchases",
+    heldAt: "Held",
+    notHeld: "not drawn yet",
+    entrants: "Entrants",
+    tickets: "Tickets",
+    winners: "Winners",
+    noWinners: "no entrants",
+    winner: (count, tickets, prizePoints) =>
+      `${tickets} ${count === 1 ? "ticket" : "tickets"}, ${prizePoints} prize points`,
+  },
   audit: {
     title: "Audit",
     ok: "The ledger audits clean",
@@ -430,6 +497,38 @@ const fa: Labels = {
     pending: "در انتظار",
     debt: "بدهی",
     net: "مانده خالص",
+  },
+  club: {
+    title: "جوایز و قرعه‌کشی‌ها",
+    intro: "بازخریدها، موجودی و کوپن‌های هر جایزه، و قرعه‌کشی‌ها با برندگانشان.",
+    rewards: "فهرست جوایز",
+    reward: "جایزه",
+    cost: "بها (امتیاز)",
+    redeemed: "بازخرید شده",
+    reversed: "برگشت‌خورده",
+    stock: "موجودی کل",
+    claimed: "برداشته‌شده",
+    stockLeft: "موجودی باقی‌مانده",
+    noLimit: "بدون سقف",
+    coupons: "کوپن‌های هر جایزه",
+    issued: "صادرشده",
+    open: "قابل استفاده",
+    used: "استفاده‌شده",
+    void: "باطل‌شده",
+    expired: "منقضی‌شده",
+    noCoupons: "هیچ جایزه‌ای کوپن صادر نمی‌کند.",
+    total: "جمع",
+    draws: "قرعه‌کشی‌ها",
+    draw: "قرعه‌کشی",
+    entryWindow: "بازه‌ی شرکت",
+    entries: "خرید بلیت",
+    heldAt: "زمان برگزاری",
+    notHeld: "هنوز برگزار نشده",
+    entrants: "شرکت‌کنندگان",
+    tickets: "بلیت‌ها",
+    winners: "برندگان",
+    noWinners: "بدون شرکت‌کننده",
+    winner: (_count, tickets, prizePoints) => `${tickets} بلیت، ${prizePoints} امتیاز جایزه`,
   },
   audit: {
     title: "حسابرسی",

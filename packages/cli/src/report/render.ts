@@ -1,6 +1,7 @@
 import { escapeHtml, formatInteger, formatMoney, formatPercent } from "./format.js";
 import { LABELS } from "./i18n.js";
 import { auditSection } from "./sections/audit.js";
+import { CLUB_SECTION_NUMBER, clubSection } from "./sections/club.js";
 import { concentrationSection } from "./sections/concentration.js";
 import { header } from "./sections/header.js";
 import { liabilitySection } from "./sections/liability.js";
@@ -30,6 +31,8 @@ export function renderReport(data: ReportData, options: ReportOptions): string {
     date: (iso) => timeTag(iso, lang, data),
   };
   const maxFindings = Math.max(0, Math.floor(options.maxFindings ?? 50));
+  // Rewards & draws only when the program has any (club-v1 §2, §3); the audit then moves to 8.
+  const club = clubSection(ctx);
   const sections = [
     summarySection(ctx),
     rollforwardSection(ctx),
@@ -38,7 +41,8 @@ export function renderReport(data: ReportData, options: ReportOptions): string {
     tiersSection(ctx),
     rfmSection(ctx),
     concentrationSection(ctx),
-    auditSection(ctx, maxFindings),
+    ...(club === null ? [] : [club]),
+    auditSection(ctx, maxFindings, club === null ? CLUB_SECTION_NUMBER : CLUB_SECTION_NUMBER + 1),
   ];
   const title = `${ctx.t.title} — ${data.programId}`;
   return `<!doctype html>
@@ -53,7 +57,7 @@ export function renderReport(data: ReportData, options: ReportOptions): string {
 </head>
 <body>
 <main class="page">
-${header(ctx)}
+${header(ctx, club !== null)}
 ${sections.join("\n")}
 <footer>${escapeHtml(ctx.t.footer)}</footer>
 </main>

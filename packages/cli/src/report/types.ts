@@ -74,6 +74,52 @@ interface ReportTierCount {
   members: number;
 }
 
+/** Coupons of one reward as of T by state (club-v1 §2); `issued` counts them all, `open` the still usable ones. */
+export interface ReportCouponCounts {
+  issued: number;
+  open: number;
+  used: number;
+  void: number;
+  expired: number;
+}
+
+/** One reward of the catalogue as of T (club-v1 §2). */
+export interface ReportReward {
+  id: string;
+  cost: number;
+  /** Redemptions standing at T (not reversed). */
+  redeemed: number;
+  reversed: number;
+  /** null: the reward has no stock limit. */
+  stock: number | null;
+  /** Claims held (claimed minus released) at T; null without stock. */
+  claimed: number | null;
+  stockLeft: number | null;
+  /** null: the reward issues no coupon. */
+  coupons: ReportCouponCounts | null;
+}
+
+/** One draw of the program as of T (club-v1 §3). */
+export interface ReportDraw {
+  id: string;
+  entryFrom: string;
+  entryTo: string;
+  /** Ticket purchases (DrawEntered) up to T, and their tickets. */
+  entries: number;
+  ticketsBought: number;
+  /** null until the draw is held (at or before T). */
+  heldAt: string | null;
+  entrants: number | null;
+  tickets: number | null;
+  winners: { rank: number; memberId: string; tickets: number; prizePoints: number }[];
+}
+
+/** The rewards & draws section; absent when the program has neither. */
+export interface ReportClub {
+  rewards: ReportReward[];
+  draws: ReportDraw[];
+}
+
 export interface ReportData {
   programId: string;
   /** Highest published program version the projections used (spec 5.10); optional for older callers. */
@@ -99,6 +145,8 @@ export interface ReportData {
   monthlyCalendar?: Calendar;
   /** Every tier level in program order with its member count as of T. */
   tiers: ReportTierCount[];
+  /** Rewards and draws as of T (club-v1 §2, §3); only when the program has any. */
+  club?: ReportClub;
 }
 
 export interface ReportOptions {

@@ -101,7 +101,20 @@ export const createLedger = (options: LedgerOptions): Ledger => {
   };
 
   const hasStock = (program.rewards ?? []).some((r) => r.stock !== undefined);
-  const ctx: DecideContext = couponSecret === undefined ? { program } : { program, couponSecret };
+  // Whether each catalogue redeem this ledger accepted gave `points` (club-v1 §9):
+  // the events cannot say it and a cached member state may be dropped.
+  const pointsGiven = new Map<string, boolean>();
+  const ctx: DecideContext = {
+    program,
+    ...(couponSecret === undefined ? {} : { couponSecret }),
+    pointsGivenOf: (memberId, redemptionId) => pointsGiven.get(`${memberId}/${redemptionId}`),
+  };
+  /** Keeps the form of an accepted catalogue redeem for later replays (club-v1 §9). */
+  const noteForm = (command: Command, outcome: CommandOutcome): void => {
+    if (command.type !== "redeem" || command.rewardId === undefined) return;
+    if (outcome.status !== "accepted" || outcome.replay) return;
+    pointsGiven.set(`${command.memberId}/${command.redemptionId}`, command.points !== undefined);
+  };
 
   /** The referral reaction (spec 5.2), exactly once: the referrer's state records each referee paid. */
   const ensureReferral = async (referee: MemberState): Promise<ProposedEvent[]> => {
@@ -173,7 +186,9 @@ export const createLedger = (options: LedgerOptions): Ledger => {
   const execute = async (input: unknown): Promise<CommandOutcome> => {
     const admitted = admit(input, program);
     if ("outcome" in admitted) return admitted.outcome;
-    return executeCommand(admitted.command);
+    const outcome = await executeCommand(admitted.command);
+    noteForm(admitted.command, outcome);
+    return outcome;
   };
 
   const executeCommand = (command: Command): Promise<CommandOutcome> =>
@@ -216,8 +231,11 @@ export const createLedger = (options: LedgerOptions): Ledger => {
   const executeMany = async (inputs: readonly unknown[]): Promise<CommandOutcome[]> => {
     const outcomes: CommandOutcome[] = new Array(inputs.length);
     const items: BatchItem[] = [];
+    const redeems: [number, Command][] = [];
     for (const [index, input] of inputs.entries()) {
       const admitted = admit(input, program);
+      if (!("outcome" in admitted) && admitted.command.type === "redeem")
+        redeems.push([index, admitted.command]);
       if ("outcome" in admitted) outcomes[index] = admitted.outcome;
       else if (admitted.command.type === "draw") {
         // A draw reads every member stream as stored: the batch so far is
@@ -231,6 +249,7 @@ export const createLedger = (options: LedgerOptions): Ledger => {
       } else items.push({ index, command: admitted.command });
     }
     await runBatch(batchDeps, items, outcomes);
+    for (const [index, command] of redeems) noteForm(command, outcomes[index] as CommandOutcome);
     return outcomes;
   };
 

@@ -1,7 +1,7 @@
 import type { Command, DrawCommand, JoinCommand, MemberCommand } from "../commands.js";
 import { commandIdOf } from "../commands.js";
 import { type Rejection, reject } from "../errors.js";
-import { sameCommandContent } from "../idempotency.js";
+import { type RedeemContext, sameCommandContent } from "../idempotency.js";
 import { parseTime, toIso } from "../primitives.js";
 import { findReward } from "../program-rewards.js";
 import type { MemberState } from "../state.js";
@@ -98,27 +98,24 @@ const idempotencyMessage = (c: OtherCommand): string => {
   return `${field}: ${id} was already used by another ${c.type} command`;
 };
 
-/**
- * A catalogue redeem without `points` means the reward's cost (club-v1 §2), also
- * for the idempotency comparison of step 3. The events do not say whether
- * `points` was given (docs/semantics.md).
- */
-const withRewardCost = (c: OtherCommand, ctx: DecideContext): OtherCommand => {
-  if (c.type !== "redeem" || c.points !== undefined || c.rewardId === undefined) return c;
-  const reward = findReward(ctx.program.rewards, c.rewardId);
-  return reward ? { ...c, points: reward.cost } : c;
+/** Step 3's view of a catalogue redeem (club-v1 §2, §9): the cost an omitted `points` means, and the first form. */
+const redeemContext = (c: OtherCommand, ctx: DecideContext): RedeemContext => {
+  if (c.type !== "redeem" || c.rewardId === undefined) return {};
+  return {
+    cost: findReward(ctx.program.rewards, c.rewardId)?.cost,
+    firstGavePoints: ctx.pointsGivenOf?.(c.memberId, c.redemptionId),
+  };
 };
 
 const rejected = (rejection: Rejection): Drafted => ({ kind: "rejected", rejection });
 
 /** Steps 2 to 7 of spec 5 for a member command other than a join. */
-const draftCommand = (given: OtherCommand, state: MemberState, ctx: DecideContext, now: number): Drafted => {
-  const c = withRewardCost(given, ctx);
+const draftCommand = (c: OtherCommand, state: MemberState, ctx: DecideContext, now: number): Drafted => {
   // Step 2.
   if (!state.joined)
     return rejected(reject("UNKNOWN_MEMBER", `memberId: member ${c.memberId} has not joined`));
   // Step 3.
-  const seen = sameCommandContent(state, c);
+  const seen = sameCommandContent(state, c, redeemContext(c, ctx));
   if (seen === true) return { kind: "replay" };
   if (seen === false)
     return rejected(

@@ -5,6 +5,7 @@ import { allocate, availableLotsFifo } from "../lots.js";
 import { DAY_MS, parseTime, toIso } from "../primitives.js";
 import { findReward, type Reward } from "../program-rewards.js";
 import { availablePoints, type MemberState } from "../state.js";
+import { w } from "../working-copy.js";
 import type { Draft } from "./draft.js";
 
 /** 9999-12-31T23:59:59.999Z: the last time an event can carry. */
@@ -90,6 +91,12 @@ export const decideRedeem = (
     ...(c.rewardId !== undefined ? { rewardId: c.rewardId } : {}),
     allocations,
   });
+  if (reward) {
+    // Step 3 of a later replay compares the form too (club-v1 §9); the event cannot say it.
+    const redemptions = w(out.state, "redemptions");
+    const stored = redemptions.get(c.redemptionId);
+    if (stored) redemptions.set(c.redemptionId, { ...stored, pointsGiven: c.points !== undefined });
+  }
   if (reward?.coupon) {
     if (!couponSecret) throw missingCouponSecret();
     out.emit("CouponIssued", now, {

@@ -9,6 +9,12 @@ export interface DecideContext {
   referrerExists?: boolean;
   /** HMAC key of coupon codes (club-v1 §2); required when a reward issues coupons. */
   couponSecret?: string;
+  /**
+   * Whether the catalogue redeem `memberId`/`redemptionId` that this ledger
+   * accepted gave `points` (club-v1 §9); undefined when it does not know (the
+   * member's state then says it, or nobody does).
+   */
+  pointsGivenOf?: (memberId: string, redemptionId: string) => boolean | undefined;
 }
 
 /**

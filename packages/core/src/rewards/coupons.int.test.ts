@@ -88,9 +88,68 @@ describe("club-v1 §2 redeem against the catalogue", () => {
       status: "accepted",
       replay: true,
     });
-    expect(await c.run(redeemReward("m1", day(1), "r1", "mug", { points: 500 }))).toMatchObject({
+    // §9 points vs cost: giving `points` where the first omitted it is another set of fields.
+    expect(await c.code(redeemReward("m1", day(1), "r1", "mug", { points: 500 }))).toBe(
+      "IDEMPOTENCY_CONFLICT",
+    );
+  });
+  it("§9 points vs cost: a replay that omits points where the first gave them (or the reverse) is IDEMPOTENCY_CONFLICT", async () => {
+    const store = testStore();
+    const prog = rewardsProgram([mug, { id: "pen", cost: 100, stock: 3 }]);
+    const c = club(prog, store);
+    await c.ok(join("m1", T0), adjust("m1", T0, "a1", 2000));
+    await c.ok(redeemReward("m1", day(1), "given", "mug", { points: 500 }));
+    await c.ok(redeemReward("m1", day(1), "omitted", "mug"));
+    await c.ok(redeemReward("m1", day(1), "stocked", "pen"));
+    const before = await c.stream("m1");
+    expect(await c.code(redeemReward("m1", day(1), "given", "mug"))).toBe("IDEMPOTENCY_CONFLICT");
+    expect(await c.code(redeemReward("m1", day(1), "omitted", "mug", { points: 500 }))).toBe(
+      "IDEMPOTENCY_CONFLICT",
+    );
+    expect(await c.code(redeemReward("m1", day(1), "stocked", "pen", { points: 100 }))).toBe(
+      "IDEMPOTENCY_CONFLICT",
+    );
+    // The same form again is still a replay.
+    expect(await c.run(redeemReward("m1", day(1), "given", "mug", { points: 500 }))).toMatchObject({
       replay: true,
     });
+    expect(await c.run(redeemReward("m1", day(1), "omitted", "mug"))).toMatchObject({ replay: true });
+    expect(await c.run(redeemReward("m1", day(1), "stocked", "pen"))).toMatchObject({ replay: true });
+    expect(await c.stream("m1")).toEqual(before);
+  });
+  it("§9 points vs cost: also inside one executeMany batch (as vafa import runs)", async () => {
+    const ledger = createLedger({
+      store: testStore(),
+      program: rewardsProgram([mug]),
+      couponSecret: TEST_COUPON_SECRET,
+    });
+    const outcomes = await ledger.executeMany([
+      join("m1", T0),
+      adjust("m1", T0, "a1", 2000),
+      redeemReward("m1", day(1), "r1", "mug"),
+      redeemReward("m1", day(1), "r1", "mug", { points: 500 }),
+      redeemReward("m1", day(1), "r2", "mug", { points: 500 }),
+      redeemReward("m1", day(1), "r2", "mug"),
+      redeemReward("m1", day(1), "r2", "mug", { points: 500 }),
+    ]);
+    expect(
+      outcomes.map((o) => (o.status === "rejected" ? o.rejection.code : o.replay ? "replay" : "ok")),
+    ).toEqual(["ok", "ok", "ok", "IDEMPOTENCY_CONFLICT", "ok", "IDEMPOTENCY_CONFLICT", "replay"]);
+    // Later single commands on the same ledger remember the form too.
+    expect(await ledger.execute(redeemReward("m1", day(1), "r1", "mug", { points: 500 }))).toMatchObject({
+      rejection: { code: "IDEMPOTENCY_CONFLICT" },
+    });
+  });
+  it("§9 points vs cost: a ledger started on a store it did not write falls back to comparing with the cost", async () => {
+    // The events do not record the form (docs/rewards.md): a new ledger cannot tell.
+    const store = testStore();
+    const first = club(rewardsProgram([mug]), store);
+    await first.ok(join("m1", T0), adjust("m1", T0, "a1", 2000), redeemReward("m1", day(1), "r1", "mug"));
+    const second = club(rewardsProgram([mug]), store);
+    expect(await second.run(redeemReward("m1", day(1), "r1", "mug", { points: 500 }))).toMatchObject({
+      replay: true,
+    });
+    expect(await second.run(redeemReward("m1", day(1), "r1", "mug"))).toMatchObject({ replay: true });
   });
   it("§9: points different from cost is VALIDATION; an unknown reward with any points is UNKNOWN_REWARD", async () => {
     const c = await funded(rewardsProgram([mug]));

@@ -1,17 +1,41 @@
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { createMemoryStore } from "@vafa/adapters/memory";
-import { createLedger, type Program, parseTime, type StoredEvent } from "../index.js";
+import { createLedger, type EventStore, type Program, parseTime, type StoredEvent } from "../index.js";
 import { createTestKeyStore } from "./key-store.js";
 
 // Runs a golden vector folder the way `vafa import` does (spec 8) on the memory store.
 // The club vectors (club-v1) need the coupon secret and the test data keys of
-// their README: every run gets them; the ledger-v1 vectors use neither.
-
-/** The coupon secret of the club vectors (club-v1 §2). */
-const VECTOR_COUPON_SECRET = "vafa-test-secret";
+// their README: every run gets them; the ledger-v1 vectors use neither. A folder
+// with `crashes.json` ({"lines": [...]}) runs on a store without atomic
+// multi-stream appends (as EventStoreDB) and, on those lines, the process
+// "dies" after the claim and before the member's events (club-v1 §2): the line
+// is counted as `crashed`, neither accepted nor rejected.
 
 const vectorsRoot = join(import.meta.dirname, "../../../../fixtures/vectors");
+/** The coupon secret of the club vectors (club-v1 §2). */
+export const VECTOR_COUPON_SECRET = "vafa-test-secret";
+
+/** The memory store as a claim-first store whose next member append fails while `crash.armed`. */
+const claimFirst = (inner: EventStore, crash: { armed: boolean }): EventStore => {
+  const store: EventStore = {
+    ...inner,
+    atomicMultiStream: false,
+    appendToStream: async (streamId, events, options) => {
+      if (crash.armed && streamId.startsWith("member-")) {
+        crash.armed = false;
+        throw new Error("crash between claim and redemption");
+      }
+      return inner.appendToStream(streamId, events, options);
+    },
+    appendToStreams: async (appends) => {
+      const out = [];
+      for (const a of appends) out.push(await store.appendToStream(a.streamId, a.events, a));
+      return out;
+    },
+  };
+  return store;
+};
 
 /** `batchSize` runs the commands through `executeMany` in batches of that many lines. */
 export const runVector = async (name: string, batchSize?: number) => {
@@ -19,9 +43,27 @@ export const runVector = async (name: string, batchSize?: number) => {
   const program = JSON.parse(readFileSync(join(dir, "program.json"), "utf8")) as Program;
   const lines = readFileSync(join(dir, "commands.ndjson"), "utf8").split("\n");
   if (lines[lines.length - 1] === "") lines.pop();
-  const store = createMemoryStore();
+  const crashFile = join(dir, "crashes.json");
+  const crashLines = new Set<number>(
+    existsSync(crashFile) ? (JSON.parse(readFileSync(crashFile, "utf8")) as { lines: number[] }).lines : [],
+  );
+  const crash = { armed: false };
+  const store = crashLines.size > 0 ? claimFirst(createMemoryStore(), crash) : createMemoryStore();
   const keyStore = createTestKeyStore();
   const ledger = createLedger({ store, program, couponSecret: VECTOR_COUPON_SECRET, keyStore });
+  let crashed = 0;
+  /** A crash line alone: armed, run, disarmed whatever happened (a rejection appends nothing). */
+  const runCrashing = async (value: unknown) => {
+    crash.armed = true;
+    try {
+      return await ledger.execute(value);
+    } catch {
+      crashed++;
+      return undefined;
+    } finally {
+      crash.armed = false;
+    }
+  };
   const parsed = lines.map((l) => {
     try {
       return JSON.parse(l) as unknown;
@@ -60,6 +102,12 @@ export const runVector = async (name: string, batchSize?: number) => {
   };
   for (const [i, line] of lines.entries()) {
     if (/^[ \t]*$/.test(line)) continue;
+    if (crashLines.has(i + 1)) {
+      if (batch.length > 0) await flush();
+      const outcome = await runCrashing(parsed[i]);
+      if (outcome) record(i, outcome);
+      continue;
+    }
     if (batchSize !== undefined) {
       batch.push(i);
       if (batch.length >= batchSize) await flush();
@@ -72,5 +120,18 @@ export const runVector = async (name: string, batchSize?: number) => {
   const exported: StoredEvent[] = [];
   for (const streamId of [...(await store.listStreams(""))].sort())
     exported.push(...(await store.readStream(streamId)));
-  return { dir, accepted, rejected: rejects.length, events, rejects, exported, keyStore, store, program };
+  // Events of a crashed line that reached the store (its claim) count too.
+  if (crashLines.size > 0) events = exported.length;
+  return {
+    dir,
+    accepted,
+    rejected: rejects.length,
+    events,
+    rejects,
+    exported,
+    keyStore,
+    store,
+    program,
+    ...(crashLines.size > 0 ? { crashed } : {}),
+  };
 };

@@ -35,6 +35,8 @@ describe("club §7 DRAW_MISMATCH", () => {
       "DRAW_MISMATCH draw-spring@0",
       "DRAW_MISMATCH draw-spring@0",
       "DRAW_MISMATCH draw-spring@0",
+      // 8 tickets for the 40 points of 2 (§3 points = tickets × ticketCost).
+      "DRAW_MISMATCH member-reza@2",
     ]);
     expect(draws(report)).toContain(
       "draw-spring: rank 1: recorded nina (5 tickets), re-derived sara (2 tickets)",
@@ -87,6 +89,47 @@ describe("club §7 DRAW_MISMATCH", () => {
     const report = await audit(rechain(events));
     expect(report.findings.some((f) => f.code === "SCHEMA" && f.message.includes("DrawHeld in member"))).toBe(
       true,
+    );
+  });
+});
+
+describe("club §3 DrawEntered.points = tickets × ticketCost (DRAW_MISMATCH)", () => {
+  it("an entry charged other points than its tickets cost (points and allocation edited together)", async () => {
+    const events = clone(log);
+    const en1 = entry(events, "en1");
+    en1.data.points = 10;
+    en1.data.allocations = [{ lotId: (en1.data.allocations as { lotId: string }[])[0]?.lotId, points: 10 }];
+    const report = await audit(rechain(events));
+    expect(draws(report)).toContain(
+      "member-nina: entry en1 of nina: 10 points for 2 tickets; the draw charges 2 × 10 = 20",
+    );
+  });
+
+  it("a program whose ticketCost was changed after the entries: every entry of that draw", async () => {
+    const events = clone(log);
+    const published = events.find((e) => e.type === "ProgramPublished") as Env;
+    const program = published.data.program as { draws: { id: string; ticketCost?: number }[] };
+    const spring = program.draws.find((d) => d.id === "spring") as { ticketCost?: number };
+    spring.ticketCost = 25;
+    const report = await audit(rechain(events));
+    const entries = draws(report).filter((m) => m.includes(": entry "));
+    expect(entries).toContain(
+      "member-ali: entry ea1 of ali: 60 points for 3 tickets; the draw charges 3 × 25 = 75",
+    );
+    expect(entries.every((m) => m.includes("× 25 ="))).toBe(true);
+    expect(entries.length).toBe(
+      log.filter((e) => e.type === "DrawEntered" && e.data.drawId === "spring").length,
+    );
+    // Tickets and winners do not depend on the price: nothing else about the draw.
+    expect(draws(report).filter((m) => !m.includes(": entry "))).toEqual([]);
+  });
+
+  it("an entry of a draw that sells no tickets", async () => {
+    const events = clone(log);
+    entry(events, "ea1").data.drawId = "by-spend";
+    const report = await audit(rechain(events));
+    expect(draws(report)).toContain(
+      "member-ali: entry ea1 of ali: draw by-spend sells no tickets, yet 3 were bought",
     );
   });
 });

@@ -214,6 +214,8 @@ export class Auditor {
       if (metadataOk) this.programs.reference(event.metadata.programId, event.metadata.programVersion, loc);
       s.member.apply(event, loc);
       this.draws.memberEvent(streamId, event, loc);
+      if (metadataOk && event.type === "DrawEntered")
+        this.draws.drawEntered(streamId, event as ProposedEvent<"DrawEntered">, loc);
     } else if (s.reward) {
       if (metadataOk) this.programs.reference(event.metadata.programId, event.metadata.programVersion, loc);
       s.reward.apply(event, loc);

@@ -37,6 +37,18 @@ interface Win {
   prize: number;
 }
 
+/** A ticket purchase as the audit saw it, with the program version that priced it. */
+interface Entry {
+  memberId: string;
+  drawId: string;
+  entryId: string;
+  tickets: number;
+  points: number;
+  programId: string;
+  programVersion: number;
+  loc: EventLocation;
+}
+
 /** Member event types that count for tickets (club spec §3). */
 export const TICKET_TYPES = new Set(["DrawEntered", "TierChanged", "PurchaseRecorded", "PurchaseRefunded"]);
 export const MEMBER = "member-";
@@ -50,10 +62,58 @@ export class DrawBook {
   private readonly wins = new Map<string, Win[]>();
   /** programId -> publications (program, occurredAt ms). */
   private readonly publications = new Map<string, { program: Program; at: number }[]>();
+  /** Ticket purchases, for their price (audit only: draw-verify re-derives tickets and winners). */
+  private readonly entries: Entry[] = [];
 
   /** True when the log has anything about a draw (the audit skips the checks otherwise). */
   get any(): boolean {
-    return this.held.size > 0 || this.wins.size > 0;
+    return this.held.size > 0 || this.wins.size > 0 || this.entries.length > 0;
+  }
+
+  /** A DrawEntered whose data and metadata passed their schemas (club spec §3). */
+  drawEntered(
+    streamId: string,
+    e: {
+      data: { drawId: string; entryId: string; tickets: number; points: number };
+      metadata: { programId: string; programVersion: number };
+    },
+    loc: EventLocation,
+  ): void {
+    const { drawId, entryId, tickets, points } = e.data;
+    const { programId, programVersion } = e.metadata;
+    this.entries.push({
+      memberId: streamId.slice(MEMBER.length),
+      drawId,
+      entryId,
+      tickets,
+      points,
+      programId,
+      programVersion,
+      loc,
+    });
+  }
+
+  /**
+   * `DrawEntered.points = tickets × ticketCost` of the program version that
+   * decided the entry (club spec §3), for every entry of a known version.
+   */
+  checkEntries(programOf: (programId: string, version: number) => Program | undefined): DrawProblem[] {
+    const problems: DrawProblem[] = [];
+    for (const x of this.entries) {
+      const program = programOf(x.programId, x.programVersion);
+      if (!program) continue;
+      const draw = program.draws?.find((d) => d.id === x.drawId);
+      const at = (message: string) => problems.push({ loc: x.loc, message, memberId: x.memberId });
+      const which = `entry ${x.entryId} of ${x.memberId}`;
+      if (!draw) at(`${which}: program ${x.programId} version ${x.programVersion} has no draw ${x.drawId}`);
+      else if (draw.ticketCost === undefined)
+        at(`${which}: draw ${x.drawId} sells no tickets, yet ${x.tickets} were bought`);
+      else if (x.points !== x.tickets * draw.ticketCost)
+        at(
+          `${which}: ${x.points} points for ${x.tickets} tickets; the draw charges ${x.tickets} × ${draw.ticketCost} = ${x.tickets * draw.ticketCost}`,
+        );
+    }
+    return problems;
   }
 
   /** A member event whose data passed its schema, in stream order. */

@@ -57,9 +57,11 @@ export const checkAcrossStreams = (
   findings: Findings,
 ): void => {
   checkStock(streams, latestAt, programs, findings);
-  if (draws.any)
-    for (const p of draws.check((id, v) => programs.get(id, v), { strict: false }))
-      findings.at(p.loc, "DRAW_MISMATCH", p.message);
+  if (draws.any) {
+    const programOf = (id: string, v: number) => programs.get(id, v);
+    for (const p of draws.checkEntries(programOf)) findings.at(p.loc, "DRAW_MISMATCH", p.message);
+    for (const p of draws.check(programOf, { strict: false })) findings.at(p.loc, "DRAW_MISMATCH", p.message);
+  }
 };
 
 const checkStock = (

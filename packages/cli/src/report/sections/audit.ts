@@ -1,7 +1,8 @@
 import { escapeHtml } from "../format.js";
 import { type Ctx, section, windowText } from "./shared.js";
 
-export function auditSection(ctx: Ctx, maxFindings: number): string {
+/** `n`: 7, or 8 after the rewards & draws section. */
+export function auditSection(ctx: Ctx, maxFindings: number, n = 7): string {
   const { t, data } = ctx;
   const audit = data.audit;
   const findings = audit.findings ?? [];
@@ -35,5 +36,5 @@ export function auditSection(ctx: Ctx, maxFindings: number): string {
 ${more}`;
   }
   const scope = `<p class="intro" data-window="all-events">${windowText(ctx, "all-events")}</p>`;
-  return section(ctx, "audit", 7, t.audit.title, `${scope}${badge}${stats}${details}`);
+  return section(ctx, "audit", n, t.audit.title, `${scope}${badge}${stats}${details}`);
 }

@@ -1,7 +1,9 @@
 import { escapeHtml } from "../format.js";
+import { CLUB_SECTION_ID } from "./club.js";
 import { type Ctx, idText, monthsText, periodText, SECTION_IDS } from "./shared.js";
 
-export function header(ctx: Ctx): string {
+/** `club`: the report has the rewards & draws section (listed before the audit). */
+export function header(ctx: Ctx, club = false): string {
   const { t, data } = ctx;
   const version =
     typeof data.programVersion === "number"
@@ -35,9 +37,9 @@ export function header(ctx: Ctx): string {
     t.concentration.title,
     t.audit.title,
   ];
-  const toc = SECTION_IDS.map((id, i) => `<li><a href="#${id}">${escapeHtml(titles[i] ?? id)}</a></li>`).join(
-    "",
-  );
+  const entries = SECTION_IDS.map((id, i): [string, string] => [id, titles[i] ?? id]);
+  if (club) entries.splice(entries.length - 1, 0, [CLUB_SECTION_ID, t.club.title]);
+  const toc = entries.map(([id, title]) => `<li><a href="#${id}">${escapeHtml(title)}</a></li>`).join("");
   return `<header class="report-header">
 <p class="eyebrow">${escapeHtml(t.title)}</p>
 <h1><bdi>${escapeHtml(data.programId)}</bdi></h1>

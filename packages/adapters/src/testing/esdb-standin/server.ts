@@ -66,7 +66,12 @@ const uuidFrom = (uuid: Pb): string => {
 const bytes = (value: Uint8Array | string): Uint8Array =>
   typeof value === "string" ? Buffer.from(value, "base64") : value;
 
-export const startStandIn = async (): Promise<StandIn> => {
+export interface StandInOptions {
+  /** Called once an append is stored, before its answer is sent (crash tests kill the client here). */
+  onStored?: (streamId: string) => void;
+}
+
+export const startStandIn = async (hooks: StandInOptions = {}): Promise<StandIn> => {
   const log: Recorded[] = [];
   const streams = new Map<string, Recorded[]>();
   const listeners = new Set<(events: Recorded[]) => void>();
@@ -192,6 +197,7 @@ export const startStandIn = async (): Promise<StandIn> => {
       streams.set(streamId, stream);
       log.push(...added);
       const last = added[added.length - 1] as Recorded;
+      hooks.onStored?.(streamId);
       success(last.revision, commit, last.prepare);
       for (const listener of listeners) listener(added);
     });

@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { type StandIn, startStandIn } from "../../../adapters/src/testing/esdb-standin/server.js";
 import { openStore } from "../stores.js";
 import { tempDir } from "../testing/files.js";
+import { program } from "../testing/program.js";
 import { startVafa, type VafaResult } from "../testing/vafa.js";
 
 // club-v1 §2 on a store without atomic multi-stream appends (EventStoreDB): the
@@ -15,30 +16,11 @@ import { startVafa, type VafaResult } from "../testing/vafa.js";
 // claim, or a sweep more than a day later releases it as `orphaned`. Either way
 // the stock is never overdrawn and the audit is clean.
 
-const program = {
+const clubProgram = program({
   programId: "claim-crash",
-  version: 1,
-  currency: "GBP",
-  calendar: "gregorian",
-  earn: {
-    pointsPerUnit: "1",
-    rounding: "floor",
-    pendingDays: 0,
-    signupBonus: 0,
-    birthdayBonus: 0,
-    referralBonus: 0,
-  },
-  expiry: { policy: "never" },
-  tiers: {
-    metric: "spend",
-    windowDays: 365,
-    retentionDays: 0,
-    levels: [{ id: "base", threshold: "0", multiplier: "1" }],
-  },
-  redemption: { minPoints: 1, pointValue: "0.01" },
-  rfm: { windowDays: 365 },
+  tiers: { levels: [{ id: "base", threshold: "0", multiplier: "1" }] },
   rewards: [{ id: "lamp", cost: 300, stock: 1 }],
-};
+});
 const ndjson = (commands: object[]) => `${commands.map((c) => JSON.stringify(c)).join("\n")}\n`;
 
 const readAll = async (url: string): Promise<StoredEvent[]> => {
@@ -70,7 +52,7 @@ describe("club-v1 §2: SIGKILL between claim and redemption on EventStoreDB (sta
       },
     });
     const prog = join(dir, "program.json");
-    writeFileSync(prog, JSON.stringify(program));
+    writeFileSync(prog, JSON.stringify(clubProgram));
     const vafa = async (args: string[]): Promise<VafaResult> =>
       (
         await startVafa([

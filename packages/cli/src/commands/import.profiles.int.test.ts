@@ -6,34 +6,16 @@ import { describe, expect, it } from "vitest";
 import { runCli } from "../cli.js";
 import { openStore } from "../stores.js";
 import { memoryIo } from "../testing/memory-io.js";
+import { program } from "../testing/program.js";
 
 // club-v1 §4-§8, §10 through `vafa import`: the new commands, every rejection
 // they bring (ERASURE_UNAVAILABLE among them), each leaving the store unchanged,
 // and erasure on PGlite with the store's own key table.
 
-const baseProgram = {
+const baseProgram = program({
   programId: "club-profiles",
-  version: 1,
-  currency: "GBP",
-  calendar: "gregorian",
-  earn: {
-    pointsPerUnit: "1",
-    rounding: "floor",
-    pendingDays: 0,
-    signupBonus: 0,
-    birthdayBonus: 0,
-    referralBonus: 0,
-  },
-  expiry: { policy: "never" },
-  tiers: {
-    metric: "spend",
-    windowDays: 365,
-    retentionDays: 0,
-    levels: [{ id: "bronze", threshold: "0", multiplier: "1" }],
-  },
-  redemption: { minPoints: 1, pointValue: "0.01" },
-  rfm: { windowDays: 365 },
-};
+  tiers: { levels: [{ id: "bronze", threshold: "0", multiplier: "1" }] },
+});
 const at = (day: number) => `2011-01-${String(day).padStart(2, "0")}T10:00:00Z`;
 const lines = (...commands: object[]) => `${commands.map((c) => JSON.stringify(c)).join("\n")}\n`;
 const joinAli = {

@@ -6,42 +6,26 @@ import { afterEach, describe, expect, it } from "vitest";
 import { runCli } from "../cli.js";
 import { openStore } from "../stores.js";
 import { memoryIo } from "../testing/memory-io.js";
+import { program } from "../testing/program.js";
 
 // club-v1 §7, §8: every new rejection code through `vafa import`, with the store unchanged.
 
 const SECRET = "vafa-test-secret";
-const program = {
+const clubProgram = program({
   programId: "club",
-  version: 1,
-  currency: "GBP",
-  calendar: "gregorian",
-  earn: {
-    pointsPerUnit: "1",
-    rounding: "floor",
-    pendingDays: 0,
-    signupBonus: 0,
-    birthdayBonus: 0,
-    referralBonus: 0,
-  },
-  expiry: { policy: "never" },
   tiers: {
-    metric: "spend",
-    windowDays: 365,
-    retentionDays: 0,
     levels: [
       { id: "bronze", threshold: "0", multiplier: "1" },
       { id: "silver", threshold: "100000", multiplier: "1" },
     ],
   },
-  redemption: { minPoints: 1, pointValue: "0.01" },
-  rfm: { windowDays: 365 },
   rewards: [
     { id: "mug", cost: 100, stock: 1, perMember: 1, coupon: { validDays: 10 } },
     { id: "cup", cost: 10, coupon: { validDays: 10 } },
     { id: "vip", cost: 10, tiers: ["silver"] },
     { id: "late", cost: 10, from: "2012-01-01T00:00:00Z" },
   ],
-};
+});
 const at = (day: number) => `2011-01-${String(day).padStart(2, "0")}T10:00:00Z`;
 const lines = (...commands: object[]) => `${commands.map((c) => JSON.stringify(c)).join("\n")}\n`;
 const redeem = (memberId: string, day: number, redemptionId: string, rewardId: string) => ({
@@ -86,7 +70,7 @@ afterEach(() => {
 describe("club-v1 §8 vafa import with rewards and coupons", () => {
   it("every new rejection code, each leaving the store unchanged", async () => {
     const { file, store } = setUp();
-    const prog = file("program.json", JSON.stringify(program));
+    const prog = file("program.json", JSON.stringify(clubProgram));
     const secret = file("secret.txt", `${SECRET}\n`);
     const setup = file(
       "setup.ndjson",
@@ -165,7 +149,7 @@ describe("club-v1 §8 vafa import with rewards and coupons", () => {
 
   it("exit 2 naming the setting when a coupon reward has no secret (empty is missing); nothing is stored", async () => {
     const { dir, file, store } = setUp();
-    const prog = file("program.json", JSON.stringify(program));
+    const prog = file("program.json", JSON.stringify(clubProgram));
     const input = file("c.ndjson", lines({ type: "join", memberId: "m1", at: at(1), kind: "person" }));
     for (const setting of [undefined, ""]) {
       if (setting === undefined) delete process.env.VAFA_COUPON_SECRET;

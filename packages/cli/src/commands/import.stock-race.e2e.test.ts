@@ -8,6 +8,7 @@ import { runCli } from "../cli.js";
 import { openStore } from "../stores.js";
 import { tempDir } from "../testing/files.js";
 import { memoryIo } from "../testing/memory-io.js";
+import { program } from "../testing/program.js";
 import { startVafa } from "../testing/vafa.js";
 
 // club-v1 §2 (MUST): claimed minus released never exceeds stock under any
@@ -32,30 +33,11 @@ const ROUNDS = stockRaceRounds(process.env.VAFA_STOCK_RACE_ROUNDS);
 /** About a minute per round on a loaded 2-core machine, never less than the 5 minutes CI had. */
 const TIMEOUT_MS = Math.max(300_000, ROUNDS * 60_000);
 const SECRET = "vafa-test-secret";
-const program = {
+const raceProgram = program({
   programId: "race",
-  version: 1,
-  currency: "GBP",
-  calendar: "gregorian",
-  earn: {
-    pointsPerUnit: "1",
-    rounding: "floor",
-    pendingDays: 0,
-    signupBonus: 0,
-    birthdayBonus: 0,
-    referralBonus: 0,
-  },
-  expiry: { policy: "never" },
-  tiers: {
-    metric: "spend",
-    windowDays: 365,
-    retentionDays: 0,
-    levels: [{ id: "base", threshold: "0", multiplier: "1" }],
-  },
-  redemption: { minPoints: 1, pointValue: "0.01" },
-  rfm: { windowDays: 365 },
+  tiers: { levels: [{ id: "base", threshold: "0", multiplier: "1" }] },
   rewards: [{ id: "lamp", cost: 300, stock: STOCK, coupon: { validDays: 30 } }],
-};
+});
 const lines = (commands: object[]) => commands.map((c) => JSON.stringify(c)).join("\n");
 
 const readAll = async (store: string): Promise<StoredEvent[]> => {
@@ -77,7 +59,7 @@ describe.skipIf(!url)(
       async () => {
         const dir = tempDir("stock-race");
         const prog = join(dir, "program.json");
-        writeFileSync(prog, JSON.stringify(program));
+        writeFileSync(prog, JSON.stringify(raceProgram));
         const env = { VAFA_COUPON_SECRET: SECRET };
         process.env.VAFA_COUPON_SECRET = SECRET;
         const members = Array.from({ length: PROCESSES }, (_, i) => `m${i}`);

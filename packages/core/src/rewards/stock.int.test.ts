@@ -2,6 +2,7 @@ import { createMemoryStore } from "@vafa/adapters/memory";
 import { describe, expect, it } from "vitest";
 import { createLedger, type EventStore, type Program } from "../index.js";
 import { adjust, baseProgram, club, day, join, reverse, T0, TEST_COUPON_SECRET } from "../testing/harness.js";
+import { nonAtomicStore } from "../testing/non-atomic-store.js";
 
 // club-v1 §2 stock: the reward stream, OUT_OF_STOCK, releases, claim-first with repair.
 
@@ -24,27 +25,6 @@ const setUp = async (prog: Program, store: EventStore = createMemoryStore()) => 
   return c;
 };
 const rewardTypes = async (store: EventStore) => (await store.readStream("reward-mug")).map((e) => e.type);
-
-/** A store whose appendToStreams is not one transaction, and which can fail one append (a crash). */
-const nonAtomic = (inner: EventStore, failOn: { streamPrefix?: string }) => {
-  const store: EventStore = {
-    ...inner,
-    atomicMultiStream: false,
-    appendToStream: async (streamId, events, options) => {
-      if (failOn.streamPrefix && streamId.startsWith(failOn.streamPrefix)) {
-        failOn.streamPrefix = undefined;
-        throw new Error("crash");
-      }
-      return inner.appendToStream(streamId, events, options);
-    },
-    appendToStreams: async (appends) => {
-      const out = [];
-      for (const a of appends) out.push(await store.appendToStream(a.streamId, a.events, a));
-      return out;
-    },
-  };
-  return store;
-};
 
 describe("club-v1 §2 stock", () => {
   it("claims in reward-<rewardId> with claim:<memberId>/<redemptionId>, dated at the command, before the member's events", async () => {
@@ -136,7 +116,7 @@ describe("club-v1 §2 stock", () => {
 describe("club-v1 §2 claim-first with repair (a store without atomic appendToStreams)", () => {
   it("a crash between claim and redemption: the same command again finds its own claim and completes", async () => {
     const fail: { streamPrefix?: string } = {};
-    const store = nonAtomic(createMemoryStore(), fail);
+    const store = nonAtomicStore(createMemoryStore(), fail);
     const c = await setUp(stockProgram(1), store);
     fail.streamPrefix = "member-";
     await expect(c.run(redeemMug("m1", day(1), "r1"))).rejects.toThrow("crash");
@@ -147,7 +127,7 @@ describe("club-v1 §2 claim-first with repair (a store without atomic appendToSt
   });
   it("a sweep releases (orphaned) a claim older than one day without a redemption", async () => {
     const fail: { streamPrefix?: string } = {};
-    const store = nonAtomic(createMemoryStore(), fail);
+    const store = nonAtomicStore(createMemoryStore(), fail);
     const c = await setUp(stockProgram(1), store);
     fail.streamPrefix = "member-";
     await expect(c.run(redeemMug("m1", day(1), "r1"))).rejects.toThrow("crash");
@@ -164,7 +144,7 @@ describe("club-v1 §2 claim-first with repair (a store without atomic appendToSt
   });
   it("a crash between a reversal and its release is repaired by running the reversal again", async () => {
     const fail: { streamPrefix?: string } = {};
-    const store = nonAtomic(createMemoryStore(), fail);
+    const store = nonAtomicStore(createMemoryStore(), fail);
     const c = await setUp(stockProgram(1), store);
     await c.ok(redeemMug("m1", day(1), "r1"));
     fail.streamPrefix = "reward-";

@@ -1,8 +1,9 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { createMemoryStore } from "@vafa/adapters/memory";
-import { createLedger, type EventStore, type Program, parseTime, type StoredEvent } from "../index.js";
+import { createLedger, type Program, parseTime, type StoredEvent } from "../index.js";
 import { createTestKeyStore } from "./key-store.js";
+import { nonAtomicStore } from "./non-atomic-store.js";
 
 // Runs a golden vector folder the way `vafa import` does (spec 8) on the memory store.
 // The club vectors (club-v1) need the coupon secret and the test data keys of
@@ -16,27 +17,6 @@ const vectorsRoot = join(import.meta.dirname, "../../../../fixtures/vectors");
 /** The coupon secret of the club vectors (club-v1 §2). */
 export const VECTOR_COUPON_SECRET = "vafa-test-secret";
 
-/** The memory store as a claim-first store whose next member append fails while `crash.armed`. */
-const claimFirst = (inner: EventStore, crash: { armed: boolean }): EventStore => {
-  const store: EventStore = {
-    ...inner,
-    atomicMultiStream: false,
-    appendToStream: async (streamId, events, options) => {
-      if (crash.armed && streamId.startsWith("member-")) {
-        crash.armed = false;
-        throw new Error("crash between claim and redemption");
-      }
-      return inner.appendToStream(streamId, events, options);
-    },
-    appendToStreams: async (appends) => {
-      const out = [];
-      for (const a of appends) out.push(await store.appendToStream(a.streamId, a.events, a));
-      return out;
-    },
-  };
-  return store;
-};
-
 /** `batchSize` runs the commands through `executeMany` in batches of that many lines. */
 export const runVector = async (name: string, batchSize?: number) => {
   const dir = join(vectorsRoot, name);
@@ -47,21 +27,21 @@ export const runVector = async (name: string, batchSize?: number) => {
   const crashLines = new Set<number>(
     existsSync(crashFile) ? (JSON.parse(readFileSync(crashFile, "utf8")) as { lines: number[] }).lines : [],
   );
-  const crash = { armed: false };
-  const store = crashLines.size > 0 ? claimFirst(createMemoryStore(), crash) : createMemoryStore();
+  const crash: { streamPrefix?: string | undefined } = {};
+  const store = crashLines.size > 0 ? nonAtomicStore(createMemoryStore(), crash) : createMemoryStore();
   const keyStore = createTestKeyStore();
   const ledger = createLedger({ store, program, couponSecret: VECTOR_COUPON_SECRET, keyStore });
   let crashed = 0;
   /** A crash line alone: armed, run, disarmed whatever happened (a rejection appends nothing). */
   const runCrashing = async (value: unknown) => {
-    crash.armed = true;
+    crash.streamPrefix = "member-";
     try {
       return await ledger.execute(value);
     } catch {
       crashed++;
       return undefined;
     } finally {
-      crash.armed = false;
+      crash.streamPrefix = undefined;
     }
   };
   const parsed = lines.map((l) => {

@@ -333,6 +333,20 @@ describe("5.6 sweeps at their boundaries", () => {
     const same = await c.run({ type: "sweep", at: "2011-01-06T00:00:00Z" });
     expect(same.status === "accepted" && same.events.map((e) => e.type)).toEqual(["PointsExpired"]);
   });
+
+  it("a sweep before the member's last event moves no tier, even where the tier at that time differs", async () => {
+    // Mutant: the `now < lastEventAt` skip removed. Silver at 01-01, bronze again
+    // at the refund (01-03); at 01-02 the metric still counts the 600.
+    const c = club();
+    await c.ok(join("a", "2011-01-01T00:00:00Z"), purchase("a", "2011-01-01T00:00:00Z", "p1", "600"));
+    await c.ok(refund("a", "2011-01-03T00:00:00Z", "p1", "c1", "600"));
+    expect((await c.state("a")).tier).toBe("bronze");
+    expect(await c.run({ type: "sweep", at: "2011-01-02T00:00:00Z" })).toMatchObject({
+      status: "accepted",
+      events: [],
+    });
+    expect((await c.state("a")).tier).toBe("bronze");
+  });
 });
 
 describe("5.6, 5.7 rules at their boundaries", () => {

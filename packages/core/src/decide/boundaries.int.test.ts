@@ -161,6 +161,38 @@ describe("5.6 due items at their boundaries", () => {
   });
 });
 
+describe("5.6 due items across program versions (5.10)", () => {
+  it("a lot that never expires stays when a lot of a later version expires", async () => {
+    // Mutant: `lot.expiresAt !== null` made true in step 5 (null <= now).
+    const v1 = program();
+    const v2 = { ...v1, version: 2, expiry: { policy: "rolling" as const, days: 30 } };
+    const c1 = club(v1);
+    await c1.ok(join("a", "2011-01-01T10:00:00Z"), purchase("a", "2011-01-02T10:00:00Z", "p1", "100"));
+    const c2 = club(v2, c1.store);
+    await c2.ok(purchase("a", "2011-01-03T10:00:00Z", "p2", "50"));
+    const lots = (await c2.state("a")).lots.map((l) => l.lotId);
+    const events = await c2.ok(feedback("a", "2011-03-01T00:00:00Z", "f1"));
+    expect(data(events, "PointsExpired")).toEqual([{ lotId: lots[1], points: 50 }]);
+    expect(await c2.balance("a", "2011-03-01T00:00:00Z")).toMatchObject({ available: 100 });
+  });
+
+  it("lots due together expire in expiry order, not creation order", async () => {
+    // Mutant: the fifoCompare pick in step 5 removed (first due lot in creation order).
+    const v1 = program({ expiry: { policy: "rolling", days: 365 } });
+    const v2 = { ...v1, version: 2, expiry: { policy: "rolling" as const, days: 30 } };
+    const c1 = club(v1);
+    await c1.ok(join("a", "2011-01-01T10:00:00Z"), purchase("a", "2011-01-02T10:00:00Z", "p1", "100"));
+    const c2 = club(v2, c1.store);
+    await c2.ok(purchase("a", "2011-01-03T10:00:00Z", "p2", "50"));
+    const lots = (await c2.state("a")).lots.map((l) => l.lotId);
+    const events = await c2.ok(feedback("a", "2012-02-01T00:00:00Z", "f1"));
+    expect(events.filter((e) => e.type === "PointsExpired").map((e) => [e.occurredAt, e.data])).toEqual([
+      ["2011-02-02T10:00:00.000Z", { lotId: lots[1], points: 50 }],
+      ["2012-01-02T10:00:00.000Z", { lotId: lots[0], points: 100 }],
+    ]);
+  });
+});
+
 describe("5.2 earning at its boundaries", () => {
   it("a purchase that earns 0 points records the purchase and no lot", async () => {
     const c = club();
@@ -288,6 +320,18 @@ describe("5.8 rejection messages name the field and the cause", () => {
     ).toBe("UNKNOWN_REDEMPTION redemptionId: r9 is not a redemption of this member");
   });
 
+  it("VALIDATION of step 6 names the field: a Jalali birth date, a purchase past safe points", async () => {
+    const j = club(program({ calendar: "jalali" }));
+    expect(await message(j, join("a", "2011-01-01T00:00:00Z", { birthDate: "0559-12-31" }))).toBe(
+      "VALIDATION birthDate: outside the range of the Jalali calendar",
+    );
+    const c = club();
+    await c.ok(join("a", "2011-01-01T00:00:00Z"));
+    expect(await message(c, purchase("a", "2011-01-02T00:00:00Z", "p1", "9007199254740992"))).toBe(
+      "VALIDATION amount: 9007199254740992 would earn more points than a safe integer",
+    );
+  });
+
   it("IDEMPOTENCY_CONFLICT names the id field of each command type; a second reversal is ALREADY_REVERSED", async () => {
     const c = club();
     const t = "2011-01-02T00:00:00Z";
@@ -319,6 +363,15 @@ describe("5.8 rejection messages name the field and the cause", () => {
     expect(
       await message(c, { type: "reverse-redemption", memberId: "a", at: t, redemptionId: "r1", extra: 1 }),
     ).toMatch(/^VALIDATION/);
+  });
+});
+
+describe("5 feedback", () => {
+  it("without a comment records no comment field", async () => {
+    const c = club();
+    await c.ok(join("a", "2011-01-01T00:00:00Z"));
+    const [e] = await c.ok(feedback("a", "2011-01-02T00:00:00Z", "f1"));
+    expect(Object.keys(e?.data ?? {})).toEqual(["feedbackId", "score"]);
   });
 });
 

@@ -125,6 +125,18 @@ describe("club §3 enter-draw", () => {
       "IDEMPOTENCY_CONFLICT entryId: e1 was already used by another enter-draw command",
     );
   });
+  it("§3 at their boundaries: entryFrom is open, the limit counts this draw only, all available points may go", async () => {
+    const c = await setup(
+      clubProgram([drawOf(), drawOf({ id: "d2" }), drawOf({ id: "last", maxTickets: undefined })]),
+    );
+    const from = "2011-03-01T00:00:00Z";
+    expect(await c.code(enter("m", from, "e1", 1))).toBe("ACCEPTED");
+    expect(await c.code(enter("m", from, "e2", 4, "d2"))).toBe("ACCEPTED");
+    expect(await c.code(enter("m", from, "e3", 4))).toBe("ACCEPTED"); // 5 in d1, whatever d2 holds
+    expect((await c.balance("m", from)).available).toBe(100);
+    expect(await c.code(enter("m", from, "e4", 1, "last"))).toBe("ACCEPTED");
+    expect((await c.balance("m", from)).available).toBe(0);
+  });
   it("minPoints does not apply; the entryId is the idempotency key", async () => {
     const c = await setup({ ...clubProgram(), redemption: { minPoints: 1000, pointValue: "0.01" } });
     const at = "2011-03-02T00:00:00Z";

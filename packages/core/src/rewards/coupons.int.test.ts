@@ -58,7 +58,15 @@ describe("club-v1 §2 coupon codes", () => {
           program: rewardsProgram([mug]),
           ...(couponSecret === undefined ? {} : { couponSecret }),
         }),
-      ).toThrow(expect.objectContaining({ code: "COUPON_SECRET_MISSING" }));
+      ).toThrow(
+        expect.objectContaining({
+          code: "COUPON_SECRET_MISSING",
+          message: expect.stringMatching(
+            /^couponSecret: the program has rewards that issue coupons and no coupon secret was given/,
+          ),
+          hint: "set VAFA_COUPON_SECRET or pass --coupon-secret-file (couponSecret in createLedger)",
+        }),
+      );
     expect(() =>
       createLedger({ store: testStore(), program: rewardsProgram([{ id: "x", cost: 1 }]) }),
     ).not.toThrow();
@@ -147,6 +155,25 @@ describe("club-v1 §2 redeem against the catalogue", () => {
     expect(await c.code(redeemReward("m1", day(1), "r1", "none"))).toBe("TIER_NOT_ELIGIBLE");
     expect(await c.code(redeemReward("m1", day(1), "r1", "tiny"))).toBe("BELOW_MIN_REDEMPTION");
     expect(await c.code(redeemReward("m1", day(1), "r1", "big"))).toBe("INSUFFICIENT_POINTS");
+  });
+});
+
+describe("club-v1 §9 perMember and optional fields", () => {
+  it("perMember counts the redemptions of that reward only", async () => {
+    const c = await funded(
+      rewardsProgram([
+        { id: "cheap", cost: 1, perMember: 1 },
+        { id: "other", cost: 1 },
+      ]),
+    );
+    await c.ok(redeemReward("m1", day(1), "r1", "other"), redeemReward("m1", day(1), "r2", "other"));
+    expect(await c.code(redeemReward("m1", day(1), "r3", "cheap"))).toBe("ACCEPTED");
+  });
+  it("a use without orderId records no orderId field", async () => {
+    const c = await funded(rewardsProgram([mug]));
+    await c.ok(redeemReward("m1", day(1), "r1", "mug"));
+    const [used] = await c.ok(useCoupon("m1", day(2), "r1", couponCode(TEST_COUPON_SECRET, "m1", "r1")));
+    expect(Object.keys(used?.data ?? {})).toEqual(["couponId"]);
   });
 });
 

@@ -10,12 +10,18 @@ const src = (p: string) => fileURLToPath(new URL(`./packages/${p}`, import.meta.
 // cost seconds per mutant on a shared machine: they stay out of this run.
 //
 // VAFA_MUTATION_TESTS narrows the tests to the files being mutated, so the
-// initial run and each mutant cost less: `core` (mutating packages/core/src)
-// or `audit` (mutating packages/projections/src/audit). Unset: both.
+// initial run and each mutant cost less (a mutant of rules.ts is covered by
+// nearly every ledger test): `rules` (rules.ts, lots.ts: the decider's and the
+// core modules' own tests), `core` (all of packages/core/src, for decide/*) or
+// `audit` (packages/projections/src/audit). Unset: core and audit.
 const core = "packages/core/src/**/*.test.ts";
 const audit = "packages/projections/src/audit/**/*.test.ts";
-const scope = process.env.VAFA_MUTATION_TESTS;
-const include = scope === "core" ? [core] : scope === "audit" ? [audit] : [core, audit];
+const scopes: Record<string, string[]> = {
+  rules: ["packages/core/src/*.test.ts", "packages/core/src/decide/*.test.ts"],
+  core: [core],
+  audit: [audit],
+};
+const include = scopes[process.env.VAFA_MUTATION_TESTS ?? ""] ?? [core, audit];
 // Left out of the mutation run: the two tests of auditNdjsonFileParallel start
 // worker threads (each boots tsx) and a worker never sees Stryker's active
 // mutant; the two "1 to 4 shards" sweeps audit dozens of tampered exports

@@ -755,6 +755,26 @@ const memberRows: Row[] = [
     ],
   },
   {
+    name: "a clawback split over two lots where 5.3 takes one (5.3)",
+    input: () =>
+      L(
+        only(
+          "member-ben",
+          edit("member-ben", 10, (e) => {
+            e.data.allocations = [
+              { lotId: "3210257f-8f62-5907-bcba-6e91aa15c56f", points: 30 },
+              { lotId: "32e4ae12-feca-5a9b-b2c9-ff9ddb4c7564", points: 10 },
+            ];
+          }),
+        ),
+      ),
+    findings: [
+      "CLAWBACK_MISMATCH member-ben@10: allocations [3210257f-8f62-5907-bcba-6e91aa15c56f:30,32e4ae12-feca-5a9b-b2c9-ff9ddb4c7564:10], 5.3 gives [3210257f-8f62-5907-bcba-6e91aa15c56f:40]",
+      "ALLOCATION member-ben@10: allocation takes 10 points from lot 32e4ae12-feca-5a9b-b2c9-ff9ddb4c7564, which holds 0",
+      "EXPIRY_MISMATCH member-ben@13: expires 50 points, the lot holds 40",
+    ],
+  },
+  {
     name: "a redemption whose allocations do not sum to its points (5.5)",
     input: () =>
       L(

@@ -12,12 +12,17 @@ const src = (p: string) => fileURLToPath(new URL(`./packages/${p}`, import.meta.
 // VAFA_MUTATION_TESTS narrows the tests to the files being mutated, so the
 // initial run and each mutant cost less (a mutant of rules.ts is covered by
 // nearly every ledger test): `rules` (rules.ts, lots.ts: the decider's and the
-// core modules' own tests), `core` (all of packages/core/src, for decide/*) or
+// core modules' own tests), `decide` (those and the club's draws and rewards
+// tests, for decide/*), `core` (all of packages/core/src) or
 // `audit` (packages/projections/src/audit). Unset: core and audit.
 const core = "packages/core/src/**/*.test.ts";
 const audit = "packages/projections/src/audit/**/*.test.ts";
 const scopes: Record<string, string[]> = {
   rules: ["packages/core/src/*.test.ts", "packages/core/src/decide/*.test.ts"],
+  decide: [
+    "packages/core/src/*.test.ts",
+    "packages/core/src/{decide,draws,rewards}/*.test.ts",
+  ],
   core: [core],
   audit: [audit],
 };

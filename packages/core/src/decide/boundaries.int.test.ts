@@ -57,6 +57,43 @@ describe("5.4 FIFO across lots whose expiry order differs from creation order", 
   });
 });
 
+describe("5.3, 5.4 which lots an allocation may take", () => {
+  it("a redemption skips a pending lot even when it expires first", async () => {
+    // Mutant: availableLotsFifo's filter removed or its pending test made true.
+    const v1 = program({ expiry: { policy: "rolling", days: 365 } });
+    const v2 = { ...v1, version: 2, expiry: { policy: "rolling" as const, days: 30 } };
+    v2.earn = { ...v1.earn, pendingDays: 14 };
+    const c1 = club(v1);
+    await c1.ok(join("a", "2011-01-01T10:00:00Z"), purchase("a", "2011-01-02T10:00:00Z", "p1", "100"));
+    const c2 = club(v2, c1.store);
+    await c2.ok(purchase("a", "2011-01-03T10:00:00Z", "p2", "50")); // pending until 01-17, expires 02-02
+    const older = (await c2.state("a")).lots[0]?.lotId;
+    const [redeemed] = data(await c2.ok(redeem("a", "2011-01-04T10:00:00Z", "r1", 70)), "PointsRedeemed");
+    expect(redeemed?.allocations).toEqual([{ lotId: older, points: 70 }]);
+  });
+
+  it("a clawback takes its purchase's own lot once, then the others", async () => {
+    // Mutant: `l !== own` made true in clawbackLots (the own lot listed twice).
+    const c = club();
+    await c.ok(
+      join("a", "2011-01-01T10:00:00Z"),
+      purchase("a", "2011-01-02T10:00:00Z", "p1", "100"),
+      purchase("a", "2011-01-02T11:00:00Z", "p2", "100"),
+      redeem("a", "2011-01-03T10:00:00Z", "r1", 60),
+    );
+    const [own, other] = (await c.state("a")).lots.map((l) => l.lotId);
+    const events = await c.ok(refund("a", "2011-01-04T10:00:00Z", "p1", "c1", "100"));
+    expect(data(events, "PointsClawedBack")[0]).toMatchObject({
+      points: 100,
+      allocations: [
+        { lotId: own, points: 40 },
+        { lotId: other, points: 60 },
+      ],
+      debtIncurred: 0,
+    });
+  });
+});
+
 describe("5.3 clawback rounding", () => {
   it("a partial refund with a remainder claws back floor(earned * refunded / amount), cumulatively", async () => {
     // Mutant: ceil instead of floor. 10 points; 2.50 of 10.00 refunded is 2.5 points -> 2.
@@ -161,6 +198,38 @@ describe("5.6 due items at their boundaries", () => {
   });
 });
 
+describe("5.6 due items across program versions (5.10)", () => {
+  it("a lot that never expires stays when a lot of a later version expires", async () => {
+    // Mutant: `lot.expiresAt !== null` made true in step 5 (null <= now).
+    const v1 = program();
+    const v2 = { ...v1, version: 2, expiry: { policy: "rolling" as const, days: 30 } };
+    const c1 = club(v1);
+    await c1.ok(join("a", "2011-01-01T10:00:00Z"), purchase("a", "2011-01-02T10:00:00Z", "p1", "100"));
+    const c2 = club(v2, c1.store);
+    await c2.ok(purchase("a", "2011-01-03T10:00:00Z", "p2", "50"));
+    const lots = (await c2.state("a")).lots.map((l) => l.lotId);
+    const events = await c2.ok(feedback("a", "2011-03-01T00:00:00Z", "f1"));
+    expect(data(events, "PointsExpired")).toEqual([{ lotId: lots[1], points: 50 }]);
+    expect(await c2.balance("a", "2011-03-01T00:00:00Z")).toMatchObject({ available: 100 });
+  });
+
+  it("lots due together expire in expiry order, not creation order", async () => {
+    // Mutant: the fifoCompare pick in step 5 removed (first due lot in creation order).
+    const v1 = program({ expiry: { policy: "rolling", days: 365 } });
+    const v2 = { ...v1, version: 2, expiry: { policy: "rolling" as const, days: 30 } };
+    const c1 = club(v1);
+    await c1.ok(join("a", "2011-01-01T10:00:00Z"), purchase("a", "2011-01-02T10:00:00Z", "p1", "100"));
+    const c2 = club(v2, c1.store);
+    await c2.ok(purchase("a", "2011-01-03T10:00:00Z", "p2", "50"));
+    const lots = (await c2.state("a")).lots.map((l) => l.lotId);
+    const events = await c2.ok(feedback("a", "2012-02-01T00:00:00Z", "f1"));
+    expect(events.filter((e) => e.type === "PointsExpired").map((e) => [e.occurredAt, e.data])).toEqual([
+      ["2011-02-02T10:00:00.000Z", { lotId: lots[1], points: 50 }],
+      ["2012-01-02T10:00:00.000Z", { lotId: lots[0], points: 100 }],
+    ]);
+  });
+});
+
 describe("5.2 earning at its boundaries", () => {
   it("a purchase that earns 0 points records the purchase and no lot", async () => {
     const c = club();
@@ -208,6 +277,57 @@ describe("5.7 tiers at their boundaries", () => {
     expect(data(early, "TierChanged")).toEqual([]);
     const due = await c.ok(feedback("a", "2011-01-11T00:00:00.000Z", "f2"));
     expect(data(due, "TierChanged").map((d) => d.to)).toEqual(["bronze"]);
+  });
+});
+
+describe("5.7 the metric over a window with purchases on both sides", () => {
+  it.each(["spend", "points"] as const)(
+    "%s: a purchase out of the window does not count, one inside does",
+    async (metric) => {
+      // Mutants: the window test or the sum in tierMetric (the state's running sum does not apply here).
+      const c = club(program({ tiers: { metric } }));
+      await c.ok(
+        join("a", "2011-01-01T00:00:00Z"),
+        purchase("a", "2011-01-01T00:00:00Z", "p1", "600"),
+        purchase("a", "2011-12-01T00:00:00Z", "p2", "100"),
+      );
+      const events = await c.ok(feedback("a", "2012-01-01T00:00:00.000Z", "f1"));
+      expect(data(events, "TierChanged")).toEqual([
+        { from: "silver", to: "bronze", direction: "down", metric: "100" },
+      ]);
+    },
+  );
+
+  it("5.2 a tier the new program version no longer has counts with multiplier 1", async () => {
+    // Mutant: `levelOf(...)?.multiplier` as `.multiplier` (throws on a dropped tier).
+    const v1 = program();
+    const c1 = club(v1);
+    await c1.ok(join("a", "2011-01-01T00:00:00Z"), purchase("a", "2011-01-01T00:00:00Z", "p1", "600"));
+    expect((await c1.state("a")).tier).toBe("silver");
+    const v2 = { ...v1, version: 2 };
+    v2.tiers = {
+      ...v1.tiers,
+      levels: [
+        { id: "bronze", threshold: "0", multiplier: "1" },
+        { id: "gold", threshold: "500", multiplier: "2" },
+      ],
+    };
+    const c2 = club(v2, c1.store);
+    const events = await c2.ok(purchase("a", "2011-01-02T00:00:00Z", "p2", "10"));
+    expect(data(events, "PointsEarned").map((d) => d.points)).toEqual([10]);
+    expect(data(events, "TierChanged")).toMatchObject([{ from: "silver", to: "gold", direction: "up" }]);
+  });
+});
+
+describe("5.6 birthdays count from the join day", () => {
+  it("a birthday earlier in the join year is not paid; the next year's is", async () => {
+    // Mutant: `b >= joinDay` made true in dueBirthdays.
+    const c = club(program({ earn: { birthdayBonus: 9 } }));
+    await c.ok(join("a", "2011-03-01T00:00:00Z", { birthDate: "1980-01-10" }));
+    expect(data(await c.ok(feedback("a", "2011-04-01T00:00:00Z", "f1")), "PointsEarned")).toEqual([]);
+    expect(data(await c.ok(feedback("a", "2012-01-10T00:00:00Z", "f2")), "PointsEarned")).toMatchObject([
+      { reason: "birthday", birthdayYear: 2012 },
+    ]);
   });
 });
 
@@ -288,6 +408,18 @@ describe("5.8 rejection messages name the field and the cause", () => {
     ).toBe("UNKNOWN_REDEMPTION redemptionId: r9 is not a redemption of this member");
   });
 
+  it("VALIDATION of step 6 names the field: a Jalali birth date, a purchase past safe points", async () => {
+    const j = club(program({ calendar: "jalali" }));
+    expect(await message(j, join("a", "2011-01-01T00:00:00Z", { birthDate: "0559-12-31" }))).toBe(
+      "VALIDATION birthDate: outside the range of the Jalali calendar",
+    );
+    const c = club();
+    await c.ok(join("a", "2011-01-01T00:00:00Z"));
+    expect(await message(c, purchase("a", "2011-01-02T00:00:00Z", "p1", "9007199254740992"))).toBe(
+      "VALIDATION amount: 9007199254740992 would earn more points than a safe integer",
+    );
+  });
+
   it("IDEMPOTENCY_CONFLICT names the id field of each command type; a second reversal is ALREADY_REVERSED", async () => {
     const c = club();
     const t = "2011-01-02T00:00:00Z";
@@ -322,6 +454,15 @@ describe("5.8 rejection messages name the field and the cause", () => {
   });
 });
 
+describe("5 feedback", () => {
+  it("without a comment records no comment field", async () => {
+    const c = club();
+    await c.ok(join("a", "2011-01-01T00:00:00Z"));
+    const [e] = await c.ok(feedback("a", "2011-01-02T00:00:00Z", "f1"));
+    expect(Object.keys(e?.data ?? {})).toEqual(["feedbackId", "score"]);
+  });
+});
+
 describe("5.6 sweeps at their boundaries", () => {
   it("a sweep before the member's last event appends nothing for it; a later one expires what is due", async () => {
     const c = club(program({ expiry: { policy: "rolling", days: 1 } }));
@@ -332,6 +473,20 @@ describe("5.6 sweeps at their boundaries", () => {
     expect(early).toMatchObject({ status: "accepted", events: [] });
     const same = await c.run({ type: "sweep", at: "2011-01-06T00:00:00Z" });
     expect(same.status === "accepted" && same.events.map((e) => e.type)).toEqual(["PointsExpired"]);
+  });
+
+  it("a sweep before the member's last event moves no tier, even where the tier at that time differs", async () => {
+    // Mutant: the `now < lastEventAt` skip removed. Silver at 01-01, bronze again
+    // at the refund (01-03); at 01-02 the metric still counts the 600.
+    const c = club();
+    await c.ok(join("a", "2011-01-01T00:00:00Z"), purchase("a", "2011-01-01T00:00:00Z", "p1", "600"));
+    await c.ok(refund("a", "2011-01-03T00:00:00Z", "p1", "c1", "600"));
+    expect((await c.state("a")).tier).toBe("bronze");
+    expect(await c.run({ type: "sweep", at: "2011-01-02T00:00:00Z" })).toMatchObject({
+      status: "accepted",
+      events: [],
+    });
+    expect((await c.state("a")).tier).toBe("bronze");
   });
 });
 

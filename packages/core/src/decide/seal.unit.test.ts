@@ -93,5 +93,38 @@ describe("sealing asserts the decision's invariants", () => {
         return applyToCopy(before, sealed);
       }),
     ).toThrow(invariant(/revision/));
+    expect(() =>
+      sealAndAssert([redeemed(10, 10)], (sealed) => {
+        const after = applyToCopy(before, sealed);
+        (sealed[0] as { revision: number }).revision = 7;
+        return after;
+      }),
+    ).toThrow(invariant(/event 0 has revision 7, expected 2/));
+  });
+
+  it("a lot may not repay more debt than its points (5.4)", () => {
+    const lotId = eventIdFor("member-m1", "test:1", 0);
+    const earned: LedgerEvent = {
+      type: "PointsEarned",
+      occurredAt: T1,
+      data: { lotId, points: 1, reason: "signup", availableAt: T1, expiresAt: null, debtRepaid: 2 },
+    };
+    expect(() => sealAndAssert([earned])).toThrow(
+      invariant(new RegExp(`lot ${lotId} repays 2 debt from 1 points`)),
+    );
+  });
+
+  it("an event may take only from lots the member has, and the error says it is a bug", () => {
+    const sealed = sealEvents(before, [redeemed(10, 10)], stamp);
+    const after = applyToCopy(before, sealed);
+    const d = (sealed[0] as { data: { allocations: { lotId: string }[] } }).data;
+    (d.allocations[0] as { lotId: string }).lotId = "zz";
+    expect(() => assertSealed(before, sealed, after)).toThrow(
+      expect.objectContaining({
+        code: "INVARIANT",
+        message: expect.stringMatching(/an event takes from lot zz, which the member does not have/),
+        hint: "a bug in Vafa, not a problem with the command: report it with the command and the member's events",
+      }),
+    );
   });
 });

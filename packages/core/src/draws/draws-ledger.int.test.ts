@@ -83,6 +83,60 @@ describe("club §3 enter-draw", () => {
       "DrawEntered",
     ]);
   });
+  it("§9: each rejection says what is wrong (field, draw, limits)", async () => {
+    const c = await setup(
+      clubProgram([
+        drawOf(),
+        drawOf({ id: "spend", ticketCost: undefined, spendPerTicket: "10" }),
+        drawOf({ id: "bronze", tiers: ["bronze"] }),
+        drawOf({ id: "dear", ticketCost: 2 ** 52, maxTickets: undefined }),
+      ]),
+    );
+    const at = "2011-03-02T00:00:00Z";
+    const message = async (command: Record<string, unknown>) => {
+      const outcome = await c.run(command);
+      return outcome.status === "rejected"
+        ? `${outcome.rejection.code} ${outcome.rejection.message}`
+        : "ACCEPTED";
+    };
+    expect(await message(enter("m", at, "x", 1, "nope"))).toBe(
+      "UNKNOWN_DRAW drawId: the program has no draw nope",
+    );
+    expect(await message(enter("m", "2011-02-28T23:59:59Z", "x", 1))).toBe(
+      "DRAW_CLOSED at: draw d1 takes entries from 2011-03-01T00:00:00Z until before 2011-03-21T00:00:00Z",
+    );
+    expect(await message(enter("m", at, "x", 1, "spend"))).toBe(
+      "VALIDATION drawId: draw spend sells no tickets (its tickets come from spend only)",
+    );
+    expect(await message(enter("m", at, "x", 1, "bronze"))).toBe(
+      "TIER_NOT_ELIGIBLE memberId: tier silver may not enter draw bronze",
+    );
+    expect(await message(enter("m", at, "x", 2, "dear"))).toBe(
+      "VALIDATION tickets: 2 tickets cost more points than a safe integer",
+    );
+    expect(await message(enter("m", at, "x", 1, "dear"))).toBe(
+      `INSUFFICIENT_POINTS tickets: cost ${2 ** 52} points, 1000 available`,
+    );
+    await c.ok(enter("m", at, "e1", 4));
+    expect(await message(enter("m", at, "e2", 2))).toBe(
+      "TICKET_LIMIT tickets: 4 bought already, 2 more would pass the limit of 5",
+    );
+    expect(await message(enter("m", at, "e1", 2))).toBe(
+      "IDEMPOTENCY_CONFLICT entryId: e1 was already used by another enter-draw command",
+    );
+  });
+  it("§3 at their boundaries: entryFrom is open, the limit counts this draw only, all available points may go", async () => {
+    const c = await setup(
+      clubProgram([drawOf(), drawOf({ id: "d2" }), drawOf({ id: "last", maxTickets: undefined })]),
+    );
+    const from = "2011-03-01T00:00:00Z";
+    expect(await c.code(enter("m", from, "e1", 1))).toBe("ACCEPTED");
+    expect(await c.code(enter("m", from, "e2", 4, "d2"))).toBe("ACCEPTED");
+    expect(await c.code(enter("m", from, "e3", 4))).toBe("ACCEPTED"); // 5 in d1, whatever d2 holds
+    expect((await c.balance("m", from)).available).toBe(100);
+    expect(await c.code(enter("m", from, "e4", 1, "last"))).toBe("ACCEPTED");
+    expect((await c.balance("m", from)).available).toBe(0);
+  });
   it("minPoints does not apply; the entryId is the idempotency key", async () => {
     const c = await setup({ ...clubProgram(), redemption: { minPoints: 1000, pointValue: "0.01" } });
     const at = "2011-03-02T00:00:00Z";

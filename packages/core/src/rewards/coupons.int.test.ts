@@ -58,7 +58,15 @@ describe("club-v1 §2 coupon codes", () => {
           program: rewardsProgram([mug]),
           ...(couponSecret === undefined ? {} : { couponSecret }),
         }),
-      ).toThrow(expect.objectContaining({ code: "COUPON_SECRET_MISSING" }));
+      ).toThrow(
+        expect.objectContaining({
+          code: "COUPON_SECRET_MISSING",
+          message: expect.stringMatching(
+            /^couponSecret: the program has rewards that issue coupons and no coupon secret was given/,
+          ),
+          hint: "set VAFA_COUPON_SECRET or pass --coupon-secret-file (couponSecret in createLedger)",
+        }),
+      );
     expect(() =>
       createLedger({ store: testStore(), program: rewardsProgram([{ id: "x", cost: 1 }]) }),
     ).not.toThrow();
@@ -206,6 +214,92 @@ describe("club-v1 §2 redeem against the catalogue", () => {
     expect(await c.code(redeemReward("m1", day(1), "r1", "none"))).toBe("TIER_NOT_ELIGIBLE");
     expect(await c.code(redeemReward("m1", day(1), "r1", "tiny"))).toBe("BELOW_MIN_REDEMPTION");
     expect(await c.code(redeemReward("m1", day(1), "r1", "big"))).toBe("INSUFFICIENT_POINTS");
+  });
+});
+
+describe("club-v1 §9 perMember and optional fields", () => {
+  it("perMember counts the redemptions of that reward only", async () => {
+    const c = await funded(
+      rewardsProgram([
+        { id: "cheap", cost: 1, perMember: 1 },
+        { id: "other", cost: 1 },
+      ]),
+    );
+    await c.ok(redeemReward("m1", day(1), "r1", "other"), redeemReward("m1", day(1), "r2", "other"));
+    expect(await c.code(redeemReward("m1", day(1), "r3", "cheap"))).toBe("ACCEPTED");
+  });
+  it("a use without orderId records no orderId field", async () => {
+    const c = await funded(rewardsProgram([mug]));
+    await c.ok(redeemReward("m1", day(1), "r1", "mug"));
+    const [used] = await c.ok(useCoupon("m1", day(2), "r1", couponCode(TEST_COUPON_SECRET, "m1", "r1")));
+    expect(Object.keys(used?.data ?? {})).toEqual(["couponId"]);
+  });
+});
+
+describe("club-v1 §9 rejection messages say what is wrong", () => {
+  const message = async (c: ReturnType<typeof club>, command: Record<string, unknown>) => {
+    const outcome = await c.run(command);
+    return outcome.status === "rejected"
+      ? `${outcome.rejection.code} ${outcome.rejection.message}`
+      : "ACCEPTED";
+  };
+  it("for redeem against the catalogue", async () => {
+    const strict = { id: "vip", cost: 5000, tiers: ["silver", "gold"], from: day(2), to: day(10) };
+    const open = { id: "open", cost: 1, to: day(3) };
+    const late = { id: "late", cost: 1, from: day(3) };
+    const prog = rewardsProgram([strict, open, late, { id: "cheap", cost: 1, perMember: 1 }]);
+    prog.tiers = {
+      ...prog.tiers,
+      levels: [...prog.tiers.levels, { id: "gold", threshold: "5000", multiplier: "2" }],
+    };
+    const c = await funded(prog, 100);
+    expect(await message(c, redeemReward("m1", day(1), "r1", "nope"))).toBe(
+      "UNKNOWN_REWARD rewardId: nope is not in the rewards catalogue",
+    );
+    expect(await message(c, redeemReward("m1", day(1), "r1", "vip"))).toBe(
+      `REWARD_NOT_AVAILABLE at: reward vip can be redeemed from ${day(2)} until before ${day(10)}`,
+    );
+    expect(await message(c, redeemReward("m1", day(4), "r1", "open"))).toBe(
+      `REWARD_NOT_AVAILABLE at: reward open can be redeemed from any time until before ${day(3)}`,
+    );
+    expect(await message(c, redeemReward("m1", day(1), "r1", "late"))).toBe(
+      `REWARD_NOT_AVAILABLE at: reward late can be redeemed from ${day(3)} until before no end`,
+    );
+    expect(await message(c, redeemReward("m1", day(2), "r1", "vip"))).toBe(
+      "TIER_NOT_ELIGIBLE rewardId: reward vip is for tiers [silver, gold]; the member is bronze",
+    );
+    await c.ok(redeemReward("m1", day(2), "r2", "cheap"));
+    expect(await message(c, redeemReward("m1", day(2), "r3", "cheap"))).toBe(
+      "REWARD_LIMIT rewardId: the member already holds 1 redemption(s) of cheap; reverse one first",
+    );
+  });
+  it("for use-coupon and for reversing a used coupon's redemption", async () => {
+    const c = await funded(rewardsProgram([mug]));
+    await c.ok(redeemReward("m1", day(1), "r1", "mug"), redeemReward("m1", day(1), "r2", "mug"));
+    const code = couponCode(TEST_COUPON_SECRET, "m1", "r1");
+    expect(await message(c, useCoupon("m1", day(2), "r9", code))).toBe(
+      "UNKNOWN_COUPON couponId: r9 is not a coupon of member m1",
+    );
+    expect(await message(c, useCoupon("m1", day(2), "r1", "X"))).toBe(
+      "COUPON_CODE_MISMATCH code: does not match coupon r1; check the code as printed",
+    );
+    expect(await message(c, useCoupon("m1", day(31), "r1", code))).toBe(
+      `COUPON_EXPIRED at: coupon r1 was valid until ${day(31).replace("Z", ".000Z")}`,
+    );
+    await c.ok(reverse("m1", day(2), "r2"));
+    expect(await message(c, useCoupon("m1", day(3), "r2", couponCode(TEST_COUPON_SECRET, "m1", "r2")))).toBe(
+      "COUPON_VOID couponId: r2 was voided when its redemption was reversed",
+    );
+    await c.ok(useCoupon("m1", day(3), "r1", code));
+    expect(await message(c, useCoupon("m1", day(4), "r1", code, { orderId: "o" }))).toBe(
+      "COUPON_USED couponId: r1 was already used",
+    );
+    expect(await message(c, reverse("m1", day(4), "r1"))).toBe(
+      "COUPON_USED redemptionId: the coupon of r1 was already used",
+    );
+    expect(await message(c, reverse("m1", day(4), "r2"))).toBe(
+      "ALREADY_REVERSED redemptionId: r2 was already reversed",
+    );
   });
 });
 

@@ -330,6 +330,26 @@ const feedbackAt = (streamId: string, revision: number, occurredAt: string, feed
     delete (e.metadata as Record<string, unknown>).actor;
   });
 
+// Ava's lot of a-1002, expired (and emptied) at @20; her lot of a-1006, pending until 2011-03-21.
+const EXPIRED_LOT = "679cf6e0-be8a-5f6c-a816-a7ad9c972aaf";
+const PENDING_LOT = "6e2159fc-1b42-50b2-937e-f1f9b0a5c0ec";
+/** Makes `e` a debit or a redemption of 10 points from `lotId`, by its own command. */
+const takeFrom = (e: Env, type: "PointsDebited" | "PointsRedeemed", lotId: string): void => {
+  const allocations = [{ lotId, points: 10 }];
+  const m = meta(e);
+  if (type === "PointsDebited") {
+    Object.assign(e, {
+      type,
+      data: { adjustmentId: "x-d9", points: 10, reason: "test", actor: "ops@shop", allocations },
+    });
+    Object.assign(m, { commandId: "adjust:x-d9", correlationId: "adjust:x-d9", actor: "ops@shop" });
+  } else {
+    Object.assign(e, { type, data: { redemptionId: "x-r9", points: 10, allocations } });
+    Object.assign(m, { commandId: "redeem:x-r9", correlationId: "redeem:x-r9" });
+    delete m.actor;
+  }
+};
+
 // Member streams replayed alone (spec 4, 5, 7): each row breaks one rule.
 const memberRows: Row[] = [
   {
@@ -732,6 +752,70 @@ const memberRows: Row[] = [
     findings: [
       "EXPIRY_MISMATCH member-ava@24: FeedbackSubmitted at 2011-06-12T09:30:00.000Z while lot f795c361-dc6a-559f-bc11-39420b007a52 still holds 25 points past its expiry 2011-06-12T09:00:00.000Z",
       "TIME_REVERSED member-ava@26: occurredAt 2011-06-12T09:00:00.000Z is before the previous event's",
+    ],
+  },
+  {
+    name: "a clawback split over two lots where 5.3 takes one (5.3)",
+    input: () =>
+      L(
+        only(
+          "member-ben",
+          edit("member-ben", 10, (e) => {
+            e.data.allocations = [
+              { lotId: "3210257f-8f62-5907-bcba-6e91aa15c56f", points: 30 },
+              { lotId: "32e4ae12-feca-5a9b-b2c9-ff9ddb4c7564", points: 10 },
+            ];
+          }),
+        ),
+      ),
+    findings: [
+      "CLAWBACK_MISMATCH member-ben@10: allocations [3210257f-8f62-5907-bcba-6e91aa15c56f:30,32e4ae12-feca-5a9b-b2c9-ff9ddb4c7564:10], 5.3 gives [3210257f-8f62-5907-bcba-6e91aa15c56f:40]",
+      "ALLOCATION member-ben@10: allocation takes 10 points from lot 32e4ae12-feca-5a9b-b2c9-ff9ddb4c7564, which holds 0",
+      "EXPIRY_MISMATCH member-ben@13: expires 50 points, the lot holds 40",
+    ],
+  },
+  {
+    name: "a redemption whose allocations do not sum to its points (5.5)",
+    input: () =>
+      L(
+        only(
+          "member-ben",
+          edit("member-ben", 6, (e) => {
+            e.data.points = 99;
+          }),
+        ),
+      ),
+    findings: [
+      "ALLOCATION member-ben@6: allocations sum to 100, not 99",
+      "ALLOCATION member-ben@11: reversal of b-r1 does not give back exactly what it took (99 points from 2 lots)",
+    ],
+  },
+  {
+    name: "a debit from a lot past its expiry (5.5, 5.6)",
+    input: () =>
+      L(
+        only(
+          "member-ava",
+          ins("member-ava", 21, (e) => takeFrom(e, "PointsDebited", EXPIRED_LOT)),
+        ),
+      ),
+    findings: [
+      `ALLOCATION member-ava@22: allocation takes from lot ${EXPIRED_LOT}, expired at 2011-04-20T12:00:00.000Z`,
+      `ALLOCATION member-ava@22: allocation takes 10 points from lot ${EXPIRED_LOT}, which holds 0`,
+    ],
+  },
+  {
+    name: "a redemption from a lot still pending (5.4, 5.5)",
+    input: () =>
+      L(
+        only(
+          "member-ava",
+          ins("member-ava", 17, (e) => takeFrom(e, "PointsRedeemed", PENDING_LOT)),
+        ),
+      ),
+    findings: [
+      `ALLOCATION member-ava@18: allocation takes from lot ${PENDING_LOT}, pending until 2011-03-21T10:10:00.000Z`,
+      `EXPIRY_MISMATCH member-ava@26: expires 31 points, the lot holds 21`,
     ],
   },
 ];

@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { audit, clone, type Env, find, normalize, rechain, where } from "../testing/audit-export.js";
+import { verifyDraw } from "./draw-verify.js";
 
 // Club spec §3 and §7: DRAW_MISMATCH on the draw vectors
 // (fixtures/club-vectors/draws-gregorian), each finding made by editing a valid
@@ -131,5 +132,43 @@ describe("club §3 DrawEntered.points = tickets × ticketCost (DRAW_MISMATCH)", 
     expect(draws(report)).toContain(
       "member-ali: entry ea1 of ali: draw by-spend sells no tickets, yet 3 were bought",
     );
+  });
+});
+
+describe("club §3 draw-verify in process (verifyDraw)", () => {
+  it("re-derives the recorded draw of the vectors: ok, no problems", async () => {
+    const v = await verifyDraw(log, { drawId: "spring" });
+    expect(v).toMatchObject({ ok: true, drawId: "spring", problems: [] });
+    expect(v.recorded?.drawId).toBe("spring");
+  });
+
+  it("a ticket purchase changed after it was written names its member, then the ranks it moves", async () => {
+    const events = clone(log);
+    entry(events, "er3").data.tickets = 8;
+    const v = await verifyDraw(events, { drawId: "spring" });
+    expect(v.ok).toBe(false);
+    expect(v.problems.map((p) => [p.memberId ?? null, p.message])).toEqual([
+      [
+        "reza",
+        "member-reza revision 2: DrawEntered does not match its hash chain (changed after it was written)",
+      ],
+      ["nina", "rank 1: recorded nina (5 tickets), re-derived sara (2 tickets)"],
+      ["sara", "rank 2: recorded sara (2 tickets), re-derived nina (5 tickets)"],
+      [null, "recorded 12 tickets of 4 entrants, re-derived 18 of 4"],
+    ]);
+  });
+
+  it("a draw that was never held is a problem, not a crash", async () => {
+    expect(await verifyDraw(log, { drawId: "nope" })).toEqual({
+      ok: false,
+      drawId: "nope",
+      recorded: undefined,
+      problems: [
+        {
+          loc: { streamId: "draw-nope", revision: null, eventId: null },
+          message: "draw nope has not been held: no DrawHeld in stream draw-nope",
+        },
+      ],
+    });
   });
 });

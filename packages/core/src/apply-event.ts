@@ -103,6 +103,14 @@ export const applyDomainEvent = (
       s.spendUnits += units - (replaced ? replaced.amountUnits - replaced.refundedUnits : 0n);
       s.spendFirstAt = Math.min(s.spendFirstAt, at);
       s.spendLastAt = Math.max(s.spendLastAt, at);
+      if (replaced) {
+        if (replaced.at !== at) s.purchasesByTime = false;
+      } else {
+        const order = s.purchaseOrder;
+        const last = order.length > 0 ? s.purchases.get(order[order.length - 1] as string) : undefined;
+        if (last !== undefined && last.at > at) s.purchasesByTime = false;
+        w(s, "purchaseOrder").push(d.purchaseId);
+      }
       w(s, "purchases").set(d.purchaseId, {
         purchaseId: d.purchaseId,
         amount: d.amount,

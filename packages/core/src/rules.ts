@@ -53,6 +53,27 @@ export const purchasePoints = (program: Program, amount: string, at: number, tie
 export const basePoints = (program: Program, amount: string): Dec =>
   new Dec(amount).times(program.earn.pointsPerUnit).floor();
 
+/**
+ * The purchases that can count in metric(t): a member's, newest first, from
+ * the last at or before `t` back to the window's start, when they were
+ * recorded in time order; otherwise all of them. The cost is the window's, not
+ * the member's history (issue 11).
+ */
+export function* purchasesForMetric(program: Program, s: MemberState, t: number): Generator<Purchase> {
+  if (!s.purchasesByTime) {
+    yield* s.purchases.values();
+    return;
+  }
+  const from = t - program.tiers.windowDays * DAY_MS;
+  const order = s.purchaseOrder;
+  for (let i = order.length - 1; i >= 0; i--) {
+    const p = s.purchases.get(order[i] as string);
+    if (p === undefined || p.at > t) continue;
+    if (p.at <= from) return;
+    yield p;
+  }
+}
+
 /** metric(t) of spec 5.7 over the purchases with `at` in (t - windowDays, t]; exact (integer units). */
 export const tierMetric = (program: Program, purchases: Iterable<Purchase>, t: number): Dec => {
   const from = t - program.tiers.windowDays * DAY_MS;
@@ -115,7 +136,8 @@ export interface TierMove {
 
 /** Tier evaluation of spec 5.7 at `t`, or null when the tier stays. */
 export const evaluateTier = (program: Program, state: MemberState, t: number): TierMove | null => {
-  const metric = spendMetricShortcut(program, state, t) ?? tierMetric(program, state.purchases.values(), t);
+  const metric =
+    spendMetricShortcut(program, state, t) ?? tierMetric(program, purchasesForMetric(program, state, t), t);
   const target = targetLevel(program, metric);
   const levels = program.tiers.levels;
   const current = levels.findIndex((l) => l.id === state.tier);

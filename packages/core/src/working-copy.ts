@@ -15,6 +15,7 @@ type Collection =
   | "lots"
   | "lotIndex"
   | "purchases"
+  | "purchaseOrder"
   | "refunds"
   | "redemptions"
   | "adjustments"

@@ -4,6 +4,7 @@ import { reversalReturns } from "./lots.js";
 import { Dec, toUnits } from "./money.js";
 import { parseTime } from "./primitives.js";
 import { isSealedValue, PERSONAL_FIELDS } from "./privacy/seal.js";
+import { addToSpendWindow, spendWindowOf } from "./spend-window.js";
 import { type MemberState, nextEventIndex, type Profile } from "./state.js";
 import { w, writableLot } from "./working-copy.js";
 
@@ -103,13 +104,14 @@ export const applyDomainEvent = (
       s.spendUnits += units - (replaced ? replaced.amountUnits - replaced.refundedUnits : 0n);
       s.spendFirstAt = Math.min(s.spendFirstAt, at);
       s.spendLastAt = Math.max(s.spendLastAt, at);
-      if (replaced) {
-        if (replaced.at !== at) s.purchasesByTime = false;
-      } else {
+      // The window walk and sum need purchases in time order, each once (the decider records them so).
+      if (replaced) s.purchasesByTime = false;
+      else {
         const order = s.purchaseOrder;
         const last = order.length > 0 ? s.purchases.get(order[order.length - 1] as string) : undefined;
-        if (last !== undefined && last.at > at) s.purchasesByTime = false;
+        if ((last !== undefined && last.at > at) || at <= spendWindowOf(s).from) s.purchasesByTime = false;
         w(s, "purchaseOrder").push(d.purchaseId);
+        addToSpendWindow(s, at, units);
       }
       w(s, "purchases").set(d.purchaseId, {
         purchaseId: d.purchaseId,
@@ -134,6 +136,7 @@ export const applyDomainEvent = (
         const units = toUnits(d.amount);
         s.spendUnits -= units;
         s.spendLastAt = Math.max(s.spendLastAt, at);
+        addToSpendWindow(s, p.at, -units);
         w(s, "purchases").set(d.purchaseId, {
           ...p,
           refunded: new Dec(p.refunded).plus(d.amount).toFixed(),

@@ -1,3 +1,4 @@
+import { carrySpendWindow } from "./spend-window.js";
 import type { Lot, MemberState } from "./state.js";
 
 /**
@@ -6,9 +7,12 @@ import type { Lot, MemberState } from "./state.js";
  * touches, not the member's history. Measured far cheaper than an immer draft
  * on members with long histories.
  */
-export const cloneMemberState = (s: MemberState): MemberState =>
+export const cloneMemberState = (s: MemberState): MemberState => {
   // Not enumerable: a working copy compares equal to a plain state with the same content.
-  Object.defineProperty({ ...s }, OWNED, { value: new Set<string>(), enumerable: false });
+  const copy = Object.defineProperty({ ...s }, OWNED, { value: new Set<string>(), enumerable: false });
+  carrySpendWindow(s, copy);
+  return copy;
+};
 
 const OWNED = Symbol("vafa.owned");
 type Collection =

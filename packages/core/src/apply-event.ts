@@ -6,7 +6,7 @@ import { parseTime } from "./primitives.js";
 import { isSealedValue, PERSONAL_FIELDS } from "./privacy/seal.js";
 import { addToSpendWindow, spendWindowOf } from "./spend-window.js";
 import { type MemberState, nextEventIndex, type Profile } from "./state.js";
-import { w, writableLot } from "./working-copy.js";
+import { pushIn, setIn, w, writableLot } from "./working-copy.js";
 
 // Stored times are already normalised (`toISOString()` form): Date.parse reads them exactly.
 const ms = (iso: string): number => (iso.length === 24 ? Date.parse(iso) : (parseTime(iso) as number));
@@ -110,10 +110,10 @@ export const applyDomainEvent = (
         const order = s.purchaseOrder;
         const last = order.length > 0 ? s.purchases.get(order[order.length - 1] as string) : undefined;
         if ((last !== undefined && last.at > at) || at <= spendWindowOf(s).from) s.purchasesByTime = false;
-        w(s, "purchaseOrder").push(d.purchaseId);
+        pushIn(s, "purchaseOrder", d.purchaseId);
         addToSpendWindow(s, at, units);
       }
-      w(s, "purchases").set(d.purchaseId, {
+      setIn(s, "purchases", d.purchaseId, {
         purchaseId: d.purchaseId,
         amount: d.amount,
         amountUnits: units,
@@ -137,7 +137,7 @@ export const applyDomainEvent = (
         s.spendUnits -= units;
         s.spendLastAt = Math.max(s.spendLastAt, at);
         addToSpendWindow(s, p.at, -units);
-        w(s, "purchases").set(d.purchaseId, {
+        setIn(s, "purchases", d.purchaseId, {
           ...p,
           refunded: new Dec(p.refunded).plus(d.amount).toFixed(),
           refundedUnits: p.refundedUnits + units,
@@ -150,8 +150,8 @@ export const applyDomainEvent = (
     case "PointsEarned": {
       const d = e.data;
       s.debt -= d.debtRepaid;
-      w(s, "lotIndex").set(d.lotId, s.lots.length);
-      w(s, "lots").push({
+      setIn(s, "lotIndex", d.lotId, s.lots.length);
+      pushIn(s, "lots", {
         lotId: d.lotId,
         points: d.points,
         remaining: d.points - d.debtRepaid,
@@ -164,7 +164,7 @@ export const applyDomainEvent = (
       });
       if (d.reason === "purchase" && d.purchaseId !== undefined) {
         const p = s.purchases.get(d.purchaseId);
-        if (p) w(s, "purchases").set(d.purchaseId, { ...p, earned: d.points, lotId: d.lotId });
+        if (p) setIn(s, "purchases", d.purchaseId, { ...p, earned: d.points, lotId: d.lotId });
       }
       if (d.reason === "birthday" && d.birthdayYear !== undefined) w(s, "birthdaysPaid").add(d.birthdayYear);
       if (d.reason === "referral" && d.refereeId !== undefined) w(s, "referralsPaid").add(d.refereeId);
@@ -206,7 +206,7 @@ export const applyDomainEvent = (
       takeFromLots(d.allocations);
       s.debt += d.debtIncurred;
       const p = s.purchases.get(d.purchaseId);
-      if (p) w(s, "purchases").set(d.purchaseId, { ...p, clawed: p.clawed + d.points });
+      if (p) setIn(s, "purchases", d.purchaseId, { ...p, clawed: p.clawed + d.points });
       return;
     }
     case "PointsDebited": {

@@ -4,8 +4,9 @@ import { reversalReturns } from "./lots.js";
 import { Dec, toUnits } from "./money.js";
 import { parseTime } from "./primitives.js";
 import { isSealedValue, PERSONAL_FIELDS } from "./privacy/seal.js";
+import { addToSpendWindow, spendWindowOf } from "./spend-window.js";
 import { type MemberState, nextEventIndex, type Profile } from "./state.js";
-import { w, writableLot } from "./working-copy.js";
+import { pushIn, setIn, w, writableLot } from "./working-copy.js";
 
 // Stored times are already normalised (`toISOString()` form): Date.parse reads them exactly.
 const ms = (iso: string): number => (iso.length === 24 ? Date.parse(iso) : (parseTime(iso) as number));
@@ -103,7 +104,16 @@ export const applyDomainEvent = (
       s.spendUnits += units - (replaced ? replaced.amountUnits - replaced.refundedUnits : 0n);
       s.spendFirstAt = Math.min(s.spendFirstAt, at);
       s.spendLastAt = Math.max(s.spendLastAt, at);
-      w(s, "purchases").set(d.purchaseId, {
+      // The window walk and sum need purchases in time order, each once (the decider records them so).
+      if (replaced) s.purchasesByTime = false;
+      else {
+        const order = s.purchaseOrder;
+        const last = order.length > 0 ? s.purchases.get(order[order.length - 1] as string) : undefined;
+        if ((last !== undefined && last.at > at) || at <= spendWindowOf(s).from) s.purchasesByTime = false;
+        pushIn(s, "purchaseOrder", d.purchaseId);
+        addToSpendWindow(s, at, units);
+      }
+      setIn(s, "purchases", d.purchaseId, {
         purchaseId: d.purchaseId,
         amount: d.amount,
         amountUnits: units,
@@ -126,7 +136,8 @@ export const applyDomainEvent = (
         const units = toUnits(d.amount);
         s.spendUnits -= units;
         s.spendLastAt = Math.max(s.spendLastAt, at);
-        w(s, "purchases").set(d.purchaseId, {
+        addToSpendWindow(s, p.at, -units);
+        setIn(s, "purchases", d.purchaseId, {
           ...p,
           refunded: new Dec(p.refunded).plus(d.amount).toFixed(),
           refundedUnits: p.refundedUnits + units,
@@ -139,8 +150,8 @@ export const applyDomainEvent = (
     case "PointsEarned": {
       const d = e.data;
       s.debt -= d.debtRepaid;
-      w(s, "lotIndex").set(d.lotId, s.lots.length);
-      w(s, "lots").push({
+      setIn(s, "lotIndex", d.lotId, s.lots.length);
+      pushIn(s, "lots", {
         lotId: d.lotId,
         points: d.points,
         remaining: d.points - d.debtRepaid,
@@ -153,7 +164,7 @@ export const applyDomainEvent = (
       });
       if (d.reason === "purchase" && d.purchaseId !== undefined) {
         const p = s.purchases.get(d.purchaseId);
-        if (p) w(s, "purchases").set(d.purchaseId, { ...p, earned: d.points, lotId: d.lotId });
+        if (p) setIn(s, "purchases", d.purchaseId, { ...p, earned: d.points, lotId: d.lotId });
       }
       if (d.reason === "birthday" && d.birthdayYear !== undefined) w(s, "birthdaysPaid").add(d.birthdayYear);
       if (d.reason === "referral" && d.refereeId !== undefined) w(s, "referralsPaid").add(d.refereeId);
@@ -195,7 +206,7 @@ export const applyDomainEvent = (
       takeFromLots(d.allocations);
       s.debt += d.debtIncurred;
       const p = s.purchases.get(d.purchaseId);
-      if (p) w(s, "purchases").set(d.purchaseId, { ...p, clawed: p.clawed + d.points });
+      if (p) setIn(s, "purchases", d.purchaseId, { ...p, clawed: p.clawed + d.points });
       return;
     }
     case "PointsDebited": {

@@ -7,6 +7,7 @@ import type { ProposedEvent } from "./envelope.js";
 import { evolve, foldMemberEvents } from "./evolve.js";
 import { initialMemberState, type MemberState } from "./state.js";
 import { program } from "./testing/program.js";
+import { markAdoptable } from "./working-copy.js";
 
 // `evolve` (immer, for embedding apps that want immutable states) and the
 // decider's copy-on-write working copies are two paths to one state (spec 4, 5).
@@ -114,6 +115,41 @@ describe("evolve (immer) equals the copy-on-write path", () => {
           expect(immutable).toEqual(fast);
         }
         expect(foldMemberEvents("member-m1", "bronze", all)).toEqual(fast);
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  it("issue 11: a batch's adopted states (written in place, undone on rejection) give the same states; the cached one stays", () => {
+    fc.assert(
+      fc.property(fc.array(stepArb, { minLength: 5, maxLength: 40 }), fc.nat(6), (steps, cachedAfter) => {
+        const commands = commandsOf(steps);
+        // The first few commands give the "cached" state, which the batch never owns.
+        let plain: MemberState = initialMemberState("member-m1", "bronze");
+        for (const command of commands.slice(0, cachedAfter)) {
+          const d = decideAndSeal(command, plain, ctx);
+          if (d.ok && d.kind === "events") plain = d.state;
+        }
+        const cached = plain;
+        const cachedSnapshot = structuredClone(cached);
+        let adopted = cached;
+        for (const command of commands.slice(cachedAfter)) {
+          const expected = decideAndSeal(command, plain, ctx);
+          const before = structuredClone(adopted);
+          const d = decideAndSeal(command, adopted, ctx);
+          expect(d.ok).toBe(expected.ok);
+          if (!d.ok || d.kind !== "events") {
+            expect(adopted).toEqual(before); // a rejected decision leaves no trace
+            continue;
+          }
+          if (!expected.ok || expected.kind !== "events") throw new Error("paths differ");
+          expect(d.events).toEqual(expected.events);
+          expect(d.state).toEqual(expected.state);
+          plain = expected.state;
+          adopted = d.state;
+          markAdoptable(adopted);
+        }
+        expect(cached).toEqual(cachedSnapshot);
       }),
       { numRuns: 150 },
     );

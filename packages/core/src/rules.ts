@@ -8,6 +8,7 @@ import {
 import { Dec, formatMoney, roundTo, unitsToMoney } from "./money.js";
 import { DAY_MS, parseTime } from "./primitives.js";
 import type { Campaign, Program, TierLevel } from "./program.js";
+import { type SpendWindow, setSpendWindow, spendWindowOf } from "./spend-window.js";
 import type { MemberState, Purchase } from "./state.js";
 
 // The arithmetic of the program (spec 3, 5.2, 5.6, 5.7), shared by the decider and the audit.
@@ -53,6 +54,27 @@ export const purchasePoints = (program: Program, amount: string, at: number, tie
 export const basePoints = (program: Program, amount: string): Dec =>
   new Dec(amount).times(program.earn.pointsPerUnit).floor();
 
+/**
+ * The purchases that can count in metric(t): a member's, newest first, from
+ * the last at or before `t` back to the window's start, when they were
+ * recorded in time order; otherwise all of them. The cost is the window's, not
+ * the member's history (issue 11).
+ */
+export function* purchasesForMetric(program: Program, s: MemberState, t: number): Generator<Purchase> {
+  if (!s.purchasesByTime) {
+    yield* s.purchases.values();
+    return;
+  }
+  const from = t - program.tiers.windowDays * DAY_MS;
+  const order = s.purchaseOrder;
+  for (let i = order.length - 1; i >= 0; i--) {
+    const p = s.purchases.get(order[i] as string);
+    if (p === undefined || p.at > t) continue;
+    if (p.at <= from) return;
+    yield p;
+  }
+}
+
 /** metric(t) of spec 5.7 over the purchases with `at` in (t - windowDays, t]; exact (integer units). */
 export const tierMetric = (program: Program, purchases: Iterable<Purchase>, t: number): Dec => {
   const from = t - program.tiers.windowDays * DAY_MS;
@@ -92,6 +114,40 @@ export const spendMetricShortcut = (program: Program, s: MemberState, t: number)
     ? new Dec(unitsToMoney(s.spendUnits))
     : undefined;
 
+/**
+ * metric(t) from the running window sum when it is exactly that: purchases in
+ * time order, no purchase or refund after `t`, and the window's start not
+ * before the sum's; otherwise undefined. Walks only the purchases that left
+ * the window since the sum's start (`advanceSpendWindow` moves it).
+ */
+export const spendWindowMetric = (program: Program, s: MemberState, t: number): Dec | undefined => {
+  const from = t - program.tiers.windowDays * DAY_MS;
+  if (program.tiers.metric !== "spend" || !s.purchasesByTime || s.spendLastAt > t) return undefined;
+  const window = spendWindowOf(s);
+  return from < window.from ? undefined : new Dec(unitsToMoney(leaveWindow(s, window, from).units));
+};
+
+/** Moves a working copy's window sum to start at `t - windowDays` (its own cache, never its state's). */
+export const advanceSpendWindow = (program: Program, s: MemberState, t: number): void => {
+  const from = t - program.tiers.windowDays * DAY_MS;
+  if (program.tiers.metric !== "spend" || !s.purchasesByTime) return;
+  const window = spendWindowOf(s);
+  if (from > window.from) setSpendWindow(s, leaveWindow(s, window, from));
+};
+
+/** The window less the purchases at or before `from` (purchases in time order). */
+const leaveWindow = (s: MemberState, window: SpendWindow, from: number): SpendWindow => {
+  const order = s.purchaseOrder;
+  let start = window.start;
+  let units = window.units;
+  for (; start < order.length; start++) {
+    const p = s.purchases.get(order[start] as string) as Purchase;
+    if (p.at > from) break;
+    units -= p.amountUnits - p.refundedUnits;
+  }
+  return { start, from, units };
+};
+
 /** Net units of a purchase at `t`: refunds count at their own time. */
 const netUnitsAt = (p: Purchase, t: number): bigint => {
   let net = p.amountUnits;
@@ -115,7 +171,10 @@ export interface TierMove {
 
 /** Tier evaluation of spec 5.7 at `t`, or null when the tier stays. */
 export const evaluateTier = (program: Program, state: MemberState, t: number): TierMove | null => {
-  const metric = spendMetricShortcut(program, state, t) ?? tierMetric(program, state.purchases.values(), t);
+  const metric =
+    spendMetricShortcut(program, state, t) ??
+    spendWindowMetric(program, state, t) ??
+    tierMetric(program, purchasesForMetric(program, state, t), t);
   const target = targetLevel(program, metric);
   const levels = program.tiers.levels;
   const current = levels.findIndex((l) => l.id === state.tier);

@@ -159,6 +159,14 @@ export interface MemberState {
   spendUnits: bigint;
   spendFirstAt: number;
   spendLastAt: number;
+  /**
+   * purchaseIds in recording order: the tier metric walks it backwards from
+   * `t` and stops at the window's start (spec 5.7), while `purchasesByTime`
+   * holds (each purchase no earlier than the one before: the decider's
+   * OUT_OF_ORDER check makes it so).
+   */
+  purchaseOrder: string[];
+  purchasesByTime: boolean;
   /** The profile in force (club-v1 §4). */
   profile: Profile;
   /** updateId -> update (club-v1 §4): the idempotency of update-profile. */
@@ -200,6 +208,8 @@ export const initialMemberState = (streamId: string, firstTier: string): MemberS
   spendUnits: 0n,
   spendFirstAt: Number.POSITIVE_INFINITY,
   spendLastAt: Number.NEGATIVE_INFINITY,
+  purchaseOrder: [],
+  purchasesByTime: true,
   profile: { consent: {}, attributes: {} },
   profileUpdates: new Map(),
   notes: new Map(),

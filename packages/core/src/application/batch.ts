@@ -6,6 +6,7 @@ import type { KeyStore } from "../privacy/key-store.js";
 import type { Program } from "../program.js";
 import type { MemberState } from "../state.js";
 import type { EventStore, StreamAppend } from "../store.js";
+import { markAdoptable, unmarkAdoptable } from "../working-copy.js";
 import { decideSealing } from "./personal-data.js";
 import { firstPurchase, referralDue } from "./referral-due.js";
 import type { CommandOutcome } from "./types.js";
@@ -84,6 +85,8 @@ export const runBatch = async (
   const accept = (streamId: string, decision: SealedDecision): void => {
     if (!decision.ok || decision.kind !== "events") return;
     draft.current.set(streamId, decision.state);
+    // The batch made this state and drops it once the stream's next decision is accepted.
+    markAdoptable(decision.state);
     const pending = draft.pending.get(streamId);
     if (pending) pending.push(...decision.events);
     else draft.pending.set(streamId, [...decision.events]);
@@ -183,7 +186,10 @@ export const runBatch = async (
     try {
       // Streams read but not written are checked too: rejections and replays were decided on cached state.
       if (appends.length > 0) await deps.store.appendToStreams(appends);
-      for (const state of draft.current.values()) deps.remember(state);
+      for (const state of draft.current.values()) {
+        unmarkAdoptable(state); // cached states are read by others
+        deps.remember(state);
+      }
       await destroyForgottenKeys(keyStore, items, outcomes);
       return;
     } catch (error) {

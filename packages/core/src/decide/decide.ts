@@ -137,7 +137,10 @@ const draftCommand = (c: OtherCommand, state: MemberState, ctx: DecideContext, n
   const out = new Draft(state, ctx.program, commandId);
   if (hasDueItems(state, ctx.program, now)) emitDueItems(out, now); // step 5
   const rejection = step6(c, out, now, ctx); // step 6
-  if (rejection) return rejected(rejection);
+  if (rejection) {
+    out.discard();
+    return rejected(rejection);
+  }
   emitTierMove(out, now); // step 7
   return {
     kind: "events",

@@ -6,7 +6,7 @@ import { toIso } from "../primitives.js";
 import type { Program } from "../program.js";
 import { availableAtFor, expiresAtFor } from "../rules.js";
 import { type MemberState, nextEventIndex } from "../state.js";
-import { cloneMemberState } from "../working-copy.js";
+import { cloneMemberState, discardWorkingCopy } from "../working-copy.js";
 
 /**
  * The events of one decision so far and the state they lead to. A later step
@@ -25,6 +25,11 @@ export class Draft {
     readonly commandId: string,
   ) {
     this.state = before;
+  }
+
+  /** A rejected decision: its working copy leaves no trace in the state it came from. */
+  discard(): void {
+    if (this.state !== this.before) discardWorkingCopy(this.state);
   }
 
   /** The id the next event will have once sealed: a new lot's `lotId` (spec 4). */

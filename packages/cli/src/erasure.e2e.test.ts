@@ -209,7 +209,7 @@ describe("club-v1 §6 erasure acceptance (issue 13): nothing of a forgotten memb
     await doForget();
     // (a) Every file of the data folder but pg_wal: the write-ahead log keeps
     // the key table's old row versions until its segments are recycled, which
-    // no SQL can force (docs/privacy.md, "What erasure cannot hide").
+    // no SQL can force (docs/privacy.md, "What can still hold a destroyed key").
     // Personal values never reach the database in plain text anyway; the key is
     // checked gone from the relation files by the key-store contract tests.
     const files = filesUnder(dataDir, (p) => p === join(dataDir, "pg_wal"));

@@ -160,11 +160,13 @@ const expectOpenedBefore = (reads: Record<string, string>) => {
   );
   expect(found(reads.outbox ?? "")).toEqual(expect.arrayContaining([NAME2, "Zxqwrename"])); // the current name
 };
-const expectNothingAfter = (reads: Record<string, string>) => {
+const expectNothingAfter = (reads: Record<string, string>, othersOpen = true) => {
   for (const [name, text] of Object.entries(reads)) expect({ [name]: found(text) }).toEqual({ [name]: [] });
   // Balances and history stay (club-v1 §6): the victim is still listed, forgotten.
   const members = JSON.parse(reads.members ?? "[]") as { memberId: string; forgotten: boolean }[];
   expect(members.find((m) => m.memberId === VICTIM)).toMatchObject({ forgotten: true });
+  // The other members' values still open with their keys.
+  if (othersOpen) expect(reads.members).toContain("Plain Other");
 };
 
 /** The first sealed value (`{"$pii": ...}` text) of the victim's join in an export. */
@@ -343,7 +345,16 @@ describe("club-v1 §6 erasure acceptance (issue 13): nothing of a forgotten memb
     expect(found(text)).toEqual([]);
     const afterFile = join(dir, "after.ndjson");
     writeFileSync(afterFile, text);
-    expectNothingAfter(await readAll(["--events", afterFile], dir));
+    expectNothingAfter(await readAll(["--events", afterFile], dir), false);
+    // Even a lookup that still yields the key (--test-data-keys derives it) opens
+    // nothing of a forgotten member (club-v1 §6), while the others' values open.
+    const keyed = await readAll(["--events", afterFile, "--test-data-keys"], dir);
+    expectNothingAfter(keyed);
+    const programFile = join(dir, "program.json");
+    writeFileSync(programFile, JSON.stringify(program));
+    expect(
+      JSON.parse(await cli(["audit", "--events", afterFile, "--program", programFile, "--json"])),
+    ).toMatchObject({ ok: true, findings: [] });
     expect(statSync(afterFile).size).toBeGreaterThan(0);
   }, 240_000);
 });

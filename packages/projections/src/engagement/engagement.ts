@@ -1,4 +1,6 @@
 import { DAY_MS, floorDays, type TierChanged } from "@vafa/core";
+import { ClubMember, type KeyLookup, NO_KEYS } from "../club/club-projection.js";
+import { profileAsOf } from "../club/profile.js";
 import { createLedgerProjection, type LedgerProjection, type LedgerProjectionOptions } from "../ledger.js";
 import type { ProjectionEvent } from "../projection.js";
 import { rfmAsOf, type Segment } from "../queries/rfm.js";
@@ -57,7 +59,16 @@ export interface EngagementHandlers {
 export interface EngagementOptions extends LedgerProjectionOptions {
   /** Points expiring within this many days are reported by `run` (default 30). */
   expiringWithinDays?: number;
+  /**
+   * Members' data keys, as the club queries take them (club-v1 §6): a sealed
+   * birth date is opened with its member's key; without one (destroyed, or not
+   * given) it reads as absent and brings no birthday. Default: no keys.
+   */
+  keys?: KeyLookup;
 }
+
+// The events a profile is read from (club-v1 §4, §10): only these are kept.
+const PROFILE_EVENTS: ReadonlySet<string> = new Set(["MemberJoined", "ProfileUpdated", "MemberForgotten"]);
 
 const RISK: ReadonlySet<Segment> = new Set<Segment>(["at_risk", "cant_lose"]);
 
@@ -71,13 +82,18 @@ export class EngagementProjection implements MutableProjection {
   readonly ledger: LedgerProjection;
   private readonly handlers = new Set<EngagementHandlers>();
   private readonly tierChanges: TierChangeRow[] = [];
+  /** Birth dates in a calendar, by `calendar|YYYY-MM-DD`. */
   private readonly births = new Map<string, CalendarBirth | null>();
+  /** Each member's profile events (join, updates, forget), as the club projection keeps them. */
+  private readonly profiles = new Map<string, ClubMember>();
+  private readonly keys: KeyLookup;
   private lastSegments = new Map<string, Segment>();
   private readonly expiringWithinDays: number;
 
   constructor(options: EngagementOptions = {}) {
     this.ledger = createLedgerProjection(options);
     this.expiringWithinDays = options.expiringWithinDays ?? 30;
+    this.keys = options.keys ?? NO_KEYS;
   }
 
   get position(): bigint | undefined {
@@ -87,6 +103,22 @@ export class EngagementProjection implements MutableProjection {
   apply(event: ProjectionEvent): boolean {
     if (!this.ledger.apply(event)) return false;
     const data = event.data;
+    if (PROFILE_EVENTS.has(event.type) && event.streamId.startsWith("member-")) {
+      const memberId = event.streamId.slice("member-".length);
+      let member = this.profiles.get(memberId);
+      if (member === undefined) {
+        member = new ClubMember(memberId);
+        this.profiles.set(memberId, member);
+      }
+      if (event.type === "MemberForgotten") member.forgotten = true;
+      member.events.push({
+        type: event.type,
+        at: event.occurredAt,
+        eventId: event.eventId ?? "",
+        revision: event.revision ?? member.events.length,
+        data,
+      });
+    }
     if (
       event.type === "TierChanged" &&
       event.streamId.startsWith("member-") &&
@@ -116,20 +148,28 @@ export class EngagementProjection implements MutableProjection {
     };
   }
 
-  /** Members joined by `asOf` whose birthday, in the program calendar, is the UTC day of `asOf`. */
-  birthdaysOn(asOf: string): BirthdayRow[] {
+  /**
+   * Members joined by `asOf` whose birthday, in the program calendar, is the UTC
+   * day of `asOf`: the birth date in force then (the join's, or the last given by
+   * `update-profile`, club-v1 §10), sealed ones opened with `keys`. A member
+   * forgotten by then has none (club-v1 §6).
+   */
+  birthdaysOn(asOf: string, keys: KeyLookup = this.keys): BirthdayRow[] {
     const t = queryTime(asOf, "asOf");
     const calendar = this.ledger.program().calendar;
     const dayStart = floorDays(Date.parse(t)) * DAY_MS;
     const rows: BirthdayRow[] = [];
     for (const rec of this.ledger.members()) {
-      const f = rec.live();
-      const birthDate = f.birthDate;
-      if (birthDate === undefined || f.joinedAt === undefined || f.joinedAt > t) continue;
-      let birth = this.births.get(rec.memberId);
+      const member = this.profiles.get(rec.memberId);
+      if (member === undefined) continue;
+      const profile = profileAsOf(member, t, keys);
+      const birthDate = profile.birthDate;
+      if (birthDate === undefined || profile.joinedAt === undefined || profile.forgotten) continue;
+      const cacheKey = `${calendar}|${birthDate}`;
+      let birth = this.births.get(cacheKey);
       if (birth === undefined) {
         birth = birthInCalendar(calendar, birthDate) ?? null;
-        this.births.set(rec.memberId, birth);
+        this.births.set(cacheKey, birth);
       }
       if (birth !== null && isBirthdayOn(calendar, birth, dayStart))
         rows.push({ memberId: rec.memberId, birthDate });

@@ -1,4 +1,7 @@
+import { sealEventData, testDataKey } from "@vafa/core";
 import { afterEach, describe, expect, it } from "vitest";
+import type { KeyLookup } from "../club/club-projection.js";
+import type { ProjectionEvent } from "../projection.js";
 import { memberEvents, programEvent, type Step, withPositions } from "../testing/events.js";
 import { createEngagementProjection, type RiskTransition, type TierChangeRow } from "./engagement.js";
 
@@ -173,5 +176,92 @@ describe("engagement: at_risk and cant_lose transitions", () => {
     expect(e.segmentsOfLastRun().size).toBe(0);
     e.setSegmentsOfLastRun(new Map([["x", "cant_lose"]]));
     expect(e.riskTransitions("2011-11-15T00:00:00Z")).toEqual([]);
+  });
+});
+
+describe("engagement: birthdays from profiles (club-v1 §4, §6, §10)", () => {
+  // Hand-made member events with event ids, sealed as the ledger seals them.
+  const key = testDataKey("sealed");
+  let n = 0;
+  const event = (memberId: string, type: string, at: string, data: object, seal = false): ProjectionEvent => {
+    n += 1;
+    const eventId = `00000000-0000-4000-8000-${String(n).padStart(12, "0")}`;
+    return {
+      streamId: `member-${memberId}`,
+      type: type as ProjectionEvent["type"],
+      occurredAt: at,
+      eventId,
+      revision: 0,
+      data: seal ? sealEventData(data, eventId, key) : data,
+    };
+  };
+  const joined = (memberId: string, birthDate?: string, seal = false) =>
+    event(
+      memberId,
+      "MemberJoined",
+      "2010-01-01T00:00:00.000Z",
+      { kind: "person", ...(birthDate ? { birthDate } : {}), joinedAt: "2010-01-01T00:00:00.000Z" },
+      seal,
+    );
+  const keys: KeyLookup = (memberId) => (memberId === "sealed" ? key : undefined);
+  const build = (events: ProjectionEvent[], options: { keys?: KeyLookup } = {}) => {
+    const e = createEngagementProjection(options);
+    e.apply(programEvent());
+    for (const ev of events) e.apply(ev);
+    return e;
+  };
+  const JUNE = "2011-06-15T08:00:00Z";
+
+  it("§6: a sealed birth date is opened with the member's key; without the key it reads as absent", () => {
+    const events = [joined("sealed", "1985-06-15", true), joined("plain", "1985-06-15")];
+    expect(build(events, { keys }).birthdaysOn(JUNE)).toEqual([
+      { memberId: "plain", birthDate: "1985-06-15" },
+      { memberId: "sealed", birthDate: "1985-06-15" },
+    ]);
+    expect(ids(build(events).birthdaysOn(JUNE))).toEqual(["plain"]);
+    // The keys of one call win over the projection's.
+    expect(ids(build(events).birthdaysOn(JUNE, keys))).toEqual(["plain", "sealed"]);
+  });
+
+  it("§10: a birth date given by update-profile counts from then on; a later one replaces it", () => {
+    const e = build(
+      [
+        joined("sealed"),
+        event(
+          "sealed",
+          "ProfileUpdated",
+          "2011-03-01T00:00:00.000Z",
+          { updateId: "u1", birthDate: "1985-06-15" },
+          true,
+        ),
+        event(
+          "sealed",
+          "ProfileUpdated",
+          "2012-01-01T00:00:00.000Z",
+          { updateId: "u2", birthDate: "1985-07-01" },
+          true,
+        ),
+      ],
+      { keys },
+    );
+    expect(ids(e.birthdaysOn("2010-06-15T08:00:00Z"))).toEqual([]); // not given yet
+    expect(ids(e.birthdaysOn(JUNE))).toEqual(["sealed"]);
+    expect(ids(e.birthdaysOn("2012-06-15T08:00:00Z"))).toEqual([]);
+    expect(e.birthdaysOn("2012-07-01T08:00:00Z")).toEqual([{ memberId: "sealed", birthDate: "1985-07-01" }]);
+  });
+
+  it("§6: a forgotten member gets no greeting from then on, even if a lookup still had the key", () => {
+    const forgotten = event("sealed", "MemberForgotten", "2011-09-01T00:00:00.000Z", { requestId: "g1" });
+    const e = build([joined("sealed", "1985-06-15", true), forgotten], { keys });
+    // Every read after forget shows the values as absent, at every T (the key is destroyed).
+    expect(ids(e.birthdaysOn(JUNE))).toEqual([]);
+    expect(ids(e.birthdaysOn("2012-06-15T08:00:00Z"))).toEqual([]);
+    // A plain (non-encrypting) member with a MemberForgotten: no greeting after it either.
+    const plain = build([
+      joined("plain", "1985-06-15"),
+      event("plain", "MemberForgotten", "2011-09-01T00:00:00.000Z", { requestId: "g1" }),
+    ]);
+    expect(ids(plain.birthdaysOn(JUNE))).toEqual(["plain"]);
+    expect(ids(plain.birthdaysOn("2012-06-15T08:00:00Z"))).toEqual([]);
   });
 });

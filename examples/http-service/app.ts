@@ -74,6 +74,8 @@ const STATUS_OF: Record<RejectionCode, ContentfulStatusCode> = {
   DRAW_NOT_CLOSED: 409,
   SEED_MISMATCH: 422,
   ALREADY_DRAWN: 409,
+  // forget under a program that does not encrypt personal data (club-v1 §6)
+  ERASURE_UNAVAILABLE: 422,
 };
 
 const TITLES: Record<string, string> = {

@@ -8,6 +8,7 @@ import { describe, expect, it } from "vitest";
 import { runCli } from "./cli.js";
 import { exportEvents } from "./commands/export.js";
 import { memoryIo } from "./testing/memory-io.js";
+import { program } from "./testing/program.js";
 
 // The erasure acceptance test of issue 13 (club-v1 §6, §10 "After forget",
 // docs/privacy.md): a member joins under a program that encrypts, with
@@ -48,38 +49,22 @@ const found = (bytes: Buffer | string): string[] => {
 };
 
 const VICTIM = "m-victim";
-const program = {
+const erasureProgram = program({
   programId: "club-erasure",
-  version: 1,
-  currency: "GBP",
-  calendar: "gregorian",
-  earn: {
-    pointsPerUnit: "1",
-    rounding: "floor",
-    pendingDays: 0,
-    signupBonus: 10,
-    birthdayBonus: 100,
-    referralBonus: 0,
-  },
-  expiry: { policy: "never" },
+  earn: { signupBonus: 10, birthdayBonus: 100 },
   tiers: {
-    metric: "spend",
-    windowDays: 365,
-    retentionDays: 0,
     levels: [
       { id: "bronze", threshold: "0", multiplier: "1" },
       { id: "silver", threshold: "300", multiplier: "1.5" },
     ],
   },
-  redemption: { minPoints: 1, pointValue: "0.01" },
-  rfm: { windowDays: 365 },
   messages: [
     { id: "welcome", trigger: "welcome", channel: "sms", text: { en: "Welcome {name}" } },
     { id: "bday", trigger: "birthday", channel: "email", text: { en: "Happy birthday {name}" } },
     { id: "up", trigger: "tier_up", channel: "sms", text: { en: "{name}, you are now {tier}" } },
   ],
   privacy: { encryptPersonalData: true },
-};
+});
 const at = (month: number, day: number) =>
   `2011-${String(month).padStart(2, "0")}-${String(day).padStart(2, "0")}T10:00:00Z`;
 const beforeForget: Record<string, unknown>[] = [
@@ -179,7 +164,7 @@ const firstSealed = (exportText: string): string => {
 
 const importBoth = async (store: string[], dir: string) => {
   const programFile = join(dir, "program.json");
-  writeFileSync(programFile, JSON.stringify(program));
+  writeFileSync(programFile, JSON.stringify(erasureProgram));
   const first = join(dir, "first.ndjson");
   writeFileSync(first, ndjson(beforeForget));
   expect(
@@ -308,7 +293,7 @@ describe("club-v1 §6 erasure acceptance (issue 13): nothing of a forgotten memb
     // testDataKey so that the reads before the forget can open the values from an
     // export with --test-data-keys; the memory key store still destroys the key.
     const keyStore = createMemoryKeyStore({ generate: testDataKey });
-    const ledger = createLedger({ store, keyStore, program: program as never });
+    const ledger = createLedger({ store, keyStore, program: erasureProgram });
     const run = async (commands: object[]) => {
       for (const outcome of await ledger.executeMany(commands as Command[]))
         expect(outcome.status).not.toBe("rejected");
@@ -351,7 +336,7 @@ describe("club-v1 §6 erasure acceptance (issue 13): nothing of a forgotten memb
     const keyed = await readAll(["--events", afterFile, "--test-data-keys"], dir);
     expectNothingAfter(keyed);
     const programFile = join(dir, "program.json");
-    writeFileSync(programFile, JSON.stringify(program));
+    writeFileSync(programFile, JSON.stringify(erasureProgram));
     expect(
       JSON.parse(await cli(["audit", "--events", afterFile, "--program", programFile, "--json"])),
     ).toMatchObject({ ok: true, findings: [] });

@@ -74,6 +74,9 @@ export class ConvertInputError extends Error {
   override readonly name = "ConvertInputError";
 }
 
+/** One line of a purchase's `items` (spec 5). */
+type Item = { sku: string; quantity: number; unitPrice: string };
+
 /** One invoice, or one row when there is no invoice column. */
 export interface Group {
   id: string;
@@ -81,9 +84,30 @@ export interface Group {
   atMs: number;
   net: Exact;
   lines: number[];
-  items?: { sku: string; quantity: number; unitPrice: string }[];
+  items?: Item[];
   refundOf?: string;
 }
+
+/** A group holding only its first row: a single row, or the first line of an invoice. */
+const groupOfRow = (
+  id: string,
+  row: {
+    memberId: string;
+    atMs: number;
+    amount: Exact;
+    line: number;
+    item: Item | undefined;
+    refundOf: string;
+  },
+): Group => ({
+  id,
+  memberId: row.memberId,
+  atMs: row.atMs,
+  net: row.amount,
+  lines: [row.line],
+  ...(row.item ? { items: [row.item] } : {}),
+  ...(row.refundOf !== "" ? { refundOf: row.refundOf } : {}),
+});
 
 const GZIP_MAGIC = [0x1f, 0x8b];
 
@@ -312,7 +336,7 @@ export const readGroups = async (
         invoice = id.value;
       }
       let amount: Exact;
-      let item: { sku: string; quantity: number; unitPrice: string } | undefined;
+      let item: Item | undefined;
       if (mapping.columns.amount !== undefined) {
         const a = readNumber(cell("amount"), mapping.numbers, "the amount");
         if ("code" in a) {
@@ -354,28 +378,17 @@ export const readGroups = async (
         const key = `${member.value}-${day}`;
         const n = (perMemberDay.get(key) ?? 0) + 1;
         perMemberDay.set(key, n);
-        singles.push({
-          id: `${key}-${n}`,
-          memberId: member.value,
-          atMs: time.ms,
-          net: amount,
-          lines: [line],
-          ...(item ? { items: [item] } : {}),
-          ...(refundOf !== "" ? { refundOf } : {}),
-        });
+        singles.push(
+          groupOfRow(`${key}-${n}`, { memberId: member.value, atMs: time.ms, amount, line, item, refundOf }),
+        );
         continue;
       }
       const group = byInvoice.get(invoice);
       if (!group) {
-        byInvoice.set(invoice, {
-          id: invoice,
-          memberId: member.value,
-          atMs: time.ms,
-          net: amount,
-          lines: [line],
-          ...(item ? { items: [item] } : {}),
-          ...(refundOf !== "" ? { refundOf } : {}),
-        });
+        byInvoice.set(
+          invoice,
+          groupOfRow(invoice, { memberId: member.value, atMs: time.ms, amount, line, item, refundOf }),
+        );
         continue;
       }
       if (group.memberId !== member.value) {

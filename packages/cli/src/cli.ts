@@ -12,6 +12,7 @@ import {
   testDataKeysOption,
 } from "./cli-options.js";
 import { addQueryCommands, addReportCommand } from "./cli-queries.js";
+import type { SweepOptions } from "./commands/sweep.js";
 import { describeError, EXIT } from "./errors.js";
 import { type CliIo, processIo } from "./io.js";
 import { parseTimeFlag } from "./times.js";
@@ -107,22 +108,12 @@ export const buildCli = (io: CliIo, exit: { code: number }): Command => {
     .option("--json", 'print {"at","events"} on stdout')
     .option("--coupon-secret-file <file>", "file holding the coupon secret (else VAFA_COUPON_SECRET)")
     .addHelpText("after", examples("vafa sweep --program program.json --at 2011-12-31T00:00:00Z"))
-    .action(
-      async (options: {
-        program: string;
-        store: string;
-        at: string;
-        json?: boolean;
-        couponSecretFile?: string;
-        keyStore?: string;
-        testDataKeys?: boolean;
-      }) => {
-        exit.code = await (await import("./commands/sweep.js")).runSweep(
-          { ...options, at: parseTimeFlag("--at", options.at) },
-          io,
-        );
-      },
-    );
+    .action(async (options: SweepOptions) => {
+      exit.code = await (await import("./commands/sweep.js")).runSweep(
+        { ...options, at: parseTimeFlag("--at", options.at) },
+        io,
+      );
+    });
 
   addDrawCommands(add, io, exit);
 

@@ -10,6 +10,7 @@ import { issuesCoupons } from "../program-rewards.js";
 import type { MemberState } from "../state.js";
 import { admit } from "./admit.js";
 import { type BatchDeps, type BatchItem, runBatch } from "./batch.js";
+import { setBounded } from "./bounded-map.js";
 import { type DrawDeps, executeDraw } from "./draw.js";
 import { checkKeyStore, decideSealing, openStream } from "./personal-data.js";
 import { publishProgram } from "./publish-program.js";
@@ -19,6 +20,8 @@ import type { CommandOutcome, Ledger, LedgerOptions } from "./types.js";
 
 const DEFAULT_MAX_ATTEMPTS = 10;
 const CACHE_LIMIT = 50_000;
+/** Catalogue redeems whose form (`points` given or not) a ledger remembers (club-v1 §9, docs/rewards.md). */
+const FORM_LIMIT = 100_000;
 
 /**
  * The application layer: load a member stream, decide, append with the
@@ -43,11 +46,7 @@ export const createLedger = (options: LedgerOptions): Ledger => {
   const firstTier = program.tiers.levels[0]?.id as string;
   const cache = new Map<string, MemberState>();
 
-  const remember = (state: MemberState) => {
-    cache.delete(state.streamId);
-    if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value as string);
-    cache.set(state.streamId, state);
-  };
+  const remember = (state: MemberState) => setBounded(cache, state.streamId, state, CACHE_LIMIT);
 
   /** The member's state, caught up with the store. */
   const load = async (streamId: string): Promise<MemberState> => {
@@ -101,8 +100,9 @@ export const createLedger = (options: LedgerOptions): Ledger => {
   };
 
   const hasStock = (program.rewards ?? []).some((r) => r.stock !== undefined);
-  // Whether each catalogue redeem this ledger accepted gave `points` (club-v1 §9):
-  // the events cannot say it and a cached member state may be dropped.
+  // Whether each recent catalogue redeem this ledger accepted gave `points` (club-v1 §9):
+  // the events cannot say it and a cached member state may be dropped. Bounded:
+  // an older redeem falls back to comparing with the cost (docs/rewards.md).
   const pointsGiven = new Map<string, boolean>();
   const ctx: DecideContext = {
     program,
@@ -113,7 +113,12 @@ export const createLedger = (options: LedgerOptions): Ledger => {
   const noteForm = (command: Command, outcome: CommandOutcome): void => {
     if (command.type !== "redeem" || command.rewardId === undefined) return;
     if (outcome.status !== "accepted" || outcome.replay) return;
-    pointsGiven.set(`${command.memberId}/${command.redemptionId}`, command.points !== undefined);
+    setBounded(
+      pointsGiven,
+      `${command.memberId}/${command.redemptionId}`,
+      command.points !== undefined,
+      FORM_LIMIT,
+    );
   };
 
   /** The referral reaction (spec 5.2), exactly once: the referrer's state records each referee paid. */

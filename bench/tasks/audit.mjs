@@ -2,11 +2,7 @@ import { createHash } from "node:crypto";
 import { createReadStream, createWriteStream, existsSync, renameSync } from "node:fs";
 // The built package (run.ts builds it first), in plain Node: the workers load
 // its .js, as `vafa audit` does.
-import {
-  auditEvents,
-  auditNdjsonFileParallel,
-  readNdjsonLines,
-} from "../../packages/projections/dist/index.js";
+import { auditNdjsonFile, auditNdjsonFileParallel } from "../../packages/projections/dist/index.js";
 
 const arg = (name) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -17,42 +13,56 @@ const arg = (name) => {
 const round = (n, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
 const seconds = (fromMs) => (performance.now() - fromMs) / 1000;
 
-// `vafa audit --events` as the library runs it: one thread (auditEvents over
-// the file's lines) or `--workers N` threads (auditNdjsonFileParallel), on
-// the first `--limit` events of the export (cut once, cached beside it).
+// `vafa audit --events` as the library runs it: one thread (auditNdjsonFile)
+// or `--workers N` threads (auditNdjsonFileParallel), on the first `--limit`
+// events of the export and its program stream, which an export lists last
+// (cut once, cached beside it): without it no check that needs the program runs.
 
 const path = arg("events");
 const workers = Number(arg("workers"));
 const limit = Number(arg("limit"));
 
-/** The first `limit` lines of the export, written once next to it. */
+/** The streamId at the start of an export line. */
+const streamOf = (line) => /^\{"streamId":("(?:[^"\\]|\\.)*")/.exec(line)?.[1];
+
+/**
+ * The first `limit` lines of the export, to the end of the stream the last one
+ * is in (a stream cut short would give findings), and its program lines,
+ * written once next to it.
+ */
 const slice = async () => {
-  const out = `${path}.first-${limit}.ndjson`;
+  const out = `${path}.first-${limit}-and-program.ndjson`;
   if (existsSync(out)) return out;
   const tmp = `${out}.tmp`;
   const writer = createWriteStream(tmp);
   let lines = 0;
-  outer: for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) {
-    const buf = chunk;
-    let start = 0;
-    for (let nl = buf.indexOf(10); nl >= 0; nl = buf.indexOf(10, start)) {
-      start = nl + 1;
-      if (++lines === limit) {
-        writer.write(buf.subarray(0, start));
-        break outer;
-      }
-    }
-    writer.write(buf);
+  let last;
+  for await (const line of linesOf(path)) {
+    if (++lines > limit && streamOf(line) !== last) break;
+    last = streamOf(line);
+    writer.write(`${line}\n`);
   }
+  for await (const line of linesOf(path)) if (line.startsWith('{"streamId":"program-')) writer.write(`${line}\n`);
   await new Promise((resolve, reject) => writer.end((e) => (e ? reject(e) : resolve())));
   renameSync(tmp, out);
   return out;
 };
 
+/** The lines of a file. */
+async function* linesOf(file) {
+  let rest = "";
+  for await (const chunk of createReadStream(file, { encoding: "utf8", highWaterMark: 1 << 20 })) {
+    const lines = (rest + chunk).split("\n");
+    rest = lines.pop() ?? "";
+    yield* lines;
+  }
+  if (rest !== "") yield rest;
+}
+
 const file = await slice();
 const t0 = performance.now();
 const report =
-  workers > 1 ? await auditNdjsonFileParallel(file, { workers }) : await auditEvents(readNdjsonLines(file));
+  workers > 1 ? await auditNdjsonFileParallel(file, { workers }) : await auditNdjsonFile(file);
 const s = seconds(t0);
 const maxRssMiB = round(process.resourceUsage().maxRSS / 1024);
 const result = {

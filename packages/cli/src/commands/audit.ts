@@ -8,7 +8,9 @@ import {
   type AuditReport,
   auditEvents,
   auditNdjsonFileParallel,
+  auditReadable,
   HeadTracker,
+  programsPublishedIn,
 } from "@vafa/projections";
 import { EXIT, usageError } from "../errors.js";
 import { checkReadableFile, exportLines } from "../event-source.js";
@@ -86,7 +88,9 @@ export const auditSource = async (options: {
         workers,
         ...(options.head ? { head: options.head } : {}),
       });
-    return auditEvents(follow(exportLines(options.events)), auditOptions);
+    // Read twice at most: memory per stream for an export (projections' file-audit.ts).
+    const path = options.events;
+    return auditReadable(() => follow(exportLines(path)), auditOptions, await programsPublishedIn(path));
   }
   const store = await openStore(options.store);
   try {

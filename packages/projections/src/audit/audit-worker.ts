@@ -1,4 +1,5 @@
 import { parentPort, workerData } from "node:worker_threads";
+import type { AuditPass } from "./audit.js";
 import { ShardAuditor, type ShardHeadOptions } from "./shard.js";
 import type { AuditOptions } from "./types.js";
 
@@ -11,6 +12,7 @@ export interface AuditWorkerData {
   count: number;
   options: AuditOptions;
   head?: ShardHeadOptions;
+  pass?: AuditPass;
 }
 
 export type AuditWorkerMessage = { kind: "chunk"; bytes: Uint8Array; final: boolean } | { kind: "end" };
@@ -18,7 +20,7 @@ export type AuditWorkerMessage = { kind: "chunk"; bytes: Uint8Array; final: bool
 const port = parentPort;
 if (port) {
   const data = workerData as AuditWorkerData;
-  const shard = new ShardAuditor(data.index, data.count, data.options, data.head);
+  const shard = new ShardAuditor(data.index, data.count, data.options, data.head, data.pass);
   port.on("message", (message: AuditWorkerMessage) => {
     if (message.kind === "chunk") {
       const b = message.bytes;

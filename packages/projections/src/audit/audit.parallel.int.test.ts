@@ -6,8 +6,10 @@ import { createLedger, toEnvelope } from "@vafa/core";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { clone, type Env, loadExport, loadProgram, normalize, rechain } from "../testing/audit-export.js";
-import { auditEvents } from "./audit.js";
+import { type AuditPass, auditEvents } from "./audit.js";
+import { programsPublishedIn } from "./file-audit.js";
 import { HeadTracker } from "./head.js";
+import { auditNdjsonFile, readNdjsonLines } from "./ndjson.js";
 import { auditChunksInShards, auditNdjsonFileParallel } from "./parallel.js";
 import type { AuditLine, AuditOptions, AuditReport } from "./types.js";
 
@@ -150,6 +152,52 @@ const build = (x: fc.RecordValue<typeof arbitraryExport extends fc.Arbitrary<inf
   const options: AuditOptions = x.withProgram ? { programs: [loadProgram(x.calendar)] } : {};
   return { text, options };
 };
+
+const fileOf = (text: string): string => {
+  const path = join(mkdtempSync(join(tmpdir(), "vafa-audit-file-")), "events.ndjson");
+  writeFileSync(path, text);
+  return path;
+};
+
+describe("7 the audit of a file in memory per stream = the plain audit", () => {
+  // file-audit.ts: programs read ahead, each member's replay dropped when its
+  // stream ends, the plain audit again when that pass cannot stand.
+  it("7 same report on tampered exports, streams interleaved or not", async () => {
+    await fc.assert(
+      fc.asyncProperty(arbitraryExport, async (x) => {
+        const { text, options } = build(x);
+        const path = fileOf(text);
+        expect(await auditNdjsonFile(path, options)).toEqual(
+          await auditEvents(readNdjsonLines(path), options),
+        );
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  it("7 shards with that pass give the plain report, or say it must be redone", async () => {
+    let redone = 0;
+    await fc.assert(
+      fc.asyncProperty(
+        arbitraryExport,
+        fc.integer({ min: 1, max: 3 }),
+        fc.array(fc.nat(400), { maxLength: 4 }),
+        async (x, shards, cuts) => {
+          const { text, options } = build(x);
+          const pass: AuditPass = {
+            streamsWhole: true,
+            programsAhead: await programsPublishedIn(fileOf(text)),
+          };
+          const actual = await auditChunksInShards(chunksOf(text, cuts), shards, options, undefined, pass);
+          if (actual === undefined) redone++;
+          else expect(actual).toEqual(await single(text, options));
+        },
+      ),
+      { numRuns: 100 },
+    );
+    expect(redone).toBeLessThan(100);
+  });
+});
 
 describe("7 parallel audit = single-threaded audit", () => {
   it("7 same report for 1 to 4 shards and any chunking, on tampered exports", async () => {

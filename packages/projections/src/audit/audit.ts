@@ -1,11 +1,18 @@
-import { type EventMetadata, type ProposedEvent, programStreamId } from "@vafa/core";
+import { type EventMetadata, type Program, type ProposedEvent, programStreamId } from "@vafa/core";
 import { bestEffortMetadata, checkEventId, checkHash, checkRevision, kindOfType } from "./chain-checks.js";
 import { checkCommand } from "./command-checks.js";
 import { DrawBook } from "./draws.js";
 import { checkEnvelope, checkMetadata, describeIssues, parseEventData } from "./envelope-schema.js";
 import { type EventLocation, Findings } from "./findings.js";
 import { ProgramBook, type ProgramReference } from "./programs.js";
-import { checkAcrossStreams, newStreamAudit, type StreamAudit, spansStreams } from "./streams.js";
+import {
+  checkAcrossStreams,
+  endMemberStream,
+  membersOf,
+  newStreamAudit,
+  type StreamAudit,
+  spansStreams,
+} from "./streams.js";
 import type { AuditFinding, AuditInput, AuditLine, AuditOptions, AuditReport } from "./types.js";
 
 /**
@@ -18,6 +25,18 @@ export interface AuditShardHooks {
   clock(): number;
   /** An eventId that does not re-derive: the repeat check is done across shards, not here. */
   strayEventId(eventId: string, where: string): void;
+}
+
+/**
+ * @internal How a re-readable log (a file) is audited in less memory
+ * (file-audit.ts): the result is the same, or the audit says it must be
+ * redone without these (`mustRedo`).
+ */
+export interface AuditPass {
+  /** Each stream comes whole: a member stream's replay is dropped when another stream begins. */
+  streamsWhole?: boolean;
+  /** The programs the log publishes, read ahead (programs.ts `ProgramsAhead`). */
+  programsAhead?: readonly Program[];
 }
 
 const isRecord = (v: unknown): v is Record<string, unknown> =>
@@ -42,17 +61,35 @@ export class Auditor {
   /** eventIds that do not re-derive: only these can repeat (a derived id names its stream, command and index). */
   private readonly strayIds = new Map<string, string>();
   /** Prize draws (club spec §3), checked once the log has been read. */
-  private readonly draws = new DrawBook();
+  private readonly draws: DrawBook;
   private events = 0;
   /** The latest occurredAt of the log: a claim's age is measured against it (club-v1 §9). */
   private latestAt = Number.NEGATIVE_INFINITY;
   private readonly shard: AuditShardHooks | undefined;
   private readonly dataKeys: AuditOptions["dataKeys"];
+  private readonly streamsWhole: boolean;
+  /** The stream of the last event (`streamsWhole`). */
+  private current: StreamAudit | undefined;
+  /** A stream came back after another began (`streamsWhole`): nothing more is audited, see `mustRedo`. */
+  private cameBack = false;
 
-  constructor(options: AuditOptions = {}, shard?: AuditShardHooks) {
+  constructor(options: AuditOptions = {}, shard?: AuditShardHooks, pass: AuditPass = {}) {
     this.shard = shard;
     this.dataKeys = options.dataKeys;
-    this.programs = new ProgramBook(options.programs ?? [], shard?.clock);
+    this.streamsWhole = pass.streamsWhole === true;
+    const ahead = pass.programsAhead ? { programs: pass.programsAhead, findings: this.findings } : undefined;
+    this.programs = new ProgramBook(options.programs ?? [], shard?.clock, ahead);
+    const known = [...(options.programs ?? []), ...(pass.programsAhead ?? [])];
+    this.draws = new DrawBook(!pass.programsAhead || known.some((p) => (p.draws?.length ?? 0) > 0));
+  }
+
+  /**
+   * @internal The report of this pass is not the audit's: a stream came back
+   * (the log is not stream by stream) or a program read ahead was not the one
+   * in force; audit the log again with a plain `Auditor`. Final after `finish`.
+   */
+  get mustRedo(): boolean {
+    return this.cameBack || this.programs.aheadFailed || this.draws.ticketsMissed;
   }
 
   /** @internal Findings so far in the order found, and the counts of the report (parallel audit). */
@@ -100,10 +137,10 @@ export class Auditor {
     };
     let sealed = false;
     let unchecked = 0;
-    for (const s of this.streams.values())
-      if (s.member?.sealedSeen) {
+    for (const member of membersOf(this.streams))
+      if (member.sealedSeen) {
         sealed = true;
-        unchecked += s.member.birthdaysUnchecked;
+        unchecked += member.birthdaysUnchecked;
       }
     return sealed ? { ...report, birthdaysUnchecked: unchecked } : report;
   }
@@ -151,9 +188,18 @@ export class Auditor {
   }
 
   private check(raw: Record<string, unknown>, streamId: string): void {
-    this.events++;
+    if (this.cameBack) return;
     const isNewStream = !this.streams.has(streamId);
     const s = this.stream(streamId);
+    if (this.streamsWhole && s !== this.current) {
+      if (s.ended) {
+        this.cameBack = true;
+        return;
+      }
+      if (this.current) endMemberStream(this.current);
+      this.current = s;
+    }
+    this.events++;
     const loc: EventLocation = {
       streamId,
       revision: typeof raw.revision === "number" ? raw.revision : null,

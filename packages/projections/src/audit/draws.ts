@@ -64,6 +64,14 @@ export class DrawBook {
   private readonly publications = new Map<string, { program: Program; at: number }[]>();
   /** Ticket purchases, for their price (audit only: draw-verify re-derives tickets and winners). */
   private readonly entries: Entry[] = [];
+  /** A program with draws was published though tickets were not kept: the audit must be redone. */
+  ticketsMissed = false;
+
+  /**
+   * `keepTickets: false` when no program the log can use has draws (read
+   * ahead): member events are then not kept for tickets, memory per stream.
+   */
+  constructor(private readonly keepTickets = true) {}
 
   /** True when the log has anything about a draw (the audit skips the checks otherwise). */
   get any(): boolean {
@@ -120,6 +128,7 @@ export class DrawBook {
   memberEvent(streamId: string, e: TicketEvent, loc: EventLocation): void {
     const memberId = streamId.slice(MEMBER.length);
     if (TICKET_TYPES.has(e.type)) {
+      if (!this.keepTickets) return;
       const list = this.ticketEvents.get(memberId);
       if (list) list.push(e);
       else this.ticketEvents.set(memberId, [e]);
@@ -150,6 +159,7 @@ export class DrawBook {
   }
 
   published(program: Program, occurredAt: string): void {
+    if (!this.keepTickets && (program.draws?.length ?? 0) > 0) this.ticketsMissed = true;
     const list = this.publications.get(program.programId) ?? [];
     list.push({ program, at: Date.parse(occurredAt) });
     this.publications.set(program.programId, list);

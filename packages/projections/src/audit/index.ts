@@ -2,6 +2,7 @@
 export { Auditor, auditEvents } from "./audit.js";
 export { type DrawVerification, verifyDraw } from "./draw-verify.js";
 export type { DrawProblem } from "./draws.js";
+export { auditReadable, programsPublishedIn } from "./file-audit.js";
 export { type HeadEvent, HeadTracker, headDigest, type StreamHead } from "./head.js";
 export { auditNdjsonFile, readNdjsonLines } from "./ndjson.js";
 export { auditNdjsonFileParallel, type ParallelAuditOptions } from "./parallel.js";

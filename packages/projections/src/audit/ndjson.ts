@@ -1,6 +1,6 @@
 import { createReadStream } from "node:fs";
 import { VafaError } from "@vafa/core";
-import { auditEvents } from "./audit.js";
+import { auditReadable, programsPublishedIn } from "./file-audit.js";
 import type { AuditLine, AuditOptions, AuditReport } from "./types.js";
 
 /**
@@ -36,8 +36,10 @@ export async function* readNdjsonLines(path: string): AsyncGenerator<AuditLine> 
 
 /**
  * Audits an NDJSON export (spec 7, 8) line by line: a line that is not JSON
- * is a SCHEMA finding with a null stream, and the audit goes on. Throws
- * `VafaError` (STORE_UNAVAILABLE) only when the file cannot be read.
+ * is a SCHEMA finding with a null stream, and the audit goes on. Memory
+ * follows streams, not events, when the file lists each stream whole (an
+ * export; file-audit.ts). Throws `VafaError` (STORE_UNAVAILABLE) only when
+ * the file cannot be read.
  */
-export const auditNdjsonFile = (path: string, options: AuditOptions = {}): Promise<AuditReport> =>
-  auditEvents(readNdjsonLines(path), options);
+export const auditNdjsonFile = async (path: string, options: AuditOptions = {}): Promise<AuditReport> =>
+  auditReadable(() => readNdjsonLines(path), options, await programsPublishedIn(path));

@@ -3,7 +3,9 @@ import { availableParallelism } from "node:os";
 import type { Worker } from "node:worker_threads";
 import { VafaError } from "@vafa/core";
 import { startWorker } from "../workers.js";
+import type { AuditPass } from "./audit.js";
 import type { AuditWorkerData, AuditWorkerMessage } from "./audit-worker.js";
+import { programsPublishedIn } from "./file-audit.js";
 import type { HeadTracker } from "./head.js";
 import { auditNdjsonFile } from "./ndjson.js";
 import { mergeShards, ShardAuditor, type ShardResult } from "./shard.js";
@@ -57,25 +59,32 @@ async function* newlineChunks(path: string): AsyncGenerator<{ bytes: Buffer; fin
 /**
  * The audit of a file by `count` shards in this thread: what the workers of
  * `auditNdjsonFileParallel` compute, without threads (tests, one core).
+ * Undefined when a shard's `pass` must be redone (the parallel audit then
+ * audits the file in one thread).
  */
 export const auditChunksInShards = async (
   chunks: AsyncIterable<{ bytes: Buffer; final: boolean }> | Iterable<{ bytes: Buffer; final: boolean }>,
   count: number,
   options: AuditOptions = {},
   head?: HeadTracker,
-): Promise<AuditReport> => {
+  pass: AuditPass = {},
+): Promise<AuditReport | undefined> => {
   const shards = Array.from(
     { length: count },
-    (_, i) => new ShardAuditor(i, count, options, head ? { ...head.options } : undefined),
+    (_, i) => new ShardAuditor(i, count, options, head ? { ...head.options } : undefined, pass),
   );
   for await (const { bytes, final } of chunks) for (const s of shards) s.pushChunk(bytes, final);
   const results = shards.map((s) => s.finish());
   for (const r of results) head?.merge(r.heads ?? []);
-  return mergeShards(results);
+  return results.some((r) => r.mustRedo) ? undefined : mergeShards(results);
 };
 
-/** Stock and draws are checked across streams in one thread (see `Auditor.spansStreams`). */
-const needsOneThread = (results: readonly ShardResult[]): boolean => results.some((r) => r.spansStreams);
+/**
+ * Stock and draws are checked across streams in one thread (see
+ * `Auditor.spansStreams`), and so is a file whose shards' pass must be redone.
+ */
+const needsOneThread = (results: readonly ShardResult[]): boolean =>
+  results.some((r) => r.spansStreams || r.mustRedo);
 
 const startAuditWorker = (data: AuditWorkerData): Worker =>
   startWorker(import.meta.url, "audit-worker", data);
@@ -97,6 +106,8 @@ export const auditNdjsonFileParallel = async (
 ): Promise<AuditReport> => {
   const count = Math.max(1, options.workers ?? availableParallelism());
   const auditOptions: AuditOptions = options.programs ? { programs: options.programs } : {};
+  // Each shard drops a member's replay when its stream ends (file-audit.ts).
+  const pass: AuditPass = { streamsWhole: true, programsAhead: await programsPublishedIn(path) };
   let wake: (() => void) | undefined;
   const shards: Shard[] = [];
   for (let index = 0; index < count; index++) {
@@ -104,6 +115,7 @@ export const auditNdjsonFileParallel = async (
       index,
       count,
       options: auditOptions,
+      pass,
       ...(options.head ? { head: { ...options.head.options } } : {}),
     });
     const shard: Shard = {

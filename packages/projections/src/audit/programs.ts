@@ -1,5 +1,6 @@
 import { jcs, type Program } from "@vafa/core";
 import type { EventLocation, Findings } from "./findings.js";
+import type { AuditFinding } from "./types.js";
 
 const keyOf = (programId: string, version: number): string => `${programId}\u0000${version}`;
 
@@ -25,11 +26,22 @@ export const reportUnknownReference = (findings: Findings, r: ProgramReference):
     `metadata names program ${r.programId} version ${r.version}, which the log never published`,
   );
 
-interface Deferred {
-  programId: string;
-  version: number;
-  loc: EventLocation;
-  run: (program: Program) => void;
+/** A check waiting for its program, or the findings of one already run with a program known ahead. */
+type Deferred =
+  | { programId: string; version: number; loc: EventLocation; run: (program: Program) => void }
+  | { found: AuditFinding[] };
+
+/**
+ * Programs read from the log before the audit (file-audit.ts), one per
+ * version: a check whose program is not yet known runs with it at once
+ * instead of holding its state until the end. Its findings still join the
+ * report where a deferred check's would, so the report is the same, and the
+ * audit is redone without them if the log ends up with another program for
+ * that version (`aheadFailed`).
+ */
+export interface ProgramsAhead {
+  programs: readonly Program[];
+  findings: Findings;
 }
 
 /**
@@ -44,15 +56,24 @@ export class ProgramBook {
   private readonly published = new Set<string>();
   private deferred: Deferred[] = [];
   private readonly references = new Map<string, ProgramReference>();
+  private readonly ahead = new Map<string, Program>();
+  /** The programs known ahead that checks ran with: each must be the one the log ends with. */
+  private readonly aheadUsed = new Map<string, Program>();
+  private readonly aheadFindings: Findings | undefined;
+  /** A program known ahead was not the one in force at the end: the audit must be redone without them. */
+  aheadFailed = false;
 
   constructor(
     programs: readonly Program[] = [],
     private readonly clock: () => number = () => 0,
+    ahead?: ProgramsAhead,
   ) {
     for (const p of programs) {
       this.known.set(keyOf(p.programId, p.version), p);
       this.given.set(keyOf(p.programId, p.version), p);
     }
+    for (const p of ahead?.programs ?? []) this.ahead.set(keyOf(p.programId, p.version), p);
+    this.aheadFindings = ahead?.findings;
   }
 
   /** Registers a published program; returns false when a given program of that version differs. */
@@ -72,8 +93,17 @@ export class ProgramBook {
   /** Runs `run` with the program in force for an event, now or at `finish`. */
   withProgram(programId: string, version: number, loc: EventLocation, run: (program: Program) => void): void {
     const p = this.get(programId, version);
-    if (p) run(p);
-    else this.deferred.push({ programId, version, loc, run });
+    if (p) {
+      run(p);
+      return;
+    }
+    const key = keyOf(programId, version);
+    const ahead = this.ahead.get(key);
+    if (ahead && this.aheadFindings) {
+      this.aheadUsed.set(key, ahead);
+      const found = this.aheadFindings.capture(() => run(ahead));
+      if (found.length > 0) this.deferred.push({ found });
+    } else this.deferred.push({ programId, version, loc, run });
   }
 
   /** Notes the program version an event names (first place only: a handful of versions per log). */
@@ -93,7 +123,15 @@ export class ProgramBook {
 
   /** Runs the deferred checks; returns the referenced versions that are unknown while their program is published. */
   finishDeferred(): ProgramReference[] {
+    for (const [key, used] of this.aheadUsed) {
+      const final = this.known.get(key);
+      if (!final || jcs(final) !== jcs(used)) this.aheadFailed = true;
+    }
     for (const d of this.deferred) {
+      if ("found" in d) {
+        this.aheadFindings?.list.push(...d.found);
+        continue;
+      }
       const p = this.get(d.programId, d.version);
       if (p) d.run(p);
     }

@@ -1,5 +1,5 @@
 import { idStartsWith, StreamIdReader, streamHash } from "../stream-route.js";
-import { Auditor } from "./audit.js";
+import { Auditor, type AuditPass } from "./audit.js";
 import { Findings } from "./findings.js";
 import { HeadTracker, type PlacedHead } from "./head.js";
 import { type ProgramReference, reportUnknownReference } from "./programs.js";
@@ -51,6 +51,8 @@ export interface ShardResult {
   spansStreams: boolean;
   /** The heads of the owned streams (by line), when asked for (`ShardAuditor` `head`). */
   heads?: PlacedHead[];
+  /** The shard's pass must be redone the plain way (`Auditor.mustRedo`). */
+  mustRedo: boolean;
 }
 
 /** What a shard computes besides the audit: the head digest's part, for `vafa audit`'s head. */
@@ -75,21 +77,26 @@ export class ShardAuditor {
     private readonly count: number,
     options: AuditOptions = {},
     head?: ShardHeadOptions,
+    pass: AuditPass = {},
   ) {
     // Each non-blank line is owned by one shard, which feeds it to its head tracker.
     this.head = head === undefined ? undefined : new HeadTracker(head);
-    this.auditor = new Auditor(options, {
-      clock: () => this.line,
-      strayEventId: (eventId, where) => {
-        if (!this.shadow)
-          this.strays.push({
-            eventId,
-            where,
-            line: this.line,
-            index: this.auditor.progress().findings.length,
-          });
+    this.auditor = new Auditor(
+      options,
+      {
+        clock: () => this.line,
+        strayEventId: (eventId, where) => {
+          if (!this.shadow)
+            this.strays.push({
+              eventId,
+              where,
+              line: this.line,
+              index: this.auditor.progress().findings.length,
+            });
+        },
       },
-    });
+      pass,
+    );
   }
 
   /**
@@ -147,6 +154,7 @@ export class ShardAuditor {
     const unknownReferences = this.auditor.finishShard();
     const { findings, events, streams } = this.auditor.progress();
     return {
+      mustRedo: this.auditor.mustRedo,
       spansStreams: this.auditor.spansStreams(),
       findings,
       unplacedLines: this.unplacedLines,

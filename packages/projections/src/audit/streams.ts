@@ -10,6 +10,9 @@ import type { DataKeyLookup } from "./types.js";
 // The audit's per-stream state, and the checks that span streams, made once
 // the log has been read (club-v1 §2 stock, §3 draws).
 
+/** What the checks across streams read of a member stream once it has ended. */
+type EndedMember = Pick<MemberAudit, "rewardRedemptions" | "sealedSeen" | "birthdaysUnchecked" | "finish">;
+
 /** What the audit keeps per stream: the chain's tail and, for a member, its replay. */
 export interface StreamAudit extends ChainTail {
   kind: StreamKind;
@@ -17,7 +20,27 @@ export interface StreamAudit extends ChainTail {
   member: MemberAudit | null;
   reward: RewardAudit | null;
   programVersions: Set<number> | null;
+  /** The member's replay was dropped when the stream ended (`endMemberStream`). */
+  ended?: EndedMember;
 }
+
+/**
+ * A member stream read to its end (an export lists each stream whole): its
+ * end-of-log checks run now and only what the checks across streams read is
+ * kept, so memory follows streams, not events. It must not come back.
+ */
+export const endMemberStream = (s: StreamAudit): void => {
+  const m = s.member;
+  if (!m) return;
+  m.finish();
+  const { rewardRedemptions, sealedSeen, birthdaysUnchecked } = m;
+  s.ended = { rewardRedemptions, sealedSeen, birthdaysUnchecked, finish: () => undefined };
+  s.member = null;
+  s.commandCounts.clear();
+};
+
+/** A member stream's replay, or what was kept of it once it ended. */
+const memberOf = (s: StreamAudit): EndedMember | null => s.member ?? s.ended ?? null;
 
 export const newStreamAudit = (
   streamId: string,
@@ -38,13 +61,23 @@ export const newStreamAudit = (
   };
 };
 
+/** Member streams' replays or what was kept of them, for the report's counts. */
+export const membersOf = function* (streams: ReadonlyMap<string, StreamAudit>): Generator<EndedMember> {
+  for (const s of streams.values()) {
+    const member = memberOf(s);
+    if (member) yield member;
+  }
+};
+
 /** Whether the log has checks that span streams (stock, draws). */
 export const spansStreams = (streams: ReadonlyMap<string, StreamAudit>, draws: DrawBook): boolean => {
   if (draws.any) return true;
-  for (const s of streams.values())
-    if (s.reward || s.kind === "draw" || (s.member && s.member.rewardRedemptions.size > 0)) return true;
+  for (const s of streams.values()) {
+    const member = memberOf(s);
+    if (s.reward || s.kind === "draw" || (member && member.rewardRedemptions.size > 0)) return true;
     // Sealed personal values (club-v1 §6): birthdaysUnchecked is counted by the one-thread audit.
-    else if (s.member?.sealedSeen) return true;
+    if (member?.sealedSeen) return true;
+  }
   return false;
 };
 
@@ -74,8 +107,9 @@ const checkStock = (
   const redemptions = new Map<string, RedemptionFact>();
   for (const [streamId, s] of streams) {
     if (s.reward) rewards.set(s.reward.rewardId, s.reward);
-    if (s.member)
-      for (const [redemptionId, fact] of s.member.rewardRedemptions)
+    const member = memberOf(s);
+    if (member)
+      for (const [redemptionId, fact] of member.rewardRedemptions)
         redemptions.set(`${streamId.slice("member-".length)}/${redemptionId}`, fact);
   }
   if (rewards.size === 0 && redemptions.size === 0) return;

@@ -1,0 +1,105 @@
+import { createReadStream } from "node:fs";
+import { type Program, VafaError } from "@vafa/core";
+import { Auditor, type AuditPass } from "./audit.js";
+import { parseEventData } from "./envelope-schema.js";
+import type { AuditInput, AuditOptions, AuditReport } from "./types.js";
+
+// An export lists each stream whole, `member-*` before `program-*`. Read as it
+// comes, the audit would hold every member's replay, and every check waiting
+// for its program, to the end: memory per event. A file can be read twice, so
+// the audit first reads the programs it publishes, then drops each member's
+// replay when its stream ends. A file that is not stream by stream, or whose
+// program turns out other than the one read ahead, is audited again the plain
+// way: the report is always the one `auditEvents` gives.
+
+const MARK = Buffer.from('"ProgramPublished"');
+const NEWLINE = 0x0a;
+
+const readError = (path: string, cause: unknown) =>
+  cause instanceof VafaError
+    ? cause
+    : new VafaError(
+        "STORE_UNAVAILABLE",
+        `cannot read export file ${path}`,
+        "check the path given to --events",
+        {
+          cause,
+        },
+      );
+
+/** The program of one line that looks like a `ProgramPublished`, if its data is a valid one. */
+const publishedProgram = (text: string): Program | undefined => {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
+  } catch {
+    return undefined;
+  }
+  if (typeof raw !== "object" || raw === null) return undefined;
+  const { type, data } = raw as { type?: unknown; data?: unknown };
+  if (type !== "ProgramPublished") return undefined;
+  const parsed = parseEventData("ProgramPublished", data);
+  return parsed.success ? (parsed.data as { program: Program }).program : undefined;
+};
+
+/**
+ * The programs a file publishes, each version published once (a version
+ * published twice is left out: its checks wait for the end, as usual). Only
+ * lines holding the text `"ProgramPublished"` are parsed.
+ */
+export const programsPublishedIn = async (path: string): Promise<Program[]> => {
+  const found = new Map<string, Program | null>();
+  let carry: Buffer | undefined;
+  const scan = (buf: Buffer, final: boolean): number => {
+    let from = 0;
+    for (let at = buf.indexOf(MARK); at >= 0; at = buf.indexOf(MARK, from)) {
+      const start = buf.lastIndexOf(NEWLINE, at) + 1;
+      const nl = buf.indexOf(NEWLINE, at);
+      if (nl < 0 && !final) return start;
+      const end = nl < 0 ? buf.length : nl;
+      const program = publishedProgram(buf.toString("utf8", start, end));
+      if (program) {
+        const key = `${program.programId}\u0000${program.version}`;
+        found.set(key, found.has(key) ? null : program);
+      }
+      from = end + 1;
+    }
+    return Math.max(from, buf.lastIndexOf(NEWLINE) + 1);
+  };
+  try {
+    for await (const read of createReadStream(path, { highWaterMark: 1 << 20 })) {
+      const buf = carry ? Buffer.concat([carry, read as Buffer]) : (read as Buffer);
+      const rest = scan(buf, false);
+      carry = rest < buf.length ? Buffer.from(buf.subarray(rest)) : undefined;
+    }
+  } catch (cause) {
+    throw readError(path, cause);
+  }
+  if (carry) scan(carry, true);
+  return [...found.values()].filter((p): p is Program => p !== null);
+};
+
+/**
+ * Audits a log that `open` can read again from the start (a file): first in
+ * memory per stream, then, only if that pass must be redone, the plain way.
+ * `programsAhead`: the programs the log publishes (`programsPublishedIn`).
+ */
+export const auditReadable = async (
+  open: () => AsyncIterable<AuditInput>,
+  options: AuditOptions,
+  programsAhead: readonly Program[],
+): Promise<AuditReport> => {
+  const pass: AuditPass = { streamsWhole: true, programsAhead };
+  const auditor = new Auditor(options, undefined, pass);
+  for await (const item of open()) {
+    auditor.push(item);
+    if (auditor.mustRedo) break;
+  }
+  if (!auditor.mustRedo) {
+    const report = auditor.finish();
+    if (!auditor.mustRedo) return report;
+  }
+  const plain = new Auditor(options);
+  for await (const item of open()) plain.push(item);
+  return plain.finish();
+};

@@ -69,7 +69,7 @@ export class Auditor {
   private readonly dataKeys: AuditOptions["dataKeys"];
   private readonly streamsWhole: boolean;
   /** The stream of the last event (`streamsWhole`). */
-  private current: StreamAudit | undefined;
+  private current: { streamId: string; s: StreamAudit } | undefined;
   /** A stream came back after another began (`streamsWhole`): nothing more is audited, see `mustRedo`. */
   private cameBack = false;
 
@@ -77,8 +77,7 @@ export class Auditor {
     this.shard = shard;
     this.dataKeys = options.dataKeys;
     this.streamsWhole = pass.streamsWhole === true;
-    const ahead = pass.programsAhead ? { programs: pass.programsAhead, findings: this.findings } : undefined;
-    this.programs = new ProgramBook(options.programs ?? [], shard?.clock, ahead);
+    this.programs = new ProgramBook(options.programs ?? [], shard?.clock, pass.programsAhead);
     const known = [...(options.programs ?? []), ...(pass.programsAhead ?? [])];
     this.draws = new DrawBook(!pass.programsAhead || known.some((p) => (p.draws?.length ?? 0) > 0));
   }
@@ -191,13 +190,13 @@ export class Auditor {
     if (this.cameBack) return;
     const isNewStream = !this.streams.has(streamId);
     const s = this.stream(streamId);
-    if (this.streamsWhole && s !== this.current) {
+    if (this.streamsWhole && s !== this.current?.s) {
       if (s.ended) {
         this.cameBack = true;
         return;
       }
-      if (this.current) endMemberStream(this.current);
-      this.current = s;
+      if (this.current) this.endStream(this.current.streamId, this.current.s);
+      this.current = { streamId, s };
     }
     this.events++;
     const loc: EventLocation = {
@@ -272,6 +271,23 @@ export class Auditor {
       if (metadataOk) this.programs.reference(event.metadata.programId, event.metadata.programVersion, loc);
       this.draws.drawHeld(event as ProposedEvent<"DrawHeld">, loc);
     }
+  }
+
+  /**
+   * @internal Ends the stream being read (`streamsWhole`), as the next line of
+   * another stream would: a shard calls it before a line only replayed, so
+   * the findings of the end are its own.
+   */
+  endCurrentStream(): void {
+    if (this.current) this.endStream(this.current.streamId, this.current.s);
+    this.current = undefined;
+  }
+
+  /** A member stream read to its end: its end-of-log checks, then those waiting for a program read ahead. */
+  private endStream(streamId: string, s: StreamAudit): void {
+    if (!s.member) return;
+    endMemberStream(s);
+    this.programs.endStream(streamId);
   }
 
   /** A stray eventId repeats if another event of the log already has it (spec 2). */

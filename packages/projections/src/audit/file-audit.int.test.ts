@@ -150,6 +150,21 @@ describe("auditNdjsonFile redoes the pass when it cannot stand", () => {
     expect(await auditNdjsonFile(fileOf(all))).toEqual(expected);
   });
 
+  it("a stream whose events are out of revision order gives the plain report (checks wait for the stream's end)", async () => {
+    // The TierChanged at revision 12 of the first stream read first: its tier check must see the
+    // purchases recorded before it, which come after it in the file.
+    const events = clone(gregorian);
+    expect([events[12]?.type, events[12]?.streamId]).toEqual(["TierChanged", events[0]?.streamId]);
+    [events[0], events[12]] = [events[12] as Env, events[0] as Env];
+    const lines = linesOf(events);
+    const expected = await plain(lines);
+    expect(expected.findings.map((f) => f.code)).toContain("TIER_MISMATCH");
+    const auditor = new Auditor({}, undefined, { streamsWhole: true, programsAhead: [program] });
+    for (const [i, text] of lines.entries()) auditor.push({ line: i + 1, text });
+    expect(auditor.finish()).toEqual(expected);
+    expect(auditor.mustRedo).toBe(false);
+  });
+
   it("a log in global time order (streams interleaved) gives the plain report", async () => {
     const events = clone(gregorian).sort((a, b) =>
       a.occurredAt < b.occurredAt ? -1 : a.occurredAt > b.occurredAt ? 1 : 0,

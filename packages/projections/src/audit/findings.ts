@@ -20,13 +20,6 @@ export class Findings {
     this.list.push({ streamId: null, revision: null, eventId, code, message });
   }
 
-  /** Runs `check` and takes back the findings it added, in order (to be added later, see ProgramBook). */
-  capture(check: () => void): AuditFinding[] {
-    const mark = this.list.length;
-    check();
-    return this.list.splice(mark);
-  }
-
   /** Report order: stream id (code units, unplaced first), then revision, then the order found. */
   sorted(): AuditFinding[] {
     return this.list

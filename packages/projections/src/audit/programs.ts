@@ -1,6 +1,5 @@
 import { jcs, type Program } from "@vafa/core";
 import type { EventLocation, Findings } from "./findings.js";
-import type { AuditFinding } from "./types.js";
 
 const keyOf = (programId: string, version: number): string => `${programId}\u0000${version}`;
 
@@ -26,22 +25,12 @@ export const reportUnknownReference = (findings: Findings, r: ProgramReference):
     `metadata names program ${r.programId} version ${r.version}, which the log never published`,
   );
 
-/** A check waiting for its program, or the findings of one already run with a program known ahead. */
-type Deferred =
-  | { programId: string; version: number; loc: EventLocation; run: (program: Program) => void }
-  | { found: AuditFinding[] };
-
-/**
- * Programs read from the log before the audit (file-audit.ts), one per
- * version: a check whose program is not yet known runs with it at once
- * instead of holding its state until the end. Its findings still join the
- * report where a deferred check's would, so the report is the same, and the
- * audit is redone without them if the log ends up with another program for
- * that version (`aheadFailed`).
- */
-export interface ProgramsAhead {
-  programs: readonly Program[];
-  findings: Findings;
+/** A check waiting for its program. */
+interface Deferred {
+  programId: string;
+  version: number;
+  loc: EventLocation;
+  run: (program: Program) => void;
 }
 
 /**
@@ -56,24 +45,31 @@ export class ProgramBook {
   private readonly published = new Set<string>();
   private deferred: Deferred[] = [];
   private readonly references = new Map<string, ProgramReference>();
+  /**
+   * Programs read from the log before the audit (file-audit.ts), one per
+   * version: a check whose program is not yet known waits for the end of its
+   * stream (`endStream`), not of the log, so a stream's state is not held to
+   * the end. Run there, it sees what it would see at the end of the log (its
+   * stream is over) and its findings keep their order within the stream.
+   */
   private readonly ahead = new Map<string, Program>();
-  /** The programs known ahead that checks ran with: each must be the one the log ends with. */
+  /** streamId -> its checks waiting for a program read ahead, in order. */
+  private readonly waiting = new Map<string, Deferred[]>();
+  /** The programs read ahead that checks ran with: each must be the one the log ends with. */
   private readonly aheadUsed = new Map<string, Program>();
-  private readonly aheadFindings: Findings | undefined;
-  /** A program known ahead was not the one in force at the end: the audit must be redone without them. */
+  /** A program read ahead was not the one in force at the end: the audit must be redone without them. */
   aheadFailed = false;
 
   constructor(
     programs: readonly Program[] = [],
     private readonly clock: () => number = () => 0,
-    ahead?: ProgramsAhead,
+    programsAhead: readonly Program[] = [],
   ) {
     for (const p of programs) {
       this.known.set(keyOf(p.programId, p.version), p);
       this.given.set(keyOf(p.programId, p.version), p);
     }
-    for (const p of ahead?.programs ?? []) this.ahead.set(keyOf(p.programId, p.version), p);
-    this.aheadFindings = ahead?.findings;
+    for (const p of programsAhead) this.ahead.set(keyOf(p.programId, p.version), p);
   }
 
   /** Registers a published program; returns false when a given program of that version differs. */
@@ -97,13 +93,27 @@ export class ProgramBook {
       run(p);
       return;
     }
-    const key = keyOf(programId, version);
-    const ahead = this.ahead.get(key);
-    if (ahead && this.aheadFindings) {
-      this.aheadUsed.set(key, ahead);
-      const found = this.aheadFindings.capture(() => run(ahead));
-      if (found.length > 0) this.deferred.push({ found });
-    } else this.deferred.push({ programId, version, loc, run });
+    const check = { programId, version, loc, run };
+    if (!this.ahead.has(keyOf(programId, version))) {
+      this.deferred.push(check);
+      return;
+    }
+    const list = this.waiting.get(loc.streamId);
+    if (list) list.push(check);
+    else this.waiting.set(loc.streamId, [check]);
+  }
+
+  /** The stream has ended (it does not come back): its checks waiting for a program read ahead run. */
+  endStream(streamId: string): void {
+    const list = this.waiting.get(streamId);
+    if (!list) return;
+    this.waiting.delete(streamId);
+    for (const d of list) {
+      const key = keyOf(d.programId, d.version);
+      const p = this.ahead.get(key) as Program;
+      this.aheadUsed.set(key, p);
+      d.run(p);
+    }
   }
 
   /** Notes the program version an event names (first place only: a handful of versions per log). */
@@ -123,15 +133,12 @@ export class ProgramBook {
 
   /** Runs the deferred checks; returns the referenced versions that are unknown while their program is published. */
   finishDeferred(): ProgramReference[] {
+    for (const streamId of [...this.waiting.keys()]) this.endStream(streamId);
     for (const [key, used] of this.aheadUsed) {
       const final = this.known.get(key);
       if (!final || jcs(final) !== jcs(used)) this.aheadFailed = true;
     }
     for (const d of this.deferred) {
-      if ("found" in d) {
-        this.aheadFindings?.list.push(...d.found);
-        continue;
-      }
       const p = this.get(d.programId, d.version);
       if (p) d.run(p);
     }

@@ -133,6 +133,7 @@ export class ShardAuditor {
     if (owner !== this.index && !program) return;
     text ??= lineText(buf, start, end, line);
     if (owner === this.index) this.head?.pushLine(text, line);
+    else this.auditor.endCurrentStream();
     const before = this.auditor.progress();
     const findingsBefore = before.findings.length;
     this.shadow = owner !== this.index;

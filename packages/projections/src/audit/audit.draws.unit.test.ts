@@ -1,8 +1,10 @@
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import type { TicketEvent } from "@vafa/core";
 import { describe, expect, it } from "vitest";
 import { audit, clone, type Env, find, normalize, rechain, where } from "../testing/audit-export.js";
 import { verifyDraw } from "./draw-verify.js";
+import { DrawBook } from "./draws.js";
 
 // Club spec §3 and §7: DRAW_MISMATCH on the draw vectors
 // (fixtures/club-vectors/draws-gregorian), each finding made by editing a valid
@@ -427,6 +429,15 @@ describe("club §3 draw-verify: the events a ticket count reads, against their h
       "member-reza@2 reza: member-reza revision 2: DrawEntered does not match its hash chain (changed after it was written)",
     ]);
   });
+  it("a ticket event that cannot be hashed (a value JSON cannot write) does not hold its chain", async () => {
+    expect(
+      await verify((events) => {
+        find(events, "member-reza", 2).data.note = 1n;
+      }),
+    ).toEqual([
+      "member-reza@2 reza: member-reza revision 2: DrawEntered does not match its hash chain (changed after it was written)",
+    ]);
+  });
 });
 
 describe("club §7 DRAW_MISMATCH in the audit (not strict: every draw, unknown programs skipped)", () => {
@@ -451,5 +462,45 @@ describe("club §7 DRAW_MISMATCH in the audit (not strict: every draw, unknown p
     const events = clone(log).filter((e) => e.type !== "ProgramPublished");
     entry(events, "er3").data.tickets = 8;
     expect(draws(await audit(rechain(events)))).toEqual([]);
+  });
+});
+
+describe("club §3 DrawBook.any: whether a log has anything about a draw", () => {
+  const loc = { streamId: "member-m1", revision: 0, eventId: null };
+  const ticketEvent = (type: string, data: Record<string, unknown>) =>
+    ({ type, occurredAt: "2011-02-02T00:00:00.000Z", data }) as unknown as TicketEvent;
+
+  it("no draw events: false, even with purchases and tier changes that count for tickets", () => {
+    const book = new DrawBook();
+    expect(book.any).toBe(false);
+    book.memberEvent("member-m1", ticketEvent("PurchaseRecorded", { purchaseId: "p1", amount: "10" }), loc);
+    book.memberEvent("member-m1", ticketEvent("PointsEarned", { reason: "purchase", points: 10 }), loc);
+    expect(book.any).toBe(false);
+  });
+
+  it("a DrawHeld, a DrawWon or a DrawEntered alone: true", () => {
+    const held = new DrawBook();
+    held.drawHeld(
+      {
+        occurredAt: "2011-03-01T00:00:00.000Z",
+        data: { drawId: "d", seed: "s", tickets: 0, entrants: 0, winners: [] },
+        metadata: { programId: "p", programVersion: 1 },
+      },
+      loc,
+    );
+    expect(held.any).toBe(true);
+    const won = new DrawBook();
+    won.memberEvent("member-m1", ticketEvent("DrawWon", { drawId: "d", rank: 1 }), loc);
+    expect(won.any).toBe(true);
+    const entered = new DrawBook();
+    entered.drawEntered(
+      "member-m1",
+      {
+        data: { drawId: "d", entryId: "e1", tickets: 1, points: 10 },
+        metadata: { programId: "p", programVersion: 1 },
+      },
+      loc,
+    );
+    expect(entered.any).toBe(true);
   });
 });

@@ -1,10 +1,12 @@
 import {
+  type Draw,
   type DrawHeldData,
   type DrawWinner,
   drawOutcome,
   type Program,
   seedHashOf,
   type TicketEvent,
+  type TierLevel,
   ticketsAtEntryTo,
 } from "@vafa/core";
 import type { EventLocation } from "./findings.js";
@@ -155,10 +157,6 @@ export class DrawBook {
     this.publications.set(program.programId, list);
   }
 
-  drawIds(): string[] {
-    return [...this.held.keys()];
-  }
-
   /** The recorded DrawHeld of a draw, if any. */
   recorded(drawId: string): DrawHeldData | undefined {
     return this.held.get(drawId)?.data;
@@ -203,10 +201,9 @@ export class DrawBook {
   }
 
   /** The tickets of every member at the draw's entryTo. */
-  entrants(program: Program, drawId: string): { memberId: string; tickets: number }[] {
-    const draw = program.draws?.find((d) => d.id === drawId);
-    if (!draw) return [];
-    const firstTier = program.tiers.levels[0]?.id as string;
+  private entrants(program: Program, draw: Draw): { memberId: string; tickets: number }[] {
+    // A program has at least one level (its schema).
+    const firstTier = (program.tiers.levels[0] as TierLevel).id;
     return [...this.ticketEvents].map(([memberId, events]) => ({
       memberId,
       tickets: ticketsAtEntryTo(draw, firstTier, events),
@@ -239,7 +236,7 @@ export class DrawBook {
     if (Date.parse(held.occurredAt) < Date.parse(draw.entryTo))
       at(`draw ${drawId} was held at ${held.occurredAt}, before entryTo ${draw.entryTo}`);
 
-    const derived = drawOutcome(draw, held.data.seed, held.data.beacon, this.entrants(program, drawId));
+    const derived = drawOutcome(draw, held.data.seed, held.data.beacon, this.entrants(program, draw));
     const recorded = held.data;
     const ranks = Math.max(recorded.winners.length, derived.winners.length);
     for (let j = 0; j < ranks; j++) {

@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import type { TicketEvent } from "@vafa/core";
 import { describe, expect, it } from "vitest";
+import { program } from "../../../core/src/testing/program.js";
 import { audit, clone, type Env, find, normalize, rechain, where } from "../testing/audit-export.js";
 import { verifyDraw } from "./draw-verify.js";
 import { DrawBook } from "./draws.js";
@@ -280,6 +281,17 @@ describe("club §3 draw-verify: the draw stream and the program (verifyDraw)", (
     ).toEqual([
       "draw-spring@0: the seedHash of draw spring was published at 2011-02-02T00:00:00.000Z, after entryFrom 2011-02-01T00:00:00Z",
     ]);
+    // A version without draws holds no seedHash.
+    expect(
+      await verify((events) => {
+        late(events);
+        republish(events, "2011-01-01T00:00:00.000Z", (p) => {
+          delete p.draws;
+        });
+      }),
+    ).toEqual([
+      "draw-spring@0: the seedHash of draw spring was published at 2011-02-02T00:00:00.000Z, after entryFrom 2011-02-01T00:00:00Z",
+    ]);
     // The earliest of two late publications is named.
     expect(
       await verify((events) => {
@@ -391,6 +403,12 @@ describe("club §3 draw-verify: each winner's DrawWon and prize, once", () => {
         events.push({ ...structuredClone(find(events, "member-sara", 6)), revision: 12 });
       }),
     ).toEqual(["member-sara@12 sara#2: rank 2: sara has 2 DrawWon"]);
+  });
+
+  it("a prize without its DrawWon is no DrawWon", async () => {
+    expect(
+      await verify((events) => events.filter((e) => !(e.streamId === "member-sara" && e.revision === 6))),
+    ).toEqual(["draw-spring@0 sara#2: rank 2: sara has no DrawWon (run the draw again)"]);
   });
 
   it("a prize paid in two lots adds up; a prize not paid, or paid for another reason, is 0", async () => {
@@ -512,5 +530,43 @@ describe("club §3 DrawBook.any: whether a log has anything about a draw", () =>
       loc,
     );
     expect(entered.any).toBe(true);
+  });
+});
+
+describe("club §3 a program without draws (DrawBook)", () => {
+  const loc = { streamId: "draw-d", revision: 0, eventId: null };
+  const noDraws = program({ programId: "p" });
+
+  it("an entry or a DrawHeld naming its version is of no draw", () => {
+    const book = new DrawBook();
+    book.drawEntered(
+      "member-m1",
+      {
+        data: { drawId: "d", entryId: "e1", tickets: 1, points: 10 },
+        metadata: { programId: "p", programVersion: 1 },
+      },
+      { ...loc, streamId: "member-m1" },
+    );
+    book.drawHeld(
+      {
+        occurredAt: "2011-03-01T00:00:00.000Z",
+        data: { drawId: "d", seed: "s", tickets: 0, entrants: 0, winners: [] },
+        metadata: { programId: "p", programVersion: 1 },
+      },
+      loc,
+    );
+    book.published(noDraws, "2011-01-01T00:00:00.000Z");
+    expect(book.checkEntries(() => noDraws)).toEqual([
+      {
+        loc: { ...loc, streamId: "member-m1" },
+        message: "entry e1 of m1: program p version 1 has no draw d",
+      },
+    ]);
+    expect(book.check(() => noDraws, { strict: true })).toEqual([
+      { loc, message: "program p version 1 has no draw d" },
+    ]);
+    // An unknown version: the entry is skipped, the draw reported only when strict.
+    expect(book.checkEntries(() => undefined)).toEqual([]);
+    expect(book.check(() => undefined, { strict: false })).toEqual([]);
   });
 });

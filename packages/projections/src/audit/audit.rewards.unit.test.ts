@@ -204,7 +204,7 @@ describe("spec 7 the program versions the audit knows (ProgramBook)", () => {
   });
 
   it("a version only published is known from then on", () => {
-    const book = new ProgramBook();
+    const book = new ProgramBook([]);
     expect(book.get("club", 1)).toBeUndefined();
     expect(book.publish(program)).toBe(true);
     expect(book.get("club", 1)).toBe(program);
@@ -247,7 +247,7 @@ describe("spec 7 the program versions the audit knows (ProgramBook)", () => {
   });
 
   it("without a clock a reference is at 0", () => {
-    const book = new ProgramBook();
+    const book = new ProgramBook([]);
     book.reference("club", 2, loc(0));
     book.publish(program);
     expect(book.finishDeferred()).toEqual([{ programId: "club", version: 2, loc: loc(0), at: 0 }]);

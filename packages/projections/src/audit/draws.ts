@@ -105,7 +105,7 @@ export class DrawBook {
       const program = programOf(x.programId, x.programVersion);
       if (!program) continue;
       const draw = program.draws?.find((d) => d.id === x.drawId);
-      const at = (message: string) => problems.push({ loc: x.loc, message, memberId: x.memberId });
+      const at = (message: string) => problems.push({ loc: x.loc, message });
       const which = `entry ${x.entryId} of ${x.memberId}`;
       if (!draw) at(`${which}: program ${x.programId} version ${x.programVersion} has no draw ${x.drawId}`);
       else if (draw.ticketCost === undefined)
@@ -254,17 +254,17 @@ export class DrawBook {
     const wins = this.wins.get(drawId) ?? [];
     for (const w of recorded.winners) {
       const mine = wins.filter((x) => x.memberId === w.memberId);
+      const [won, again] = mine;
       const prize = draw.prizePoints?.[w.rank - 1] ?? 0;
-      if (mine.length === 0) at(`rank ${w.rank}: ${w.memberId} has no DrawWon (run the draw again)`, w);
-      else if (mine.length > 1)
-        at(`rank ${w.rank}: ${w.memberId} has ${mine.length} DrawWon`, w, mine[1]?.loc);
-      else if (mine[0]?.rank !== w.rank)
-        at(`rank ${w.rank}: ${w.memberId}'s DrawWon says rank ${mine[0]?.rank}`, w, mine[0]?.loc);
-      else if (mine[0]?.prize !== prize)
+      if (!won) at(`rank ${w.rank}: ${w.memberId} has no DrawWon (run the draw again)`, w);
+      else if (again) at(`rank ${w.rank}: ${w.memberId} has ${mine.length} DrawWon`, w, again.loc);
+      else if (won.rank !== w.rank)
+        at(`rank ${w.rank}: ${w.memberId}'s DrawWon says rank ${won.rank}`, w, won.loc);
+      else if (won.prize !== prize)
         at(
-          `rank ${w.rank}: ${w.memberId} got ${mine[0]?.prize} prize points, the draw gives ${prize}`,
+          `rank ${w.rank}: ${w.memberId} got ${won.prize} prize points, the draw gives ${prize}`,
           w,
-          mine[0]?.loc,
+          won.loc,
         );
     }
     for (const x of wins)

@@ -46,7 +46,7 @@ export class ProgramBook {
   private readonly references = new Map<string, ProgramReference>();
 
   constructor(
-    programs: readonly Program[] = [],
+    programs: readonly Program[],
     private readonly clock: () => number = () => 0,
   ) {
     for (const p of programs) {

@@ -396,6 +396,23 @@ describe("club §3 draw-verify: recorded winners against the re-derived ones", (
   });
 });
 
+describe("club §3 draw-verify: tickets by net spend", () => {
+  it("a larger refund in the entry window (re-chained) leaves fewer tickets by spend", async () => {
+    expect(
+      await verify(
+        (events) => {
+          find(events, "member-nina", 9).data.amount = "61";
+          return rechain(events);
+        },
+        { drawId: "by-spend" },
+      ),
+    ).toEqual([
+      "draw-by-spend@0 nina#2: rank 2: recorded nina (2 tickets), re-derived nina (1 tickets)",
+      "draw-by-spend@0: recorded 3 tickets of 2 entrants, re-derived 2 of 2",
+    ]);
+  });
+});
+
 describe("club §3 draw-verify: each winner's DrawWon and prize, once", () => {
   it("a DrawWon twice names the second", async () => {
     expect(

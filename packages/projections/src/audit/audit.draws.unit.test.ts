@@ -322,6 +322,17 @@ describe("club §3 draw-verify: the draw stream and the program (verifyDraw)", (
     ).toEqual([]);
   });
 
+  it("events of other streams (a reward's claim) are not read", async () => {
+    expect(
+      await verify((events) => {
+        const claim = structuredClone(find(events, "member-sara", 8));
+        Object.assign(claim, { streamId: "reward-mug", revision: 0, type: "RewardClaimed" });
+        claim.data = { rewardId: "mug", memberId: "sara", redemptionId: "r1" };
+        events.push(claim);
+      }),
+    ).toEqual([]);
+  });
+
   it("a log that cannot be read as draw events is a problem, not a crash", async () => {
     const v = await verifyDraw(
       clone(log).map((e) => (e.type === "DrawHeld" ? { ...e, data: { ...e.data, winners: undefined } } : e)),

@@ -281,6 +281,19 @@ describe("club §3 draw-verify: the draw stream and the program (verifyDraw)", (
     ).toEqual([
       "draw-spring@0: the seedHash of draw spring was published at 2011-02-02T00:00:00.000Z, after entryFrom 2011-02-01T00:00:00Z",
     ]);
+    // The seedHash under another draw's id does not commit this draw.
+    expect(
+      await verify((events) => {
+        late(events);
+        republish(events, "2011-01-01T00:00:00.000Z", (p) => {
+          const spring = springOf(p);
+          p.draws.push({ ...spring, id: "autumn" });
+          spring.seedHash = OTHER_HASH;
+        });
+      }),
+    ).toEqual([
+      "draw-spring@0: the seedHash of draw spring was published at 2011-02-02T00:00:00.000Z, after entryFrom 2011-02-01T00:00:00Z",
+    ]);
     // A version without draws holds no seedHash.
     expect(
       await verify((events) => {
@@ -371,6 +384,18 @@ describe("club §3 draw-verify: recorded winners against the re-derived ones", (
     ]);
   });
 
+  it("a recorded winner's member changed (same tickets and rank)", async () => {
+    expect(
+      await verify((events) => {
+        (winners(events)[1] as { memberId: string }).memberId = "reza";
+      }),
+    ).toEqual([
+      "draw-spring@0 reza#2: rank 2: recorded reza (2 tickets), re-derived sara (2 tickets)",
+      "draw-spring@0 reza#2: rank 2: reza has no DrawWon (run the draw again)",
+      "member-sara@6 sara#2: sara has a DrawWon of spring but is not a recorded winner",
+    ]);
+  });
+
   it("a recorded winner more than the draw gives, without a DrawWon", async () => {
     expect(
       await verify((events) => {
@@ -437,6 +462,21 @@ describe("club §3 draw-verify: each winner's DrawWon and prize, once", () => {
     expect(
       await verify((events) => events.filter((e) => !(e.streamId === "member-sara" && e.revision === 6))),
     ).toEqual(["draw-spring@0 sara#2: rank 2: sara has no DrawWon (run the draw again)"]);
+    // No DrawWon of the draw at all.
+    expect(
+      await verify((events) => events.filter((e) => !(e.type === "DrawWon" && e.data.drawId === "spring"))),
+    ).toEqual([
+      "draw-spring@0 nina#1: rank 1: nina has no DrawWon (run the draw again)",
+      "draw-spring@0 sara#2: rank 2: sara has no DrawWon (run the draw again)",
+    ]);
+  });
+
+  it("only a PointsEarned pays a prize", async () => {
+    expect(
+      await verify((events) => {
+        find(events, "member-sara", 7).type = "PointsAdjusted";
+      }),
+    ).toEqual(["member-sara@6 sara#2: rank 2: sara got 0 prize points, the draw gives 100"]);
   });
 
   it("a prize paid in two lots adds up; a prize not paid, or paid for another reason, is 0", async () => {

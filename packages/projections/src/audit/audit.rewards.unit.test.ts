@@ -84,6 +84,12 @@ describe("club-v1 §2 a reward stream replayed in revision order (RewardAudit)",
     expect(audit.claimed.has("m1/r1")).toBe(true);
   });
 
+  it("a claim of a reward the program does not list is not stock-checked", () => {
+    const { findings, audit } = setup([program], "cup");
+    audit.apply(claim("m1", "r1", "cup"), loc(0, "reward-cup"));
+    expect(full(findings)).toEqual([]);
+  });
+
   it("a reward without stock is never overdrawn", () => {
     const { findings, audit } = setup([program], "pen");
     for (const m of ["m1", "m2", "m3", "m4"]) audit.apply(claim(m, "r1", "pen"), loc(0, "reward-pen"));
@@ -198,6 +204,7 @@ describe("spec 7 the program versions the audit knows (ProgramBook)", () => {
     expect(book.publish(published)).toBe(true);
     expect(book.get("club", 1)).toBe(v1);
     expect(book.publish({ ...v1, redemption: { ...v1.redemption, minPoints: 2 } })).toBe(false);
+    expect(book.publish({ ...v1, earn: { ...v1.earn, pointsPerUnit: "2" } })).toBe(false);
     expect(book.get("club", 1)).toBe(v1);
     expect(book.get("club", 2)).toBeUndefined();
     expect(book.get("other", 1)).toBeUndefined();

@@ -120,6 +120,40 @@ const rows: Row[] = [
     findings: [],
   },
   {
+    // The coupon is replayed though it is wrong: its use and void are judged without a redemption.
+    name: "a use of a coupon of no redemption",
+    tamper: (log) =>
+      add(
+        change(log, "member-m3", 4, (e) => {
+          e.data.couponId = "r2";
+        }),
+        "member-m3",
+        4,
+        (e) => set(e, "CouponUsed", { couponId: "r2" }, "use-coupon:r2", iso(5)),
+      ),
+    findings: [
+      "SCHEMA member-m3@4: CouponIssued cannot come from redeem:r1",
+      "COUPON_MISMATCH member-m3@4: coupon r2 does not follow its redemption of mug",
+    ],
+  },
+  {
+    name: "a void of a coupon of no redemption",
+    tamper: (log) =>
+      add(
+        change(log, "member-m3", 4, (e) => {
+          e.data.couponId = "r2";
+        }),
+        "member-m3",
+        4,
+        (e) => set(e, "CouponVoided", { couponId: "r2" }, "reverse-redemption:r2", iso(5)),
+      ),
+    findings: [
+      "SCHEMA member-m3@4: CouponIssued cannot come from redeem:r1",
+      "COUPON_MISMATCH member-m3@4: coupon r2 does not follow its redemption of mug",
+      "COUPON_MISMATCH member-m3@5: void of coupon r2: its redemption stands",
+    ],
+  },
+  {
     name: "a use of no coupon",
     tamper: (log) =>
       add(log, "member-m3", 4, (e) => set(e, "CouponUsed", { couponId: "r9" }, "use-coupon:r9", iso(5))),

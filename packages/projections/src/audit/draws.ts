@@ -1,10 +1,12 @@
 import {
+  type Draw,
   type DrawHeldData,
   type DrawWinner,
   drawOutcome,
   type Program,
   seedHashOf,
   type TicketEvent,
+  type TierLevel,
   ticketsAtEntryTo,
 } from "@vafa/core";
 import type { EventLocation } from "./findings.js";
@@ -111,7 +113,7 @@ export class DrawBook {
       const program = programOf(x.programId, x.programVersion);
       if (!program) continue;
       const draw = program.draws?.find((d) => d.id === x.drawId);
-      const at = (message: string) => problems.push({ loc: x.loc, message, memberId: x.memberId });
+      const at = (message: string) => problems.push({ loc: x.loc, message });
       const which = `entry ${x.entryId} of ${x.memberId}`;
       if (!draw) at(`${which}: program ${x.programId} version ${x.programVersion} has no draw ${x.drawId}`);
       else if (draw.ticketCost === undefined)
@@ -165,10 +167,6 @@ export class DrawBook {
     this.publications.set(program.programId, list);
   }
 
-  drawIds(): string[] {
-    return [...this.held.keys()];
-  }
-
   /** The recorded DrawHeld of a draw, if any. */
   recorded(drawId: string): DrawHeldData | undefined {
     return this.held.get(drawId)?.data;
@@ -198,25 +196,25 @@ export class DrawBook {
       }
       problems.push(...this.checkDraw(drawId, held, program));
     }
-    for (const [drawId, wins] of this.wins) {
-      if (options.drawId !== undefined && drawId !== options.drawId) continue;
-      if (!this.held.has(drawId))
-        for (const w of wins)
-          problems.push({
-            loc: w.loc,
-            message: `DrawWon of draw ${drawId}, which has no DrawHeld`,
-            memberId: w.memberId,
-            rank: w.rank,
-          });
-    }
+    // The one draw draw-verify asks for is held: none of its DrawWon lacks a DrawHeld.
+    if (options.drawId === undefined)
+      for (const [drawId, wins] of this.wins) {
+        if (!this.held.has(drawId))
+          for (const w of wins)
+            problems.push({
+              loc: w.loc,
+              message: `DrawWon of draw ${drawId}, which has no DrawHeld`,
+              memberId: w.memberId,
+              rank: w.rank,
+            });
+      }
     return problems;
   }
 
   /** The tickets of every member at the draw's entryTo. */
-  entrants(program: Program, drawId: string): { memberId: string; tickets: number }[] {
-    const draw = program.draws?.find((d) => d.id === drawId);
-    if (!draw) return [];
-    const firstTier = program.tiers.levels[0]?.id as string;
+  private entrants(program: Program, draw: Draw): { memberId: string; tickets: number }[] {
+    // A program has at least one level (its schema).
+    const firstTier = (program.tiers.levels[0] as TierLevel).id;
     return [...this.ticketEvents].map(([memberId, events]) => ({
       memberId,
       tickets: ticketsAtEntryTo(draw, firstTier, events),
@@ -249,7 +247,7 @@ export class DrawBook {
     if (Date.parse(held.occurredAt) < Date.parse(draw.entryTo))
       at(`draw ${drawId} was held at ${held.occurredAt}, before entryTo ${draw.entryTo}`);
 
-    const derived = drawOutcome(draw, held.data.seed, held.data.beacon, this.entrants(program, drawId));
+    const derived = drawOutcome(draw, held.data.seed, held.data.beacon, this.entrants(program, draw));
     const recorded = held.data;
     const ranks = Math.max(recorded.winners.length, derived.winners.length);
     for (let j = 0; j < ranks; j++) {
@@ -267,17 +265,17 @@ export class DrawBook {
     const wins = this.wins.get(drawId) ?? [];
     for (const w of recorded.winners) {
       const mine = wins.filter((x) => x.memberId === w.memberId);
+      const [won, again] = mine;
       const prize = draw.prizePoints?.[w.rank - 1] ?? 0;
-      if (mine.length === 0) at(`rank ${w.rank}: ${w.memberId} has no DrawWon (run the draw again)`, w);
-      else if (mine.length > 1)
-        at(`rank ${w.rank}: ${w.memberId} has ${mine.length} DrawWon`, w, mine[1]?.loc);
-      else if (mine[0]?.rank !== w.rank)
-        at(`rank ${w.rank}: ${w.memberId}'s DrawWon says rank ${mine[0]?.rank}`, w, mine[0]?.loc);
-      else if (mine[0]?.prize !== prize)
+      if (!won) at(`rank ${w.rank}: ${w.memberId} has no DrawWon (run the draw again)`, w);
+      else if (again) at(`rank ${w.rank}: ${w.memberId} has ${mine.length} DrawWon`, w, again.loc);
+      else if (won.rank !== w.rank)
+        at(`rank ${w.rank}: ${w.memberId}'s DrawWon says rank ${won.rank}`, w, won.loc);
+      else if (won.prize !== prize)
         at(
-          `rank ${w.rank}: ${w.memberId} got ${mine[0]?.prize} prize points, the draw gives ${prize}`,
+          `rank ${w.rank}: ${w.memberId} got ${won.prize} prize points, the draw gives ${prize}`,
           w,
-          mine[0]?.loc,
+          won.loc,
         );
     }
     for (const x of wins)

@@ -61,7 +61,7 @@ export class ProgramBook {
   aheadFailed = false;
 
   constructor(
-    programs: readonly Program[] = [],
+    programs: readonly Program[],
     private readonly clock: () => number = () => 0,
     programsAhead: readonly Program[] = [],
   ) {

@@ -54,7 +54,8 @@ export class RewardAudit {
             `${count} claims held of reward ${this.rewardId}, stock ${stock}`,
           );
       });
-    } else if (e.type === "RewardReleased") {
+    } else {
+      // A RewardReleased: the audit passes a reward stream nothing else (other types are SCHEMA).
       if (!this.held.delete(k)) this.findings.at(loc, "SCHEMA", `release of claim ${k}, which is not held`);
       else this.releases.push({ key: k, reason: d.reason as RewardReleased["reason"], loc });
     }

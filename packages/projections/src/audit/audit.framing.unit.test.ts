@@ -44,11 +44,12 @@ describe("8 readNdjsonLines", () => {
   });
 
   it("joins a line split across read chunks (64 KiB each), multi-byte characters too", async () => {
-    const long = "é".repeat(40_000); // 80,000 bytes: past the first chunk
-    const text = `x\n${long}\n${"y".repeat(70_000)}\nz`;
+    // 80,000 bytes after 3: the first chunk ends inside an "é" (read as bytes, it would be garbled).
+    const long = "é".repeat(40_000);
+    const text = `xy\n${long}\n${"y".repeat(70_000)}\nz`;
     const got = await linesOf(fileWith(text));
     expect(got.map((l) => [l.line, l.text.length])).toEqual([
-      [1, 1],
+      [1, 2],
       [2, 40_000],
       [3, 70_000],
       [4, 1],

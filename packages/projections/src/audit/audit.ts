@@ -210,6 +210,7 @@ export class Auditor {
       metadata: metadataOk ? (meta as unknown as EventMetadata) : bestEffortMetadata(meta),
     } as ProposedEvent;
     if (metadataOk) checkCommand(this.findings, event, loc);
+    // An event of another kind returned above: a program stream's is a ProgramPublished, a draw stream's a DrawHeld.
     if (s.member) {
       if (metadataOk) this.programs.reference(event.metadata.programId, event.metadata.programVersion, loc);
       s.member.apply(event, loc);
@@ -219,10 +220,10 @@ export class Auditor {
     } else if (s.reward) {
       if (metadataOk) this.programs.reference(event.metadata.programId, event.metadata.programVersion, loc);
       s.reward.apply(event, loc);
-    } else if (s.programVersions && event.type === "ProgramPublished") {
+    } else if (s.programVersions) {
       this.published(s.programVersions, event, loc);
       this.draws.published((event as ProposedEvent<"ProgramPublished">).data.program, event.occurredAt);
-    } else if (s.kind === "draw" && event.type === "DrawHeld") {
+    } else if (s.kind === "draw") {
       if (metadataOk) this.programs.reference(event.metadata.programId, event.metadata.programVersion, loc);
       this.draws.drawHeld(event as ProposedEvent<"DrawHeld">, loc);
     }

@@ -186,6 +186,7 @@ describe("HeadTracker.pushLine: export lines (spec 2 key order) read without par
     t.pushLine(parsed("e", { recordedAt: "2011-01-03T00:00:00.000Z", metadata: { hash: H2 } }), 5);
     t.pushLine(parsed("f", { recordedAt: 20990101, metadata: { hash: H3 } }), 6);
     t.pushLine(parsed("g", { metadata: null }), 7);
+    t.pushLine(parsed("h", { recordedAt: ["2099-01-01T00:00:00.000Z"], metadata: { hash: H3 } }), 8);
     for (const skipped of [
       "not json",
       "null",
@@ -204,6 +205,7 @@ describe("HeadTracker.pushLine: export lines (spec 2 key order) read without par
       "d@2 2 line 4",
       "f@2 a line 6",
       "g@2 - line 7",
+      "h@2 a line 8",
     ]);
     const noLine = new HeadTracker();
     noLine.pushLine(parsed("a", {}));

@@ -52,7 +52,7 @@ export class Auditor {
   constructor(options: AuditOptions = {}, shard?: AuditShardHooks) {
     this.shard = shard;
     this.dataKeys = options.dataKeys;
-    this.programs = new ProgramBook(options.programs ?? [], shard?.clock);
+    this.programs = new ProgramBook(options.programs, shard?.clock);
   }
 
   /** @internal Findings so far in the order found, and the counts of the report (parallel audit). */
@@ -177,7 +177,7 @@ export class Auditor {
     checkHash(this.findings, s, raw, meta, loc);
     const at = typeof raw.occurredAt === "string" ? Date.parse(raw.occurredAt) : Number.NaN;
     if (!Number.isNaN(at)) {
-      if (at > this.latestAt) this.latestAt = at;
+      this.latestAt = Math.max(this.latestAt, at);
       // club-v1 §2: reward streams follow append order, not time order; a draw
       // stream holds one DrawHeld (§3): neither has a time order to keep.
       if (s.kind !== "reward" && s.kind !== "draw" && s.lastAt !== null && at < s.lastAt)

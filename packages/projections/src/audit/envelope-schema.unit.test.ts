@@ -57,6 +57,9 @@ describe("2 checkEnvelope", () => {
     ["eventId with a prefix", { eventId: `x${UUID}` }, ["envelope.eventId: must be a UUID"]],
     ["eventId with a suffix", { eventId: `${UUID}0` }, ["envelope.eventId: must be a UUID"]],
     ["eventId not hex", { eventId: UUID.replace("6", "g") }, ["envelope.eventId: must be a UUID"]],
+    // A regular expression reads an array as its text: a one-element array must still fail.
+    ["eventId an array", { eventId: [UUID] }, ["envelope.eventId: must be a UUID"]],
+    ["type an array", { type: ["FeedbackSubmitted"] }, ["envelope.type: unknown event type"]],
     ["type unknown", { type: "Nope" }, ["envelope.type: unknown event type"]],
     ["type no string", { type: 3 }, ["envelope.type: unknown event type"]],
   ])("%s", (_, change, problems) => {
@@ -73,6 +76,7 @@ describe("2 checkEnvelope", () => {
       "x2011-01-01T00:00:00.000Z",
       "2011-01-01T00:00:00.000Zx",
       "2011-01-01T00:00:00.0000Z",
+      ["2011-01-01T00:00:00.000Z"],
     ])
       expect(problemsOf({ occurredAt })).toEqual(bad);
     for (const recordedAt of [5, "2011-02-30T00:00:00.000Z", "yesterday"])
@@ -151,6 +155,8 @@ describe("2 checkMetadata", () => {
     ["prevHash long", { prevHash: `${HEX}0` }, ["metadata.prevHash: must be 64 hex digits"]],
     ["prevHash with a prefix", { prevHash: `x${HEX}` }, ["metadata.prevHash: must be 64 hex digits"]],
     ["prevHash no string", { prevHash: 1 }, ["metadata.prevHash: must be 64 hex digits"]],
+    ["prevHash an array", { prevHash: [HEX] }, ["metadata.prevHash: must be 64 hex digits"]],
+    ["hash an array", { hash: [HEX] }, ["metadata.hash: must be 64 hex digits"]],
     ["hash short", { hash: HEX.slice(1) }, ["metadata.hash: must be 64 hex digits"]],
     ["hash long", { hash: `${HEX}0` }, ["metadata.hash: must be 64 hex digits"]],
     ["hash with a prefix", { hash: `x${HEX}` }, ["metadata.hash: must be 64 hex digits"]],

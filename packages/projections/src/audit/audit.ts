@@ -222,7 +222,7 @@ export class Auditor {
     checkHash(this.findings, s, raw, meta, loc);
     const at = typeof raw.occurredAt === "string" ? Date.parse(raw.occurredAt) : Number.NaN;
     if (!Number.isNaN(at)) {
-      if (at > this.latestAt) this.latestAt = at;
+      this.latestAt = Math.max(this.latestAt, at);
       // club-v1 §2: reward streams follow append order, not time order; a draw
       // stream holds one DrawHeld (§3): neither has a time order to keep.
       if (s.kind !== "reward" && s.kind !== "draw" && s.lastAt !== null && at < s.lastAt)
@@ -255,6 +255,7 @@ export class Auditor {
       metadata: metadataOk ? (meta as unknown as EventMetadata) : bestEffortMetadata(meta),
     } as ProposedEvent;
     if (metadataOk) checkCommand(this.findings, event, loc);
+    // An event of another kind returned above: a program stream's is a ProgramPublished, a draw stream's a DrawHeld.
     if (s.member) {
       if (metadataOk) this.programs.reference(event.metadata.programId, event.metadata.programVersion, loc);
       s.member.apply(event, loc);
@@ -264,10 +265,10 @@ export class Auditor {
     } else if (s.reward) {
       if (metadataOk) this.programs.reference(event.metadata.programId, event.metadata.programVersion, loc);
       s.reward.apply(event, loc);
-    } else if (s.programVersions && event.type === "ProgramPublished") {
+    } else if (s.programVersions) {
       this.published(s.programVersions, event, loc);
       this.draws.published((event as ProposedEvent<"ProgramPublished">).data.program, event.occurredAt);
-    } else if (s.kind === "draw" && event.type === "DrawHeld") {
+    } else if (s.kind === "draw") {
       if (metadataOk) this.programs.reference(event.metadata.programId, event.metadata.programVersion, loc);
       this.draws.drawHeld(event as ProposedEvent<"DrawHeld">, loc);
     }

@@ -19,10 +19,10 @@ export const checkRevision = (
   revision: unknown,
   loc: EventLocation,
 ): void => {
-  if (typeof revision !== "number" || !Number.isInteger(revision)) return; // a SCHEMA finding already
+  if (!Number.isInteger(revision)) return; // a SCHEMA finding already
   if (revision !== s.nextRevision)
     findings.at(loc, "REVISION_GAP", `revision ${revision} where ${s.nextRevision} comes next`);
-  s.nextRevision = revision + 1;
+  s.nextRevision = (revision as number) + 1;
 };
 
 /** The event's hash from its recorded prevHash, and the link to the previous recorded hash (spec 2). */

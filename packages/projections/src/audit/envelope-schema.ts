@@ -61,8 +61,7 @@ export const checkEnvelope = (
   if (!isSafeInt(raw.revision, 0)) problems.push("envelope.revision: must be an integer >= 0");
   if (typeof raw.eventId !== "string" || !UUID.test(raw.eventId))
     problems.push("envelope.eventId: must be a UUID");
-  if (typeof raw.type !== "string" || !TYPES.has(raw.type))
-    problems.push(`envelope.type: unknown event type`);
+  if (!TYPES.has(raw.type as string)) problems.push(`envelope.type: unknown event type`);
   const occurredAt = raw.occurredAt;
   if (typeof occurredAt !== "string" || !ISO_OUT.test(occurredAt) || parseTime(occurredAt) === undefined)
     problems.push("envelope.occurredAt: must be a UTC ISO time with milliseconds");

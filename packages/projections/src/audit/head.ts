@@ -23,7 +23,7 @@ const byCodeUnits = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 
 export const headDigest = (heads: Iterable<StreamHead>): string => {
   const sorted = [...heads].sort((a, b) => byCodeUnits(a.streamId, b.streamId));
   const sha = createHash("sha256");
-  for (const h of sorted) sha.update(`${h.streamId}\n${h.revision}\n${h.hash}\n`, "utf8");
+  for (const h of sorted) sha.update(`${h.streamId}\n${h.revision}\n${h.hash}\n`); // a string is hashed as UTF-8
   return sha.digest("hex");
 };
 
@@ -52,13 +52,17 @@ export interface PlacedHead extends StreamHead {
  */
 export class HeadTracker {
   private readonly heads = new Map<string, PlacedHead>();
+  /** Whether an event recorded then is in the head (one without recordedAt always is). */
+  private readonly kept: (recordedAt: string | undefined) => boolean;
 
-  constructor(readonly options: { recordedUntil?: string } = {}) {}
+  constructor(readonly options: { recordedUntil?: string } = {}) {
+    const until = options.recordedUntil;
+    this.kept = until === undefined ? () => true : (at) => at === undefined || at <= until;
+  }
 
   /** `line`: where the event is in the log, for `merge` (0 when one tracker sees it all). */
   push(event: HeadEvent, line = 0): void {
-    const until = this.options.recordedUntil;
-    if (until !== undefined && event.recordedAt !== undefined && event.recordedAt > until) return;
+    if (!this.kept(event.recordedAt)) return;
     const hash = typeof event.metadata?.hash === "string" ? event.metadata.hash : "";
     this.heads.set(event.streamId, { streamId: event.streamId, revision: event.revision, hash, line });
   }
@@ -85,12 +89,11 @@ export class HeadTracker {
     const start = LINE_START.exec(text);
     const end = start ? LINE_END.exec(text) : null;
     if (start && end) {
-      const recordedAt = RECORDED_AT.exec(text)?.[1];
       this.push(
         {
           streamId: JSON.parse(start[1] as string) as string,
           revision: Number(start[2]),
-          ...(recordedAt !== undefined ? { recordedAt } : {}),
+          recordedAt: RECORDED_AT.exec(text)?.[1],
           metadata: { hash: end[1] as string },
         },
         line,
@@ -104,18 +107,12 @@ export class HeadTracker {
       return;
     }
     const e = value as Partial<HeadEvent> | null;
-    if (
-      e === null ||
-      typeof e !== "object" ||
-      typeof e.streamId !== "string" ||
-      typeof e.revision !== "number"
-    )
-      return;
+    if (typeof e?.streamId !== "string" || typeof e.revision !== "number") return;
     this.push(
       {
         streamId: e.streamId,
         revision: e.revision,
-        ...(typeof e.recordedAt === "string" ? { recordedAt: e.recordedAt } : {}),
+        recordedAt: typeof e.recordedAt === "string" ? e.recordedAt : undefined,
         metadata: { hash: typeof e.metadata?.hash === "string" ? e.metadata.hash : "" },
       },
       line,

@@ -90,11 +90,9 @@ export const checkAcrossStreams = (
   findings: Findings,
 ): void => {
   checkStock(streams, latestAt, programs, findings);
-  if (draws.any) {
-    const programOf = (id: string, v: number) => programs.get(id, v);
-    for (const p of draws.checkEntries(programOf)) findings.at(p.loc, "DRAW_MISMATCH", p.message);
-    for (const p of draws.check(programOf, { strict: false })) findings.at(p.loc, "DRAW_MISMATCH", p.message);
-  }
+  const programOf = (id: string, v: number) => programs.get(id, v);
+  for (const p of draws.checkEntries(programOf)) findings.at(p.loc, "DRAW_MISMATCH", p.message);
+  for (const p of draws.check(programOf, { strict: false })) findings.at(p.loc, "DRAW_MISMATCH", p.message);
 };
 
 const checkStock = (
@@ -112,6 +110,5 @@ const checkStock = (
       for (const [redemptionId, fact] of member.rewardRedemptions)
         redemptions.set(`${streamId.slice("member-".length)}/${redemptionId}`, fact);
   }
-  if (rewards.size === 0 && redemptions.size === 0) return;
   checkStockAcrossStreams(rewards, redemptions, latestAt, programs, findings);
 };

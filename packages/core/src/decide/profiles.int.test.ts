@@ -163,6 +163,15 @@ describe("club-v1 §4, §10: update-profile", () => {
     expect((await c.stream("a")).at(-1)?.data).toEqual({ updateId: "u2" });
   });
 
+  it("§10: a key left out of the command is absent from ProfileUpdated, not present as undefined", async () => {
+    const c = club();
+    await c.ok(join("a", T0));
+    const [only] = await c.ok(update("a", day(1), "u1"));
+    expect(Object.keys(only?.data ?? {})).toEqual(["updateId"]);
+    const [some] = await c.ok(update("a", day(2), "u2", { lang: "en", attributes: { vip: null } }));
+    expect(Object.keys(some?.data ?? {})).toEqual(["updateId", "lang", "attributes"]);
+  });
+
   it("updateId is its idempotency key: the same again is a no-op, other content IDEMPOTENCY_CONFLICT", async () => {
     const c = club();
     await c.ok(join("a", T0), update("a", day(1), "u1", { lang: "fa" }));
@@ -232,6 +241,13 @@ describe("club-v1 §5, §10: message-sent", () => {
     expect(stored?.metadata.commandId).toBe("message-sent:welcome|a|e-1");
   });
 
+  it("without providerMessageId records no providerMessageId field (§10)", async () => {
+    const c = club();
+    await c.ok(join("a", T0));
+    const [e] = await c.ok(sent("a", day(1), "k"));
+    expect(Object.keys(e?.data ?? {})).toEqual(["messageKey", "channel"]);
+  });
+
   it("messageKey is its idempotency key; empty strings and other channels are VALIDATION", async () => {
     const c = club();
     await c.ok(join("a", T0), sent("a", day(1), "k"));
@@ -296,7 +312,14 @@ describe("club-v1 §6, §10: forget", () => {
     const c = club();
     expect(await c.code(forget("a", T0, "r1"))).toBe("UNKNOWN_MEMBER");
     await c.ok(join("a", T0, { name: "Ali" }));
-    expect(await c.code(forget("a", day(1), "r1"))).toBe("ERASURE_UNAVAILABLE");
+    expect(await c.run(forget("a", day(1), "r1"))).toMatchObject({
+      status: "rejected",
+      rejection: {
+        code: "ERASURE_UNAVAILABLE",
+        message:
+          'requestId: program test does not encrypt personal data, so it cannot be erased; publish a version with "privacy": {"encryptPersonalData": true} for the members who join after it',
+      },
+    });
     expect(await c.types("a")).toEqual(["MemberJoined"]);
   });
 
@@ -326,7 +349,12 @@ describe("club-v1 §6, §10: forget", () => {
   it("after forget: a personal value is VALIDATION (step 6); commands without one go on; balances stay", async () => {
     const c = club(encrypting());
     await c.ok(join("a", T0, { name: "Ali" }), purchase("a", day(1), "p1", "10"), forget("a", day(2), "r1"));
-    expect(await c.code(update("a", day(3), "u1", { name: "X" }))).toBe("VALIDATION");
+    expect(await c.run(update("a", day(3), "u1", { name: "X" }))).toMatchObject({
+      rejection: {
+        code: "VALIDATION",
+        message: "name: member a was forgotten: personal data is not stored for it again",
+      },
+    });
     expect(await c.code(update("a", day(3), "u1", { contact: { email: null } }))).toBe("VALIDATION");
     expect(await c.code(note("a", day(3), "n-1"))).toBe("VALIDATION");
     expect(

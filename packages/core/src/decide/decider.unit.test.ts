@@ -119,3 +119,58 @@ describe("decide, given events, no store", () => {
       .thenRejects("INSUFFICIENT_POINTS");
   });
 });
+
+// decide() is public: "nothing to do" is its answer, not an empty object.
+describe("decide says nothing-to-do for a sweep or reaction with nothing to append", () => {
+  const rewarding = deciderSpecification({ program: program({ earn: { referralBonus: 5 } }) });
+  const referral = {
+    type: "referral",
+    refereeId: "r1",
+    purchaseAt: Date.parse(T1),
+    correlationId: "purchase:p9",
+  } as const;
+  const win = { type: "draw-win", drawId: "d1", rank: 1, at: Date.parse(T1), prizePoints: 50 } as const;
+
+  it("5.6 a sweep before the member's last event, or on a member who never joined", () => {
+    spec
+      .given(joined, lot("a", 10, null))
+      .when({ type: "sweep", at: "2023-12-31T00:00:00.000Z" })
+      .thenNothingToDo();
+    spec.given().when({ type: "sweep", at: T2 }).thenNothingToDo();
+  });
+
+  it("5.2 the referral reaction pays a joined referrer once, and only when referralBonus is above 0", () => {
+    rewarding
+      .given(joined)
+      .when(referral)
+      .thenAppends([
+        {
+          type: "PointsEarned",
+          occurredAt: T1,
+          data: {
+            lotId: rewarding.lotId("referral:r1", 0),
+            points: 5,
+            reason: "referral",
+            refereeId: "r1",
+            availableAt: T1,
+            expiresAt: null,
+            debtRepaid: 0,
+          },
+        },
+      ]);
+    rewarding
+      .given(joined, lot("a", 5, null, { reason: "referral", refereeId: "r1" }))
+      .when(referral)
+      .thenNothingToDo();
+    rewarding.given().when(referral).thenNothingToDo();
+    spec.given(joined).when(referral).thenNothingToDo();
+  });
+
+  it("club-v1 §3 a draw win is decided once per draw, for a joined member", () => {
+    spec
+      .given(joined, { type: "DrawWon", occurredAt: T1, data: { drawId: "d1", rank: 1 } })
+      .when(win)
+      .thenNothingToDo();
+    spec.given().when(win).thenNothingToDo();
+  });
+});

@@ -399,3 +399,35 @@ describe("club-v1 §6, §10: forget", () => {
     expect(events.map((e) => e.type)).toEqual(["PointsEarned", "MemberForgotten"]);
   });
 });
+
+describe("L1 §5.9, club-v1 §4-§6: IDEMPOTENCY_CONFLICT names the id field", () => {
+  it("of update-profile, add-note, message-sent and forget", async () => {
+    const c = club(encrypting());
+    await c.ok(
+      join("a", T0),
+      update("a", day(1), "u1", { lang: "fa" }),
+      note("a", day(1), "n1"),
+      sent("a", day(1), "k1"),
+      forget("a", day(1), "r1"),
+    );
+    const conflicts = [
+      update("a", day(2), "u1", { lang: "en" }),
+      note("a", day(2), "n1"),
+      sent("a", day(2), "k1"),
+      forget("a", day(2), "r1"),
+    ];
+    const messages = [];
+    for (const command of conflicts) {
+      const outcome = await c.run(command);
+      messages.push(
+        outcome.status === "rejected" ? `${outcome.rejection.code} ${outcome.rejection.message}` : "",
+      );
+    }
+    expect(messages).toEqual([
+      "IDEMPOTENCY_CONFLICT updateId: u1 was already used by another update-profile command",
+      "IDEMPOTENCY_CONFLICT noteId: n1 was already used by another add-note command",
+      "IDEMPOTENCY_CONFLICT messageKey: k1 was already used by another message-sent command",
+      "IDEMPOTENCY_CONFLICT requestId: r1 was already used by another forget command",
+    ]);
+  });
+});

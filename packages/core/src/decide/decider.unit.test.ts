@@ -1,4 +1,4 @@
-import { describe, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { LedgerEvent } from "../events.js";
 import { deciderSpecification } from "../testing/decider-specification.js";
 import { program } from "../testing/program.js";
@@ -172,5 +172,31 @@ describe("decide says nothing-to-do for a sweep or reaction with nothing to appe
       .when(win)
       .thenNothingToDo();
     spec.given().when(win).thenNothingToDo();
+  });
+});
+
+describe("5.6 a sweep at exactly the member's last event is not skipped", () => {
+  // A reaction evaluates no tier (5.2): the move down its instant called for is the sweep's (5.7).
+  const LATER = "2025-02-01T00:00:00.000Z"; // past the 365-day window of the purchase
+  it("moves the tier down when a referral bonus was the last event", () => {
+    const { decision } = spec
+      .given(
+        joined,
+        { type: "PurchaseRecorded", occurredAt: T0, data: { purchaseId: "p1", amount: "600" } },
+        {
+          type: "TierChanged",
+          occurredAt: T0,
+          data: { from: "bronze", to: "silver", direction: "up", metric: "600" },
+        },
+        { ...lot("a", 5, null, { reason: "referral", refereeId: "r1" }), occurredAt: LATER },
+      )
+      .when({ type: "sweep", at: LATER });
+    expect(decision.kind === "events" ? decision.events : decision).toEqual([
+      {
+        type: "TierChanged",
+        occurredAt: LATER,
+        data: { from: "silver", to: "bronze", direction: "down", metric: "0" },
+      },
+    ]);
   });
 });

@@ -94,6 +94,12 @@ describe("club-v1 §4, §10: join's profile fields (step 1)", () => {
     });
   });
 
+  it("a join without optional fields records only memberId and kind (L1 §5.1, §10)", async () => {
+    const c = club();
+    const [joined] = await c.ok(join("a", T0));
+    expect(Object.keys(joined?.data ?? {})).toEqual(["memberId", "kind"]);
+  });
+
   it("a retried join compares the profile fields too (L1 §5.9)", async () => {
     const c = club();
     await c.ok(join("a", T0, { name: "Ali", contact: { email: "a@x.org" } }));

@@ -1,7 +1,9 @@
 import { describe, expect, it } from "vitest";
 import type { LedgerEvent } from "../events.js";
-import { deciderSpecification } from "../testing/decider-specification.js";
+import type { Program } from "../program.js";
+import { deciderSpecification, givenState } from "../testing/decider-specification.js";
 import { program } from "../testing/program.js";
+import { decide } from "./index.js";
 
 // The plain decider, given events and no store (spec 5).
 
@@ -198,5 +200,16 @@ describe("5.6 a sweep at exactly the member's last event is not skipped", () => 
         data: { from: "silver", to: "bronze", direction: "down", metric: "0" },
       },
     ]);
+  });
+});
+
+describe("club-v1 §2 a reward that issues coupons needs the coupon secret", () => {
+  it("decide throws COUPON_SECRET_MISSING without one, whatever the ledger checked at start", () => {
+    const prog = { ...program(), rewards: [{ id: "mug", cost: 5, coupon: { validDays: 30 } }] } as Program;
+    const state = givenState({ program: prog }, "m1", [joined, lot("a", 10, null)]);
+    const redeem = { type: "redeem", memberId: "m1", at: T1, redemptionId: "r1", rewardId: "mug" } as const;
+    expect(() => decide(redeem, state, { program: prog })).toThrow(
+      expect.objectContaining({ code: "COUPON_SECRET_MISSING" }),
+    );
   });
 });

@@ -555,6 +555,28 @@ describe("5.5, 5.9 reversals and replays", () => {
     expect(data(late, "PointsExpired")).toEqual([{ lotId: lots[0], points: 10 }]);
   });
 
+  it("a reversal whose points all repay debt expires nothing, though its lot is past expiry", async () => {
+    const c = club(program({ expiry: { policy: "rolling", days: 5 } }));
+    await c.ok(
+      join("a", "2011-01-01T00:00:00Z"),
+      adjust("a", "2011-01-01T00:00:00Z", "d1", 10),
+      redeem("a", "2011-01-02T00:00:00Z", "r1", 10),
+      purchase("a", "2011-01-03T00:00:00Z", "p1", "10"),
+      redeem("a", "2011-01-03T00:00:00Z", "r2", 10),
+      refund("a", "2011-01-04T00:00:00Z", "p1", "c1", "10"),
+    );
+    expect((await c.state("a")).debt).toBe(10);
+    // The adjustment's lot expired on 2011-01-06; r1's 10 points go to the debt, none back to it.
+    const events = await c.ok({
+      type: "reverse-redemption",
+      memberId: "a",
+      at: "2011-01-07T00:00:00Z",
+      redemptionId: "r1",
+    });
+    expect(events.map((e) => e.type)).toEqual(["RedemptionReversed"]);
+    expect(data(events, "RedemptionReversed")[0]?.debtRepaid).toBe(10);
+  });
+
   it("the Jalali birth-date range does not apply to a Gregorian program", async () => {
     const c = club();
     expect(await c.code(join("a", "2011-01-01T00:00:00Z", { birthDate: "0559-12-31" }))).toBe("ACCEPTED");

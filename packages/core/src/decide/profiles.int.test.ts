@@ -94,6 +94,12 @@ describe("club-v1 §4, §10: join's profile fields (step 1)", () => {
     });
   });
 
+  it("a join without optional fields records only memberId and kind (L1 §5.1, §10)", async () => {
+    const c = club();
+    const [joined] = await c.ok(join("a", T0));
+    expect(Object.keys(joined?.data ?? {})).toEqual(["memberId", "kind"]);
+  });
+
   it("a retried join compares the profile fields too (L1 §5.9)", async () => {
     const c = club();
     await c.ok(join("a", T0, { name: "Ali", contact: { email: "a@x.org" } }));
@@ -161,6 +167,15 @@ describe("club-v1 §4, §10: update-profile", () => {
     expect((await c.ledger.loadMember("a")).profile.contact).toBeUndefined();
     await c.ok(update("a", day(2), "u2"));
     expect((await c.stream("a")).at(-1)?.data).toEqual({ updateId: "u2" });
+  });
+
+  it("§10: a key left out of the command is absent from ProfileUpdated, not present as undefined", async () => {
+    const c = club();
+    await c.ok(join("a", T0));
+    const [only] = await c.ok(update("a", day(1), "u1"));
+    expect(Object.keys(only?.data ?? {})).toEqual(["updateId"]);
+    const [some] = await c.ok(update("a", day(2), "u2", { lang: "en", attributes: { vip: null } }));
+    expect(Object.keys(some?.data ?? {})).toEqual(["updateId", "lang", "attributes"]);
   });
 
   it("updateId is its idempotency key: the same again is a no-op, other content IDEMPOTENCY_CONFLICT", async () => {
@@ -232,6 +247,13 @@ describe("club-v1 §5, §10: message-sent", () => {
     expect(stored?.metadata.commandId).toBe("message-sent:welcome|a|e-1");
   });
 
+  it("without providerMessageId records no providerMessageId field (§10)", async () => {
+    const c = club();
+    await c.ok(join("a", T0));
+    const [e] = await c.ok(sent("a", day(1), "k"));
+    expect(Object.keys(e?.data ?? {})).toEqual(["messageKey", "channel"]);
+  });
+
   it("messageKey is its idempotency key; empty strings and other channels are VALIDATION", async () => {
     const c = club();
     await c.ok(join("a", T0), sent("a", day(1), "k"));
@@ -296,7 +318,14 @@ describe("club-v1 §6, §10: forget", () => {
     const c = club();
     expect(await c.code(forget("a", T0, "r1"))).toBe("UNKNOWN_MEMBER");
     await c.ok(join("a", T0, { name: "Ali" }));
-    expect(await c.code(forget("a", day(1), "r1"))).toBe("ERASURE_UNAVAILABLE");
+    expect(await c.run(forget("a", day(1), "r1"))).toMatchObject({
+      status: "rejected",
+      rejection: {
+        code: "ERASURE_UNAVAILABLE",
+        message:
+          'requestId: program test does not encrypt personal data, so it cannot be erased; publish a version with "privacy": {"encryptPersonalData": true} for the members who join after it',
+      },
+    });
     expect(await c.types("a")).toEqual(["MemberJoined"]);
   });
 
@@ -326,7 +355,12 @@ describe("club-v1 §6, §10: forget", () => {
   it("after forget: a personal value is VALIDATION (step 6); commands without one go on; balances stay", async () => {
     const c = club(encrypting());
     await c.ok(join("a", T0, { name: "Ali" }), purchase("a", day(1), "p1", "10"), forget("a", day(2), "r1"));
-    expect(await c.code(update("a", day(3), "u1", { name: "X" }))).toBe("VALIDATION");
+    expect(await c.run(update("a", day(3), "u1", { name: "X" }))).toMatchObject({
+      rejection: {
+        code: "VALIDATION",
+        message: "name: member a was forgotten: personal data is not stored for it again",
+      },
+    });
     expect(await c.code(update("a", day(3), "u1", { contact: { email: null } }))).toBe("VALIDATION");
     expect(await c.code(note("a", day(3), "n-1"))).toBe("VALIDATION");
     expect(
@@ -369,5 +403,37 @@ describe("club-v1 §6, §10: forget", () => {
     await c.ok(join("a", T0, { birthDate: "1980-02-01" }));
     const events = await c.ok(forget("a", "2011-02-02T10:00:00Z", "r1"));
     expect(events.map((e) => e.type)).toEqual(["PointsEarned", "MemberForgotten"]);
+  });
+});
+
+describe("L1 §5.9, club-v1 §4-§6: IDEMPOTENCY_CONFLICT names the id field", () => {
+  it("of update-profile, add-note, message-sent and forget", async () => {
+    const c = club(encrypting());
+    await c.ok(
+      join("a", T0),
+      update("a", day(1), "u1", { lang: "fa" }),
+      note("a", day(1), "n1"),
+      sent("a", day(1), "k1"),
+      forget("a", day(1), "r1"),
+    );
+    const conflicts = [
+      update("a", day(2), "u1", { lang: "en" }),
+      note("a", day(2), "n1"),
+      sent("a", day(2), "k1"),
+      forget("a", day(2), "r1"),
+    ];
+    const messages = [];
+    for (const command of conflicts) {
+      const outcome = await c.run(command);
+      messages.push(
+        outcome.status === "rejected" ? `${outcome.rejection.code} ${outcome.rejection.message}` : "",
+      );
+    }
+    expect(messages).toEqual([
+      "IDEMPOTENCY_CONFLICT updateId: u1 was already used by another update-profile command",
+      "IDEMPOTENCY_CONFLICT noteId: n1 was already used by another add-note command",
+      "IDEMPOTENCY_CONFLICT messageKey: k1 was already used by another message-sent command",
+      "IDEMPOTENCY_CONFLICT requestId: r1 was already used by another forget command",
+    ]);
   });
 });

@@ -4,7 +4,7 @@ import { type Rejection, reject, VafaError } from "../errors.js";
 import { allocate, availableLotsFifo } from "../lots.js";
 import { DAY_MS, parseTime, toIso } from "../primitives.js";
 import { findReward, type Reward } from "../program-rewards.js";
-import { availablePoints, type MemberState } from "../state.js";
+import { availablePoints, type MemberState, type Redemption } from "../state.js";
 import { w } from "../working-copy.js";
 import type { Draft } from "./draft.js";
 
@@ -94,8 +94,8 @@ export const decideRedeem = (
   if (reward) {
     // Step 3 of a later replay compares the form too (club-v1 §9); the event cannot say it.
     const redemptions = w(out.state, "redemptions");
-    const stored = redemptions.get(c.redemptionId);
-    if (stored) redemptions.set(c.redemptionId, { ...stored, pointsGiven: c.points !== undefined });
+    const stored = redemptions.get(c.redemptionId) as Redemption; // PointsRedeemed was just applied
+    redemptions.set(c.redemptionId, { ...stored, pointsGiven: c.points !== undefined });
   }
   if (reward?.coupon) {
     if (!couponSecret) throw missingCouponSecret();

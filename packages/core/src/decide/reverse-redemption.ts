@@ -13,8 +13,7 @@ export const decideReverseRedemption = (
   const r = out.state.redemptions.get(c.redemptionId);
   if (!r)
     return reject("UNKNOWN_REDEMPTION", `redemptionId: ${c.redemptionId} is not a redemption of this member`);
-  if (r.reversedAt !== undefined)
-    return reject("ALREADY_REVERSED", `redemptionId: ${c.redemptionId} was already reversed`);
+  // A reversed redemption never gets here: step 3 makes it a replay or ALREADY_REVERSED.
   // club-v1 §2: a used coupon keeps its redemption.
   const coupon = out.state.coupons.get(c.redemptionId);
   if (coupon?.usedAt !== undefined)

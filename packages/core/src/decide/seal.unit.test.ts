@@ -128,3 +128,23 @@ describe("sealing asserts the decision's invariants", () => {
     );
   });
 });
+
+describe("club-v1 §6 sealing personal values", () => {
+  it("under a program that encrypts, a personal value without a data key is KEY_STORE_MISSING", () => {
+    const encrypting = { ...program(), privacy: { encryptPersonalData: true } };
+    const named: LedgerEvent = {
+      type: "NoteAdded",
+      occurredAt: T1,
+      data: { noteId: "n1", text: "likes tea", actor: "ops" },
+    };
+    expect(() => sealEvents(before, [named], { ...stamp, program: encrypting })).toThrow(
+      expect.objectContaining({
+        code: "KEY_STORE_MISSING",
+        message:
+          "member-m1: program test encrypts personal data and no data key was given (give createLedger a keyStore (club-v1 §6))",
+        hint: "give createLedger a keyStore (club-v1 §6)",
+      }),
+    );
+    expect(() => sealEvents(before, [named], stamp)).not.toThrow();
+  });
+});

@@ -314,6 +314,17 @@ describe("club-v1 §2 validUntil past 9999", () => {
   });
 });
 
+describe("club-v1 §2 validUntil at exactly 9999-12-31T23:59:59.999Z", () => {
+  it("is still a time events can carry: the coupon is issued", async () => {
+    const c = await funded(rewardsProgram([{ id: "last", cost: 1, coupon: { validDays: 1 } }]));
+    const events = await c.ok(redeemReward("m1", "9999-12-30T23:59:59.999Z", "r1", "last"));
+    expect(events.at(-1)).toMatchObject({
+      type: "CouponIssued",
+      data: { validUntil: "9999-12-31T23:59:59.999Z" },
+    });
+  });
+});
+
 describe("club-v1 §2 use-coupon", () => {
   const issued = async () => {
     const c = await funded(rewardsProgram([mug]));

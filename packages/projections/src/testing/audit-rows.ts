@@ -1,0 +1,38 @@
+import type { AuditReport } from "../audit/types.js";
+import { clone, type Env, find, normalize, rechain } from "./audit-export.js";
+
+// Rows of damaged input (spec 7): a log edited in one place, and its findings
+// written out in full so a row pins code, stream@revision and message.
+
+/** Each finding as "CODE stream@revision: message". */
+export const full = (report: AuditReport): string[] =>
+  report.findings.map((f) => `${f.code} ${f.streamId ?? "-"}@${f.revision ?? "-"}: ${f.message}`);
+
+/** The events of one stream. */
+export const only = (id: string, events: Env[]): Env[] => events.filter((e) => e.streamId === id);
+
+/** A copy of `log` with streamId@revision changed, re-chained so no HASH_MISMATCH hides the change. */
+export const changeAt = (log: Env[], streamId: string, revision: number, change: (e: Env) => void): Env[] => {
+  const copy = clone(log);
+  change(find(copy, streamId, revision));
+  return rechain(copy);
+};
+
+/** A copy of `log` with a changed copy of streamId@revision right after it, renumbered and re-chained. */
+export const insertAfter = (
+  log: Env[],
+  streamId: string,
+  revision: number,
+  change: (e: Env) => void,
+): Env[] => {
+  const copy = clone(log);
+  const i = copy.findIndex((e) => e.streamId === streamId && e.revision === revision);
+  const e = structuredClone(find(copy, streamId, revision));
+  change(e);
+  copy.splice(i + 1, 0, e);
+  return normalize(copy);
+};
+
+/** A copy of `log` without the events named, renumbered and re-chained. */
+export const dropAt = (log: Env[], ...keys: [string, number][]): Env[] =>
+  normalize(clone(log).filter((e) => !keys.some(([id, r]) => e.streamId === id && e.revision === r)));

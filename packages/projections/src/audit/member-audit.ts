@@ -137,6 +137,12 @@ export class MemberAudit {
         return;
       }
       case "DrawWon":
+      // Profiles, notes, messages and erasure (club-v1 §4-§6): the birth date in
+      // force, and none after a MemberForgotten, for the birthday checks (§10).
+      case "ProfileUpdated":
+      case "NoteAdded":
+      case "MessageSent":
+      case "MemberForgotten":
         this.evolve(e);
         return;
       case "ProgramPublished":

@@ -1,0 +1,132 @@
+import { describe, expect, it } from "vitest";
+import { type Env, loadExport, toLines } from "../testing/audit-export.js";
+import { changeAt, full, insertAfter, only } from "../testing/audit-rows.js";
+import { auditEvents } from "./audit.js";
+
+// Member streams of the golden export with one rule of spec 5 broken each
+// (lot-book.ts, member-audit.ts, earn-checks.ts, refund-checks.ts), replayed
+// alone, with the exact findings of spec 7 they must give.
+
+const greg = loadExport("gregorian");
+
+// Ben: signup lot 9262ad32 (expires 04-05) and purchase lot 32e4ae12 (expires
+// 04-06) get points back from the reversal @11 (04-08), which expire at once @12, @13.
+const BEN_SIGNUP = "9262ad32-19a5-587b-9ef3-859e1654afe9";
+const BEN_B2001 = "32e4ae12-feca-5a9b-b2c9-ff9ddb4c7564";
+const BEN_B2002 = "3210257f-8f62-5907-bcba-6e91aa15c56f";
+// Ava: referral lot (70 left after a-r1) and lot of a-1002, both taken by a-r2 @18.
+const AVA_REFERRAL = "ee769c3b-6897-5dc6-af84-8ed99fde16a7";
+const AVA_A1002 = "679cf6e0-be8a-5f6c-a816-a7ad9c972aaf";
+
+interface Row {
+  name: string;
+  input: () => Env[];
+  findings: string[];
+}
+
+const feedback = (e: Env, feedbackId: string): void => {
+  Object.assign(e, { type: "FeedbackSubmitted", data: { feedbackId, score: 5 } });
+  e.metadata.commandId = `feedback:${feedbackId}`;
+  e.metadata.correlationId = `feedback:${feedbackId}`;
+};
+
+const lotRows: Row[] = [
+  {
+    name: "two allocations on one lot that together take more than it holds (5.5)",
+    input: () =>
+      only(
+        "member-ava",
+        changeAt(greg, "member-ava", 18, (e) => {
+          e.data.allocations = [
+            { lotId: AVA_REFERRAL, points: 40 },
+            { lotId: AVA_REFERRAL, points: 40 },
+            { lotId: AVA_A1002, points: 120 },
+          ];
+        }),
+      ),
+    findings: [
+      `ALLOCATION member-ava@18: allocation takes 80 points from lot ${AVA_REFERRAL}, which holds 70`,
+      "EXPIRY_MISMATCH member-ava@20: expires 90 points, the lot holds 100",
+    ],
+  },
+  {
+    name: "a second reversal of one redemption (5.5)",
+    input: () =>
+      only(
+        "member-ben",
+        insertAfter(greg, "member-ben", 11, () => {}),
+      ),
+    findings: [
+      `EXPIRY_MISMATCH member-ben@12: RedemptionReversed at 2011-04-08T10:00:00.000Z while lot ${BEN_SIGNUP} still holds 40 points past its expiry 2011-04-05T10:00:00.000Z`,
+      `EXPIRY_MISMATCH member-ben@12: RedemptionReversed at 2011-04-08T10:00:00.000Z while lot ${BEN_B2001} still holds 50 points past its expiry 2011-04-06T11:00:00.000Z`,
+      "ALLOCATION member-ben@12: redemption b-r1 was already reversed",
+      "ALLOCATION member-ben@12: debtRepaid is 10, the debt asks for 0",
+      "EXPIRY_MISMATCH member-ben@13: expires 40 points, the lot holds 80",
+      "EXPIRY_MISMATCH member-ben@14: expires 50 points, the lot holds 100",
+    ],
+  },
+  {
+    name: "a reversal that gives back to three lots what was taken from two (5.5)",
+    input: () =>
+      only(
+        "member-ben",
+        changeAt(greg, "member-ben", 11, (e) => {
+          e.data.allocations = [
+            { lotId: BEN_SIGNUP, points: 50 },
+            { lotId: BEN_B2001, points: 40 },
+            { lotId: BEN_B2002, points: 10 },
+          ];
+        }),
+      ),
+    findings: [
+      "ALLOCATION member-ben@11: reversal of b-r1 does not give back exactly what it took (100 points from 2 lots)",
+      "EXPIRY_MISMATCH member-ben@13: expires 50 points, the lot holds 40",
+    ],
+  },
+  {
+    name: "a reversal to a lot the stream never recorded (5.5)",
+    input: () =>
+      only(
+        "member-ben",
+        changeAt(greg, "member-ben", 11, (e) => {
+          e.data.allocations[1].lotId = "00000000-0000-5000-8000-000000000000";
+        }),
+      ),
+    findings: [
+      "ALLOCATION member-ben@11: reversal of b-r1 does not give back exactly what it took (100 points from 2 lots)",
+      "ALLOCATION member-ben@11: allocation names unknown lot 00000000-0000-5000-8000-000000000000",
+      `EXPIRY_MISMATCH member-ben@13: expiry dated 2011-04-08T10:00:00.000Z, the lot expires at 2011-04-06T11:00:00.000Z; expires 50 points, the lot holds 0`,
+    ],
+  },
+  {
+    name: "points given back to an expired lot expire right after the reversal, not after another event (5.5, 5.6)",
+    input: () =>
+      only(
+        "member-ben",
+        insertAfter(greg, "member-ben", 11, (e) => feedback(e, "x-f9")),
+      ),
+    findings: [
+      `EXPIRY_MISMATCH member-ben@12: FeedbackSubmitted at 2011-04-08T10:00:00.000Z while lot ${BEN_SIGNUP} still holds 40 points past its expiry 2011-04-05T10:00:00.000Z`,
+      `EXPIRY_MISMATCH member-ben@12: FeedbackSubmitted at 2011-04-08T10:00:00.000Z while lot ${BEN_B2001} still holds 50 points past its expiry 2011-04-06T11:00:00.000Z`,
+      "EXPIRY_MISMATCH member-ben@13: expiry dated 2011-04-08T10:00:00.000Z, the lot expires at 2011-04-05T10:00:00.000Z",
+      "EXPIRY_MISMATCH member-ben@14: expiry dated 2011-04-08T10:00:00.000Z, the lot expires at 2011-04-06T11:00:00.000Z",
+    ],
+  },
+  {
+    name: "a lot expired twice at the reversal's time: the second expiry is off its date (5.6)",
+    input: () =>
+      only(
+        "member-ben",
+        insertAfter(greg, "member-ben", 12, () => {}),
+      ),
+    findings: [
+      "EXPIRY_MISMATCH member-ben@13: expiry dated 2011-04-08T10:00:00.000Z, the lot expires at 2011-04-05T10:00:00.000Z; expires 40 points, the lot holds 0",
+    ],
+  },
+];
+
+describe("7 lots, allocations and expiry (5.5, 5.6): exact findings", () => {
+  it.each(lotRows)("7 $name", async ({ input, findings }) => {
+    expect(full(await auditEvents(toLines(input())))).toEqual(findings);
+  });
+});

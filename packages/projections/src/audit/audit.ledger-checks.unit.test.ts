@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { type Env, loadExport, toLines } from "../testing/audit-export.js";
-import { changeAt, full, insertAfter, only } from "../testing/audit-rows.js";
+import { changeAt, full, insertAfter, loadClubExport, only } from "../testing/audit-rows.js";
 import { auditEvents } from "./audit.js";
 
 // Member streams of the golden export with one rule of spec 5 broken each
@@ -127,6 +127,45 @@ const lotRows: Row[] = [
 
 describe("7 lots, allocations and expiry (5.5, 5.6): exact findings", () => {
   it.each(lotRows)("7 $name", async ({ input, findings }) => {
+    expect(full(await auditEvents(toLines(input())))).toEqual(findings);
+  });
+});
+
+// The club vectors (club-v1 §3): Ali enters the spring draw @7 with 60 points
+// of her lot of a1, which holds 350 then.
+const club = loadClubExport("gregorian");
+const ALI_A1 = "f9111098-d4ae-585c-8bf5-3ad707b2d8b2";
+
+const drawRows: Row[] = [
+  {
+    name: "an entryId again (club-v1 §3)",
+    input: () => insertAfter(club, "member-ali", 7, () => {}),
+    findings: [
+      "DRAW_MISMATCH draw-spring@0: rank 1: recorded sara (2 tickets), re-derived ali (6 tickets)",
+      "DRAW_MISMATCH draw-spring@0: rank 2: recorded ali (3 tickets), re-derived sara (2 tickets)",
+      "DRAW_MISMATCH draw-spring@0: recorded 6 tickets of 3 entrants, re-derived 9 of 3",
+      "SCHEMA member-ali@8: entryId ea1 repeats in the stream",
+      "EXPIRY_MISMATCH member-ali@13: expires 290 points, the lot holds 230",
+    ],
+  },
+  {
+    name: "a draw entry paid with more points than are available (club-v1 §3, 5.5)",
+    input: () =>
+      changeAt(club, "member-ali", 7, (e) => {
+        e.data.points = 400;
+        e.data.allocations[0].points = 400;
+      }),
+    findings: [
+      `ALLOCATION member-ali@7: allocation takes 400 points from lot ${ALI_A1}, which holds 350`,
+      "OVERDRAW member-ali@7: draw entry ea1 of 400 points, 350 available",
+      "DRAW_MISMATCH member-ali@7: entry ea1 of ali: 400 points for 3 tickets; the draw charges 3 × 20 = 60",
+      "EXPIRY_MISMATCH member-ali@12: expires 290 points, the lot holds -50",
+    ],
+  },
+];
+
+describe("7 draw entries paid like redemptions: exact findings", () => {
+  it.each(drawRows)("7 $name", async ({ input, findings }) => {
     expect(full(await auditEvents(toLines(input())))).toEqual(findings);
   });
 });

@@ -1,23 +1,16 @@
-import { readFileSync } from "node:fs";
 import { createMemoryStore } from "@vafa/adapters/memory";
 import { createLedger, type LedgerCommand, testDataKey, toEnvelope } from "@vafa/core";
 import { describe, expect, it } from "vitest";
 import { program } from "../../../core/src/testing/program.js";
 import { clone, type Env, find, normalize, toLines } from "../testing/audit-export.js";
-import { changeAt, full } from "../testing/audit-rows.js";
+import { changeAt, full, loadClubExport } from "../testing/audit-rows.js";
 import { auditEvents } from "./audit.js";
 
 // club-v1 §6 and §10 "Audit" with exact findings: personal values against the
 // program's privacy setting, and the birth date in force (given at the join,
 // by update-profile, or gone after forget) for the birthday checks.
 
-const club: Env[] = readFileSync(
-  new URL("../../../../fixtures/vectors/club-gregorian/expected-events.ndjson", import.meta.url),
-  "utf8",
-)
-  .split("\n")
-  .filter((l) => l !== "")
-  .map((l) => JSON.parse(l) as Env);
+const club = loadClubExport("gregorian");
 const PROGRAM = "program-club-vectors-gregorian";
 const streams =
   (...ids: string[]) =>

@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import type { AuditReport } from "../audit/types.js";
 import { clone, type Env, find, normalize, rechain } from "./audit-export.js";
 
@@ -36,3 +37,13 @@ export const insertAfter = (
 /** A copy of `log` without the events named, renumbered and re-chained. */
 export const dropAt = (log: Env[], ...keys: [string, number][]): Env[] =>
   normalize(clone(log).filter((e) => !keys.some(([id, r]) => e.streamId === id && e.revision === r)));
+
+/** The club vectors' export (club-v1: sealed personal values, coupons, a draw, a forgotten member). */
+export const loadClubExport = (calendar: "gregorian" | "jalali"): Env[] =>
+  readFileSync(
+    new URL(`../../../../fixtures/vectors/club-${calendar}/expected-events.ndjson`, import.meta.url),
+    "utf8",
+  )
+    .split("\n")
+    .filter((l) => l !== "")
+    .map((l) => JSON.parse(l) as Env);

@@ -17,6 +17,7 @@ const BEN_B2002 = "3210257f-8f62-5907-bcba-6e91aa15c56f";
 // Ava: referral lot (70 left after a-r1) and lot of a-1002, both taken by a-r2 @18.
 const AVA_REFERRAL = "ee769c3b-6897-5dc6-af84-8ed99fde16a7";
 const AVA_A1002 = "679cf6e0-be8a-5f6c-a816-a7ad9c972aaf";
+const ZERO_LOT = "00000000-0000-5000-8000-000000000000";
 
 interface Row {
   name: string;
@@ -89,12 +90,12 @@ const lotRows: Row[] = [
       only(
         "member-ben",
         changeAt(greg, "member-ben", 11, (e) => {
-          e.data.allocations[1].lotId = "00000000-0000-5000-8000-000000000000";
+          e.data.allocations[1].lotId = ZERO_LOT;
         }),
       ),
     findings: [
       "ALLOCATION member-ben@11: reversal of b-r1 does not give back exactly what it took (100 points from 2 lots)",
-      "ALLOCATION member-ben@11: allocation names unknown lot 00000000-0000-5000-8000-000000000000",
+      `ALLOCATION member-ben@11: allocation names unknown lot ${ZERO_LOT}`,
       `EXPIRY_MISMATCH member-ben@13: expiry dated 2011-04-08T10:00:00.000Z, the lot expires at 2011-04-06T11:00:00.000Z; expires 50 points, the lot holds 0`,
     ],
   },
@@ -121,6 +122,37 @@ const lotRows: Row[] = [
       ),
     findings: [
       "EXPIRY_MISMATCH member-ben@13: expiry dated 2011-04-08T10:00:00.000Z, the lot expires at 2011-04-05T10:00:00.000Z; expires 40 points, the lot holds 0",
+    ],
+  },
+  {
+    name: "a refund of a cent more than is left to refund (5.3)",
+    input: () =>
+      only(
+        "member-ben",
+        changeAt(greg, "member-ben", 9, (e) => {
+          e.data.amount = "50.01";
+        }),
+      ),
+    findings: [
+      "CLAWBACK_MISMATCH member-ben@9: refund of 50.01 where 50 of purchase b-2001 is left to refund",
+    ],
+  },
+  {
+    name: "a lotId that is not its event's eventId: the lot goes by the id it names (4)",
+    input: () =>
+      only(
+        "member-ben",
+        changeAt(greg, "member-ben", 1, (e) => {
+          e.data.lotId = ZERO_LOT;
+        }),
+      ),
+    findings: [
+      `SCHEMA member-ben@1: lotId ${ZERO_LOT} is not the event's eventId`,
+      `ALLOCATION member-ben@6: allocation names unknown lot ${BEN_SIGNUP}`,
+      `CLAWBACK_MISMATCH member-ben@10: allocations [${BEN_B2002}:40], 5.3 gives [${ZERO_LOT}:50]; debtIncurred is 10, 5.3 gives 0`,
+      `EXPIRY_MISMATCH member-ben@11: RedemptionReversed at 2011-04-08T10:00:00.000Z while lot ${ZERO_LOT} still holds 50 points past its expiry 2011-04-05T10:00:00.000Z`,
+      `ALLOCATION member-ben@11: allocation names unknown lot ${BEN_SIGNUP}`,
+      `EXPIRY_MISMATCH member-ben@12: expiry of unknown lot ${BEN_SIGNUP}`,
     ],
   },
 ];

@@ -58,7 +58,7 @@ describe("club-v1 §10 the birth date in force", () => {
     expect(opened.birthdaysUnchecked).toBe(0);
   });
 
-  it("§10 a birth date given by update-profile: the ledger's birthday lot audits clean", async () => {
+  it("§10 a birth date given by update-profile on the birthday: the ledger's lot, dated then, audits clean", async () => {
     const store = createMemoryStore();
     const ledger = createLedger({
       store,
@@ -70,9 +70,9 @@ describe("club-v1 §10 the birth date in force", () => {
       {
         type: "update-profile",
         memberId: "m1",
-        at: "2011-01-03T10:00:00Z",
+        at: "2011-01-10T10:00:00Z",
         updateId: "u1",
-        birthDate: "1980-02-01",
+        birthDate: "1980-01-10",
       },
       { type: "purchase", memberId: "m1", at: "2011-03-01T10:00:00Z", purchaseId: "p1", amount: "10" },
     ];
@@ -87,6 +87,8 @@ describe("club-v1 §10 the birth date in force", () => {
       "PurchaseRecorded",
       "PointsEarned purchase",
     ]);
+    // Due on the day the date was given, at the time it was given (not at the join).
+    expect(member[2]?.occurredAt).toBe("2011-01-10T10:00:00.000Z");
     expect(full(await auditEvents(toLines(log)))).toEqual([]);
   });
 });

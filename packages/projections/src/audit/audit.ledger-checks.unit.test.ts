@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { type Env, loadExport, toLines } from "../testing/audit-export.js";
+import { type Env, loadExport, loadProgram, toLines } from "../testing/audit-export.js";
 import { changeAt, full, insertAfter, loadClubExport, only } from "../testing/audit-rows.js";
 import { auditEvents } from "./audit.js";
 
@@ -160,6 +160,44 @@ const lotRows: Row[] = [
 describe("7 lots, allocations and expiry (5.5, 5.6): exact findings", () => {
   it.each(lotRows)("7 $name", async ({ input, findings }) => {
     expect(full(await auditEvents(toLines(input())))).toEqual(findings);
+  });
+});
+
+// With the program given: the lot as the program checks read it (section 4, 5.6).
+const gregProgram = loadProgram("gregorian");
+const programRows: Row[] = [
+  {
+    name: "an adjustment lot that never expires under a rolling expiry",
+    input: () =>
+      only(
+        "member-ava",
+        changeAt(greg, "member-ava", 15, (e) => {
+          e.data.expiresAt = null;
+        }),
+      ),
+    findings: [
+      "EARN_MISMATCH member-ava@15: expiresAt is never, the program gives 2011-06-12T09:00:00.000Z",
+      "EXPIRY_MISMATCH member-ava@24: lot f795c361-dc6a-559f-bc11-39420b007a52 expires never, after this expiry",
+    ],
+  },
+  {
+    name: "a birthday lot of a year before the member joined",
+    input: () =>
+      only(
+        "member-cleo",
+        changeAt(greg, "member-cleo", 12, (e) => {
+          e.data.birthdayYear = 2010;
+        }),
+      ),
+    findings: [
+      "EARN_MISMATCH member-cleo@12: birthday of gregorian year 2010 falls before the member joined",
+    ],
+  },
+];
+
+describe("7 lots against the program (4, 5.6): exact findings", () => {
+  it.each(programRows)("7 $name", async ({ input, findings }) => {
+    expect(full(await auditEvents(toLines(input()), { programs: [gregProgram] }))).toEqual(findings);
   });
 });
 

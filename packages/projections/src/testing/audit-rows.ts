@@ -34,10 +34,6 @@ export const insertAfter = (
   return normalize(copy);
 };
 
-/** A copy of `log` without the events named, renumbered and re-chained. */
-export const dropAt = (log: Env[], ...keys: [string, number][]): Env[] =>
-  normalize(clone(log).filter((e) => !keys.some(([id, r]) => e.streamId === id && e.revision === r)));
-
 /** The club vectors' export (club-v1: sealed personal values, coupons, a draw, a forgotten member). */
 export const loadClubExport = (calendar: "gregorian" | "jalali"): Env[] =>
   readFileSync(

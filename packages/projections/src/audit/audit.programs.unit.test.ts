@@ -232,6 +232,13 @@ describe("7 TIER_MISMATCH (5.7)", () => {
     ]);
   });
 
+  it("5.7 a move down from the first level", () => {
+    const fromBronze = { ...up, from: "bronze", to: "silver", direction: "down" as const, metric: "370.5" };
+    expect(
+      tierProblems(greg, { ...fromBronze, tierBefore: "bronze", tierSince: 0 }, [purchases[0] as Purchase]),
+    ).toEqual(["direction down does not match bronze -> silver"]);
+  });
+
   it("5.7 a move to the same level is no move up", () => {
     const same = { ...up, from: "gold", to: "gold", tierBefore: "gold" };
     expect(tierProblems(greg, same, purchases)).toEqual(["direction up does not match gold -> gold"]);

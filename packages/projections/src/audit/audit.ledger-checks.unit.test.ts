@@ -155,6 +155,25 @@ const lotRows: Row[] = [
       `EXPIRY_MISMATCH member-ben@12: expiry of unknown lot ${BEN_SIGNUP}`,
     ],
   },
+  {
+    name: "a lot recorded again under a lotId the stream has (4)",
+    input: () =>
+      only(
+        "member-ben",
+        changeAt(
+          insertAfter(greg, "member-ben", 1, () => {}),
+          "member-ben",
+          2,
+          (e) => {
+            e.data.lotId = BEN_SIGNUP;
+          },
+        ),
+      ),
+    findings: [
+      `SCHEMA member-ben@2: lotId ${BEN_SIGNUP} is not the event's eventId`,
+      `SCHEMA member-ben@2: lotId ${BEN_SIGNUP} repeats in the stream`,
+    ],
+  },
 ];
 
 describe("7 lots, allocations and expiry (5.5, 5.6): exact findings", () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { type Env, loadExport, loadProgram, toLines } from "../testing/audit-export.js";
+import { clone, type Env, loadExport, loadProgram, normalize, toLines } from "../testing/audit-export.js";
 import { changeAt, full, insertAfter, loadClubExport, only } from "../testing/audit-rows.js";
 import { auditEvents } from "./audit.js";
 
@@ -182,6 +182,20 @@ describe("7 lots, allocations and expiry (5.5, 5.6): exact findings", () => {
   });
 });
 
+/** The golden export without streamId@revision, renumbered and re-chained. */
+const without = (streamId: string, revision: number): Env[] =>
+  normalize(clone(greg).filter((e) => !(e.streamId === streamId && e.revision === revision)));
+/** The golden export with streamId@from moved right after streamId@after. */
+const moveAfter = (streamId: string, from: number, after: number): Env[] => {
+  const copy = clone(greg);
+  const [e] = copy.splice(
+    copy.findIndex((x) => x.streamId === streamId && x.revision === from),
+    1,
+  );
+  copy.splice(copy.findIndex((x) => x.streamId === streamId && x.revision === after) + 1, 0, e as Env);
+  return normalize(copy);
+};
+
 // With the program given: the lot as the program checks read it (section 4, 5.6).
 const gregProgram = loadProgram("gregorian");
 const programRows: Row[] = [
@@ -210,6 +224,49 @@ const programRows: Row[] = [
       ),
     findings: [
       "EARN_MISMATCH member-cleo@12: birthday of gregorian year 2010 falls before the member joined",
+    ],
+  },
+  {
+    name: "a birthday lot for a member who never gave a birth date (5.6)",
+    input: () =>
+      only(
+        "member-ben",
+        insertAfter(greg, "member-ben", 1, (e) => {
+          Object.assign(e.data, { reason: "birthday", birthdayYear: 2011, points: 100 });
+        }),
+      ),
+    findings: [
+      "EARN_MISMATCH member-ben@2: birthday points for a member without birthDate",
+      "CLAWBACK_MISMATCH member-ben@11: allocations [3210257f-8f62-5907-bcba-6e91aa15c56f:40], 5.3 gives [b14c57cf-c0d6-5f13-a7f6-6a7986ff87ab:50]; debtIncurred is 10, 5.3 gives 0",
+      "EXPIRY_MISMATCH member-ben@12: RedemptionReversed at 2011-04-08T10:00:00.000Z while lot b14c57cf-c0d6-5f13-a7f6-6a7986ff87ab still holds 100 points past its expiry 2011-04-05T10:00:00.000Z",
+    ],
+  },
+  {
+    name: "a purchase without its lot, reported before the next purchase (5.2)",
+    input: () => only("member-ava", without("member-ava", 3)),
+    findings: [
+      "EARN_MISMATCH member-ava@2: purchase a-1001 should have earned 120 points and earned none",
+      "ALLOCATION member-ava@7: allocation names unknown lot ffc356e8-d6f2-5c67-a2de-7071f981cddf",
+      "OVERDRAW member-ava@7: redemption a-r1 of 300 points, 250 available",
+    ],
+  },
+  {
+    name: "another lot between a purchase and its lot (5.2)",
+    input: () => only("member-ava", moveAfter("member-ava", 4, 2)),
+    findings: [
+      "EARN_MISMATCH member-ava@2: purchase a-1001 should have earned 120 points and earned none",
+      "TIME_REVERSED member-ava@4: occurredAt 2011-01-03T09:30:00.000Z is before the previous event's",
+      "EARN_MISMATCH member-ava@4: purchase points recorded apart from purchase a-1001",
+    ],
+  },
+  {
+    name: "a refund without its clawback, reported before the next refund (5.3)",
+    input: () => only("member-ben", without("member-ben", 8)),
+    findings: [
+      "CLAWBACK_MISMATCH member-ben@7: refund b-2001-c1 should claw back 30 points and no clawback follows",
+      "CLAWBACK_MISMATCH member-ben@9: takes 50 points, 5.3 gives 80; allocations [3210257f-8f62-5907-bcba-6e91aa15c56f:40], 5.3 gives [32e4ae12-feca-5a9b-b2c9-ff9ddb4c7564:30,3210257f-8f62-5907-bcba-6e91aa15c56f:40]",
+      "EXPIRY_MISMATCH member-ben@10: RedemptionReversed at 2011-04-08T10:00:00.000Z while lot 32e4ae12-feca-5a9b-b2c9-ff9ddb4c7564 still holds 30 points past its expiry 2011-04-06T11:00:00.000Z",
+      "EXPIRY_MISMATCH member-ben@12: expires 50 points, the lot holds 80",
     ],
   },
 ];

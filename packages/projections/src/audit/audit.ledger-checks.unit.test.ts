@@ -269,6 +269,18 @@ const programRows: Row[] = [
       "EXPIRY_MISMATCH member-ben@12: expires 50 points, the lot holds 80",
     ],
   },
+  {
+    name: "a log that ends after a purchase, before its lot (5.2)",
+    input: () => only("member-ben", clone(greg)).slice(0, 3),
+    findings: ["EARN_MISMATCH member-ben@2: purchase b-2001 should have earned 80 points and earned none"],
+  },
+  {
+    name: "a log that ends after a refund, before its clawback (5.3)",
+    input: () => only("member-ben", clone(greg)).slice(0, 10),
+    findings: [
+      "CLAWBACK_MISMATCH member-ben@9: refund b-2001-c2 should claw back 50 points and no clawback follows",
+    ],
+  },
 ];
 
 describe("7 lots against the program (4, 5.6): exact findings", () => {

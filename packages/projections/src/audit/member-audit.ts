@@ -143,11 +143,8 @@ export class MemberAudit {
       case "MemberForgotten":
         this.evolve(e);
         return;
-      case "ProgramPublished":
-      case "DrawHeld":
-      case "RewardClaimed":
-      case "RewardReleased":
-        return; // reported by the caller: wrong kind of stream
+      // ProgramPublished, DrawHeld, RewardClaimed, RewardReleased: the caller
+      // reports them (wrong kind of stream) and does not pass them here.
     }
   }
 

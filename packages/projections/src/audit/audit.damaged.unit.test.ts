@@ -9,8 +9,9 @@ import {
   rechain,
   toLines,
 } from "../testing/audit-export.js";
+import { full, only } from "../testing/audit-rows.js";
 import { auditEvents } from "./audit.js";
-import type { AuditInput, AuditReport } from "./types.js";
+import type { AuditInput } from "./types.js";
 
 // Damaged inputs, one row each, with the exact findings they must produce
 // (spec 7): code, stream@revision and message. Edits that must reach the
@@ -19,9 +20,6 @@ import type { AuditInput, AuditReport } from "./types.js";
 // mutation run of docs/testing.md found them unchecked).
 
 const greg = loadExport("gregorian");
-
-const full = (report: AuditReport): string[] =>
-  report.findings.map((f) => `${f.code} ${f.streamId ?? "-"}@${f.revision ?? "-"}: ${f.message}`);
 
 /** Edits one event of a copy of the golden export, then re-chains the hashes. */
 const edit = (streamId: string, revision: number, change: (e: Env) => void, chain = true): Env[] => {
@@ -313,7 +311,6 @@ const ins = (streamId: string, revision: number, change: (e: Env) => void = () =
   copy.splice(i + 1, 0, dup);
   return normalize(copy);
 };
-const only = (id: string, events: Env[]) => events.filter((e) => e.streamId === id);
 const L = lines;
 
 /** A FeedbackSubmitted at occurredAt, inserted after streamId@revision. */

@@ -108,11 +108,11 @@ const isPurchaseCommand = (id: string): boolean => {
   return ref?.kind === "purchase";
 };
 
+/** `a` is an owner of ownerCommand (never a sweep: due items and tiers have no owner). */
 const sameRef = (a: CommandRef, b: CommandRef): boolean => {
   if (a.kind !== b.kind) return false;
   if (a.kind === "publish" && b.kind === "publish")
     return a.programId === b.programId && a.version === b.version;
-  if (a.kind === "sweep") return true;
   if (a.kind === "claim" && b.kind === "claim")
     return a.memberId === b.memberId && a.redemptionId === b.redemptionId;
   return (a as { id: string }).id === (b as { id: string }).id;

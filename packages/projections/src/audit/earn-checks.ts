@@ -1,4 +1,4 @@
-import { type Dec, debtRepaid, type MemberState, type ProposedEvent } from "@vafa/core";
+import { debtRepaid, type EarnReason, type MemberState, type ProposedEvent } from "@vafa/core";
 import type { EventLocation, Findings } from "./findings.js";
 import { repeated, reportProblems } from "./member-findings.js";
 import {
@@ -15,7 +15,7 @@ import type { ProgramBook } from "./programs.js";
 type EarnedData = ProposedEvent<"PointsEarned">["data"];
 
 // Which optional PointsEarned fields each reason carries (section 4).
-const EARN_FIELDS: Record<string, readonly string[]> = {
+const EARN_FIELDS: Record<EarnReason, readonly string[]> = {
   purchase: ["purchaseId"],
   signup: [],
   birthday: ["birthdayYear"],
@@ -88,7 +88,7 @@ export const checkEarnFields = (
   debt: number,
   loc: EventLocation,
 ): void => {
-  const wanted = EARN_FIELDS[d.reason] ?? [];
+  const wanted = EARN_FIELDS[d.reason];
   const present = OPTIONAL_EARN_FIELDS.filter((k) => d[k] !== undefined);
   if (present.join() !== wanted.join())
     findings.at(
@@ -109,13 +109,14 @@ export const checkBonusRepeats = (
   signupPaid: boolean,
   loc: EventLocation,
 ): void => {
-  if (d.reason === "birthday" && d.birthdayYear !== undefined && s.birthdaysPaid.has(d.birthdayYear))
+  // A field left out (SCHEMA, checkEarnFields) is never in the set.
+  if (d.reason === "birthday" && s.birthdaysPaid.has(d.birthdayYear as number))
     findings.at(loc, "EARN_MISMATCH", `a second birthday for year ${d.birthdayYear}`);
-  if (d.reason === "referral" && d.refereeId !== undefined && s.referralsPaid.has(d.refereeId))
+  if (d.reason === "referral" && s.referralsPaid.has(d.refereeId as string))
     findings.at(loc, "EARN_MISMATCH", `a second referral bonus for referee ${d.refereeId}`);
   if (d.reason === "signup" && signupPaid) findings.at(loc, "EARN_MISMATCH", "a second signup bonus");
-  if (d.reason === "adjustment" && d.adjustmentId !== undefined && s.adjustments.has(d.adjustmentId))
-    repeated(findings, loc, "adjustmentId", d.adjustmentId);
+  if (d.reason === "adjustment" && s.adjustments.has(d.adjustmentId as string))
+    repeated(findings, loc, "adjustmentId", d.adjustmentId as string);
 };
 
 /** The purchase's points against 5.2 once we know whether it recorded a lot. */
@@ -125,24 +126,21 @@ export const checkPurchaseLot = (
   awaiting: AwaitingLot,
   lot: { fact: LotFact; loc: EventLocation } | null,
 ): void => {
+  // reportProblems turns a check that throws into a finding, where the check points.
   programs.withProgram(awaiting.programId, awaiting.programVersion, awaiting.loc, (program) => {
-    let expected: Dec;
-    try {
-      expected = expectedPurchasePoints(program, awaiting);
-    } catch (error) {
-      findings.at(awaiting.loc, "EARN_MISMATCH", `could not be checked: ${String(error)}`);
-      return;
-    }
     if (!lot) {
-      if (expected.gt(0))
-        findings.at(
-          awaiting.loc,
-          "EARN_MISMATCH",
-          `purchase ${awaiting.purchaseId} should have earned ${expected.toFixed()} points and earned none`,
-        );
+      reportProblems(findings, awaiting.loc, "EARN_MISMATCH", () => {
+        const expected = expectedPurchasePoints(program, awaiting);
+        return expected.gt(0)
+          ? [
+              `purchase ${awaiting.purchaseId} should have earned ${expected.toFixed()} points and earned none`,
+            ]
+          : [];
+      });
       return;
     }
     reportProblems(findings, lot.loc, "EARN_MISMATCH", () => {
+      const expected = expectedPurchasePoints(program, awaiting);
       const problems = expected.eq(lot.fact.points)
         ? []
         : [

@@ -76,12 +76,10 @@ export class MemberAudit {
       this.beforeJoinReported = true;
       this.findings.at(loc, "SCHEMA", `${e.type} before the stream's MemberJoined`);
     }
-    if (
-      this.awaitingLot &&
-      !(e.type === "PointsEarned" && this.isLotOf(e as Ev<"PointsEarned">, this.awaitingLot))
-    )
-      this.closePurchase(null);
-    if (this.pendingRefund && e.type !== "PointsClawedBack") this.missingClawback();
+    const awaiting = this.awaitingLot;
+    if (awaiting && !(e.type === "PointsEarned" && this.isLotOf(e as Ev<"PointsEarned">, awaiting)))
+      this.closePurchase(awaiting, null);
+    if (this.pendingRefund && e.type !== "PointsClawedBack") this.missingClawback(this.pendingRefund);
     if (e.type !== "PointsExpired") this.lots.checkNothingPastExpiry(now, loc, e.type);
 
     switch (e.type) {
@@ -137,20 +135,23 @@ export class MemberAudit {
         return;
       }
       case "DrawWon":
+      // Profiles, notes, messages and erasure (club-v1 §4-§6): the birth date in
+      // force, and none after a MemberForgotten, for the birthday checks (§10).
+      case "ProfileUpdated":
+      case "NoteAdded":
+      case "MessageSent":
+      case "MemberForgotten":
         this.evolve(e);
         return;
-      case "ProgramPublished":
-      case "DrawHeld":
-      case "RewardClaimed":
-      case "RewardReleased":
-        return; // reported by the caller: wrong kind of stream
+      // ProgramPublished, DrawHeld, RewardClaimed, RewardReleased: the caller
+      // reports them (wrong kind of stream) and does not pass them here.
     }
   }
 
   /** End of the log: what a command should have appended after the last event. */
   finish(): void {
-    if (this.awaitingLot) this.closePurchase(null);
-    if (this.pendingRefund) this.missingClawback();
+    if (this.awaitingLot) this.closePurchase(this.awaitingLot, null);
+    if (this.pendingRefund) this.missingClawback(this.pendingRefund);
   }
 
   /**
@@ -241,8 +242,7 @@ export class MemberAudit {
     if (d.reason === "purchase") {
       const awaiting = this.awaitingLot;
       if (awaiting && this.isLotOf(e, awaiting)) {
-        this.awaitingLot = null;
-        this.closePurchase({ fact, loc }, awaiting);
+        this.closePurchase(awaiting, { fact, loc });
       } else reportStrayPurchaseLot(this.findings, s, d, loc);
     } else {
       checkBonusRepeats(this.findings, s, d, this.signupPaid, loc);
@@ -347,17 +347,13 @@ export class MemberAudit {
   }
 
   /** The purchase's points against 5.2 once we know whether it recorded a lot. */
-  private closePurchase(
-    lot: { fact: LotFact; loc: EventLocation } | null,
-    awaiting = this.awaitingLot,
-  ): void {
+  private closePurchase(awaiting: AwaitingLot, lot: { fact: LotFact; loc: EventLocation } | null): void {
     this.awaitingLot = null;
-    if (!awaiting) return;
     checkPurchaseLot(this.findings, this.programs, awaiting, lot);
   }
 
-  private missingClawback(pending = this.pendingRefund): void {
+  private missingClawback(pending: PendingRefund): void {
     this.pendingRefund = null;
-    if (pending) reportMissingClawback(this.findings, pending);
+    reportMissingClawback(this.findings, pending);
   }
 }

@@ -11,6 +11,7 @@ import {
   type Purchase,
   purchasePoints,
   startOfUtcDay,
+  type TierLevel,
   targetLevel,
   tierMetric,
   toIso,
@@ -21,9 +22,9 @@ import {
 
 const iso = (ms: number | null): string => (ms === null ? "never" : toIso(ms));
 
-/** "" stands for the member's starting tier: the first level of the program in force (5.1). */
+/** "" stands for the member's starting tier: the first level of the program in force (5.1; a program has one). */
 const resolveTier = (program: Program, tier: string): string =>
-  tier === "" ? (program.tiers.levels[0]?.id ?? "") : tier;
+  tier === "" ? (program.tiers.levels[0] as TierLevel).id : tier;
 
 export interface LotFact {
   reason: EarnReason;

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { clone, type Env, loadExport, loadProgram } from "../testing/audit-export.js";
 import { Auditor, auditEvents } from "./audit.js";
-import { programsPublishedIn } from "./file-audit.js";
+import { auditReadable, programsPublishedIn } from "./file-audit.js";
 import { auditNdjsonFile } from "./ndjson.js";
 import type { AuditLine } from "./types.js";
 
@@ -48,6 +48,23 @@ describe("programsPublishedIn", () => {
     expect(await programsPublishedIn(fileOf(lines))).toEqual([]);
   });
 
+  it("reads only a ProgramPublished: a program in the data of another type is not one", async () => {
+    const published = gregorian.find(isProgram) as Env;
+    const other = { ...published, type: "FeedbackSubmitted", note: "ProgramPublished" };
+    expect(await programsPublishedIn(fileOf([JSON.stringify(other), '"ProgramPublished"']))).toEqual([]);
+  });
+
+  it("finds a publication whose line a read cuts after the text it looks for", async () => {
+    // The line starts 300 bytes before the first 1 MiB read ends: its text is in that read, its end is not.
+    const filler = JSON.stringify({ pad: "x".repeat(1024 * 1024 - 300 - 11) });
+    const line = JSON.stringify(gregorian.find(isProgram));
+    expect(line.indexOf('"ProgramPublished"')).toBeLessThan(300);
+    expect(line.length).toBeGreaterThan(300);
+    const path = join(mkdtempSync(join(tmpdir(), "vafa-file-audit-")), "cut.ndjson");
+    writeFileSync(path, `${filler}\n${line}\n${filler}\n`);
+    expect(await programsPublishedIn(path)).toEqual([program]);
+  });
+
   it("finds a publication cut by a read (1 MiB chunks), after a BOM and without a final newline", async () => {
     const filler = JSON.stringify({ pad: "x".repeat(1024 * 1024 - 30) });
     const line = JSON.stringify(gregorian.find(isProgram));
@@ -63,8 +80,13 @@ describe("programsPublishedIn", () => {
   });
 
   it("says STORE_UNAVAILABLE for a file it cannot read", async () => {
-    await expect(programsPublishedIn(join(tmpdir(), "no-such-dir-vafa", "x.ndjson"))).rejects.toMatchObject({
+    const path = join(tmpdir(), "no-such-dir-vafa", "x.ndjson");
+    const error = await programsPublishedIn(path).catch((e: unknown) => e);
+    expect(error).toMatchObject({
       code: "STORE_UNAVAILABLE",
+      message: `cannot read export file ${path} (check the path given to --events)`,
+      hint: "check the path given to --events",
+      cause: { code: "ENOENT" },
     });
   });
 });
@@ -130,6 +152,41 @@ describe("Auditor pass in memory per stream", () => {
     push(kept, drawn);
     kept.finish();
     expect(kept.mustRedo).toBe(false);
+  });
+});
+
+describe("auditReadable reads the log once when its pass stands, twice when not", () => {
+  const counted = (lines: string[]) => {
+    const opened = { times: 0 };
+    const open = () => {
+      opened.times++;
+      return lines.map((text, i): AuditLine => ({ line: i + 1, text }));
+    };
+    return { opened, open };
+  };
+
+  it("an export: once, the plain report", async () => {
+    const lines = linesOf(gregorian);
+    const { opened, open } = counted(lines);
+    expect(await auditReadable(open, {}, [program])).toEqual(await plain(lines));
+    expect(opened.times).toBe(1);
+  });
+
+  it("a stream that comes back: twice, the plain report", async () => {
+    const events = clone(gregorian);
+    events.push(events.shift() as Env);
+    const lines = linesOf(events);
+    const { opened, open } = counted(lines);
+    expect(await auditReadable(open, {}, [program])).toEqual(await plain(lines));
+    expect(opened.times).toBe(2);
+  });
+
+  it("another program in force at the end: twice, the plain report", async () => {
+    const lines = linesOf(gregorian);
+    const { opened, open } = counted(lines);
+    const other = { ...program, earn: { ...program.earn, pointsPerUnit: "3" } };
+    expect(await auditReadable(open, {}, [other])).toEqual(await plain(lines));
+    expect(opened.times).toBe(2);
   });
 });
 

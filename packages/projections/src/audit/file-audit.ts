@@ -16,16 +16,9 @@ const MARK = Buffer.from('"ProgramPublished"');
 const NEWLINE = 0x0a;
 
 const readError = (path: string, cause: unknown) =>
-  cause instanceof VafaError
-    ? cause
-    : new VafaError(
-        "STORE_UNAVAILABLE",
-        `cannot read export file ${path}`,
-        "check the path given to --events",
-        {
-          cause,
-        },
-      );
+  new VafaError("STORE_UNAVAILABLE", `cannot read export file ${path}`, "check the path given to --events", {
+    cause,
+  });
 
 /** The program of one line that looks like a `ProgramPublished`, if its data is a valid one. */
 const publishedProgram = (text: string): Program | undefined => {
@@ -35,7 +28,7 @@ const publishedProgram = (text: string): Program | undefined => {
   } catch {
     return undefined;
   }
-  if (typeof raw !== "object" || raw === null) return undefined;
+  // A line holding the mark is an object or an array (a JSON string has no inner quotes).
   const { type, data } = raw as { type?: unknown; data?: unknown };
   if (type !== "ProgramPublished") return undefined;
   const parsed = parseEventData("ProgramPublished", data);
@@ -69,8 +62,7 @@ export const programsPublishedIn = async (path: string): Promise<Program[]> => {
   try {
     for await (const read of createReadStream(path, { highWaterMark: 1 << 20 })) {
       const buf = carry ? Buffer.concat([carry, read as Buffer]) : (read as Buffer);
-      const rest = scan(buf, false);
-      carry = rest < buf.length ? Buffer.from(buf.subarray(rest)) : undefined;
+      carry = Buffer.from(buf.subarray(scan(buf, false)));
     }
   } catch (cause) {
     throw readError(path, cause);

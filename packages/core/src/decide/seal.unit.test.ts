@@ -4,7 +4,8 @@ import type { LedgerEvent } from "../events.js";
 import { applyToCopy } from "../evolve.js";
 import { givenState } from "../testing/decider-specification.js";
 import { program } from "../testing/program.js";
-import { assertSealed, sealEvents } from "./seal.js";
+import { Draft } from "./draft.js";
+import { assertSealed, sealDrafted, sealEvents } from "./seal.js";
 
 // Pair assertions when a decision is sealed: each broken invariant is a coded
 // INVARIANT error (a bug in the decider, never a rejection of the command).
@@ -35,6 +36,11 @@ const redeemed = (points: number, taken: number): LedgerEvent => ({
 });
 const invariant = (text: RegExp) =>
   expect.objectContaining({ code: "INVARIANT", message: expect.stringMatching(text) });
+const HINT =
+  "a bug in Vafa, not a problem with the command: report it with the command and the member's events";
+/** The whole INVARIANT error, message and hint exactly. */
+const invariantExactly = (what: string) =>
+  expect.objectContaining({ code: "INVARIANT", message: `member-m1: ${what} (${HINT})`, hint: HINT });
 
 describe("sealing asserts the decision's invariants", () => {
   it("passes a well-formed decision", () => {
@@ -102,6 +108,17 @@ describe("sealing asserts the decision's invariants", () => {
     ).toThrow(invariant(/event 0 has revision 7, expected 2/));
   });
 
+  it("an event after the first with a wrong revision names its index and the revision expected (spec 2)", () => {
+    // The expected revision grows with the index: only event 1 or later tells
+    // `before + 1 + i` from `before + 1 - i`.
+    const sealed = sealEvents(before, [redeemed(4, 4), redeemed(6, 6)], stamp);
+    const after = applyToCopy(before, sealed);
+    (sealed[1] as { revision: number }).revision = 9;
+    expect(() => assertSealed(before, sealed, after)).toThrow(
+      invariantExactly("event 1 has revision 9, expected 3"),
+    );
+  });
+
   it("a lot may not repay more debt than its points (5.4)", () => {
     const lotId = eventIdFor("member-m1", "test:1", 0);
     const earned: LedgerEvent = {
@@ -112,6 +129,30 @@ describe("sealing asserts the decision's invariants", () => {
     expect(() => sealAndAssert([earned])).toThrow(
       invariant(new RegExp(`lot ${lotId} repays 2 debt from 1 points`)),
     );
+  });
+
+  it("an expiry may not take a lot below zero (5.4, 5.6)", () => {
+    // A drafted decision built by hand: the decider would never expire more
+    // than a lot holds, so only the pair assertion can catch it.
+    const draft = new Draft(before, ctx.program, "test:1");
+    draft.emit("PointsExpired", Date.parse(T1), { lotId: "a", points: 15 });
+    const drafted = { kind: "events" as const, draft, correlationId: "test:1", actor: undefined };
+    expect(() => sealDrafted(before, drafted, ctx)).toThrow(invariantExactly("lot a holds -5 points"));
+  });
+
+  it("an expiry of what a lot holds seals (5.6)", () => {
+    const draft = new Draft(before, ctx.program, "test:1");
+    draft.emit("PointsExpired", Date.parse(T1), { lotId: "a", points: 10 });
+    const sealed = sealDrafted(
+      before,
+      { kind: "events", draft, correlationId: "test:1", actor: undefined },
+      ctx,
+    );
+    expect(sealed).toMatchObject({
+      ok: true,
+      kind: "events",
+      events: [{ type: "PointsExpired", revision: 2 }],
+    });
   });
 
   it("an event may take only from lots the member has, and the error says it is a bug", () => {

@@ -182,7 +182,9 @@ export class MemberAudit {
           );
       });
     if (e.type === "MemberForgotten") this.birthDateUnreadable = false;
-    const birthDate = (data as { birthDate?: unknown }).birthDate;
+    // A second MemberJoined is not applied (SCHEMA): its birth date is not in force.
+    const applied = !(e.type === "MemberJoined" && this.state.joined);
+    const birthDate = applied ? (data as { birthDate?: unknown }).birthDate : undefined;
     if (!sealed) {
       if (birthDate !== undefined) this.birthDateUnreadable = false;
       return e;
@@ -248,13 +250,13 @@ export class MemberAudit {
       checkBonusRepeats(this.findings, s, d, this.signupPaid, loc);
       if (d.reason === "signup") this.signupPaid = true;
       // The birth date in force, counted from the day it was given (club-v1 §10
-      // "Due times"); one that is sealed and did not open is not re-derived.
+      // "Due times"); one that is sealed and did not open is not re-derived,
+      // also when it replaced a plain one (the state still holds that one).
       const member = {
         joinedAt: s.profile.birthDateGivenAt ?? s.joinedAt,
-        birthDate: s.profile.birthDate,
+        birthDate: this.birthDateUnreadable ? undefined : s.profile.birthDate,
       };
-      const unreadable =
-        d.reason === "birthday" && member.birthDate === undefined && this.birthDateUnreadable;
+      const unreadable = d.reason === "birthday" && this.birthDateUnreadable;
       if (unreadable) this.birthdaysUnchecked++;
       this.programs.withProgram(meta.programId, meta.programVersion, loc, (program) =>
         reportProblems(this.findings, loc, "EARN_MISMATCH", () =>

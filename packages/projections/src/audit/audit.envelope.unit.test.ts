@@ -1,27 +1,16 @@
-import { readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { clone, type Env, find, loadExport, normalize, rechain, toLines } from "../testing/audit-export.js";
+import { full, loadFixtureEvents } from "../testing/audit-rows.js";
 import { Auditor, auditEvents } from "./audit.js";
 import type { AuditInput, AuditReport } from "./types.js";
 
 // The audit loop (audit.ts) on damaged inputs: exact findings (code,
 // stream@revision, message) for the cases the damaged-input tables leave open.
 
-const fixture = (path: string): Env[] =>
-  readFileSync(
-    fileURLToPath(new URL(`../../../../fixtures/${path}/expected-events.ndjson`, import.meta.url)),
-    "utf8",
-  )
-    .split("\n")
-    .filter(Boolean)
-    .map((l) => JSON.parse(l) as Env);
 const greg = loadExport("gregorian");
-const draws = fixture("club-vectors/draws-gregorian");
-const rewards = fixture("club-vectors/rewards-gregorian");
+const draws = loadFixtureEvents("club-vectors/draws-gregorian");
+const rewards = loadFixtureEvents("club-vectors/rewards-gregorian");
 
-const full = (report: AuditReport): string[] =>
-  report.findings.map((f) => `${f.code} ${f.streamId ?? "-"}@${f.revision ?? "-"}: ${f.message}`);
 const run = async (events: Env[]): Promise<string[]> => full(await auditEvents(toLines(events)));
 const streams = (events: Env[], keep: (streamId: string) => boolean) =>
   clone(events).filter((e) => keep(e.streamId));

@@ -1,23 +1,14 @@
-import { readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { type Env, loadExport, toLines } from "../testing/audit-export.js";
+import { loadFixtureEvents } from "../testing/audit-rows.js";
 import { Auditor } from "./audit.js";
 
 // The checks that span streams (club-v1 §2 stock, §3 draws, §6 sealed values):
 // whether a log has them decides if a parallel audit re-reads it in one thread.
 
-const fixture = (path: string): Env[] =>
-  readFileSync(
-    fileURLToPath(new URL(`../../../../fixtures/${path}/expected-events.ndjson`, import.meta.url)),
-    "utf8",
-  )
-    .split("\n")
-    .filter(Boolean)
-    .map((l) => JSON.parse(l) as Env);
-const club = fixture("vectors/club-gregorian");
-const rewards = fixture("club-vectors/rewards-gregorian");
-const draws = fixture("club-vectors/draws-gregorian");
+const club = loadFixtureEvents("vectors/club-gregorian");
+const rewards = loadFixtureEvents("club-vectors/rewards-gregorian");
+const draws = loadFixtureEvents("club-vectors/draws-gregorian");
 
 const spans = (events: Env[], extra: unknown[] = []): boolean => {
   const auditor = new Auditor();

@@ -34,12 +34,13 @@ export const insertAfter = (
   return normalize(copy);
 };
 
-/** The club vectors' export (club-v1: sealed personal values, coupons, a draw, a forgotten member). */
-export const loadClubExport = (calendar: "gregorian" | "jalali"): Env[] =>
-  readFileSync(
-    new URL(`../../../../fixtures/vectors/club-${calendar}/expected-events.ndjson`, import.meta.url),
-    "utf8",
-  )
+/** The events of a vector under fixtures/ (`fixtures/<path>/expected-events.ndjson`). */
+export const loadFixtureEvents = (path: string): Env[] =>
+  readFileSync(new URL(`../../../../fixtures/${path}/expected-events.ndjson`, import.meta.url), "utf8")
     .split("\n")
     .filter((l) => l !== "")
     .map((l) => JSON.parse(l) as Env);
+
+/** The club vectors' export (club-v1: sealed personal values, coupons, a draw, a forgotten member). */
+export const loadClubExport = (calendar: "gregorian" | "jalali"): Env[] =>
+  loadFixtureEvents(`vectors/club-${calendar}`);

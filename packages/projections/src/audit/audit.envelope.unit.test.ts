@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { clone, type Env, find, loadExport, normalize, rechain, toLines } from "../testing/audit-export.js";
 import { full, loadFixtureEvents } from "../testing/audit-rows.js";
 import { Auditor, auditEvents } from "./audit.js";
-import type { AuditInput, AuditReport } from "./types.js";
+import type { AuditInput } from "./types.js";
 
 // The audit loop (audit.ts) on damaged inputs: exact findings (code,
 // stream@revision, message) for the cases the damaged-input tables leave open.

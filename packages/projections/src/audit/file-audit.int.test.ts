@@ -6,6 +6,7 @@ import { clone, type Env, loadExport, loadProgram } from "../testing/audit-expor
 import { Auditor, auditEvents } from "./audit.js";
 import { auditReadable, programsPublishedIn } from "./file-audit.js";
 import { auditNdjsonFile } from "./ndjson.js";
+import { auditChunksInShards } from "./parallel.js";
 import type { AuditLine } from "./types.js";
 
 // Spec 7 on a file (file-audit.ts): the programs are read ahead and each
@@ -77,6 +78,12 @@ describe("programsPublishedIn", () => {
     const bom = join(mkdtempSync(join(tmpdir(), "vafa-file-audit-")), "bom.ndjson");
     writeFileSync(bom, `\uFEFF${line}\n`);
     expect(await programsPublishedIn(bom)).toEqual([program]);
+  });
+
+  it("reads an empty file as no program", async () => {
+    const path = join(mkdtempSync(join(tmpdir(), "vafa-file-audit-")), "empty.ndjson");
+    writeFileSync(path, "");
+    expect(await programsPublishedIn(path)).toEqual([]);
   });
 
   it("says STORE_UNAVAILABLE for a file it cannot read", async () => {
@@ -228,5 +235,32 @@ describe("auditNdjsonFile redoes the pass when it cannot stand", () => {
     );
     const lines = linesOf(events);
     expect(await auditNdjsonFile(fileOf(lines))).toEqual(await plain(lines));
+  });
+});
+
+describe("shards in memory per stream", () => {
+  it("a member stream that ends just before a program line another shard owns keeps its end-of-log findings", async () => {
+    // member-dan, the export's last member stream, loses its last purchase's lot (and the expiry after it):
+    // its end-of-log check finds the purchase without points when the program line ends the stream.
+    const events = clone(gregorian).filter((e) => !(e.streamId === "member-dan" && e.revision >= 9));
+    const lines = linesOf(events);
+    const expected = await plain(lines);
+    expect(expected.findings.map((f) => `${f.code} ${f.streamId}@${f.revision}`)).toContain(
+      "EARN_MISMATCH member-dan@8",
+    );
+    const text = `${lines.join("\n")}\n`;
+    for (const shards of [2, 3, 4]) {
+      const report = await auditChunksInShards(
+        [{ bytes: Buffer.from(text), final: false }],
+        shards,
+        {},
+        undefined,
+        {
+          streamsWhole: true,
+          programsAhead: [program],
+        },
+      );
+      expect(report).toEqual(expected);
+    }
   });
 });

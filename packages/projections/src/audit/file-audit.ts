@@ -57,7 +57,7 @@ export const programsPublishedIn = async (path: string): Promise<Program[]> => {
       }
       from = end + 1;
     }
-    return Math.max(from, buf.lastIndexOf(NEWLINE) + 1);
+    return buf.lastIndexOf(NEWLINE) + 1;
   };
   try {
     for await (const read of createReadStream(path, { highWaterMark: 1 << 20 })) {

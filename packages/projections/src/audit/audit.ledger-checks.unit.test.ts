@@ -1,6 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { clone, type Env, loadExport, loadProgram, normalize, toLines } from "../testing/audit-export.js";
-import { changeAt, full, insertAfter, loadClubExport, only } from "../testing/audit-rows.js";
+import {
+  changeAt,
+  full,
+  insertAfter,
+  loadClubExport,
+  loadFixtureEvents,
+  only,
+} from "../testing/audit-rows.js";
 import { auditEvents } from "./audit.js";
 
 // Member streams of the golden export with one rule of spec 5 broken each
@@ -32,6 +39,41 @@ const feedback = (e: Env, feedbackId: string): void => {
 };
 
 const lotRows: Row[] = [
+  {
+    name: "a birthday lot before the signup lot: the signup is the first, not a second (5.1, 5.6)",
+    input: () => {
+      const birthdayFirst = changeAt(greg, "member-ben", 1, (e) => {
+        e.data.reason = "birthday";
+        e.data.birthdayYear = 1999;
+      });
+      return only(
+        "member-ben",
+        insertAfter(birthdayFirst, "member-ben", 1, (e) => {
+          e.data.reason = "signup";
+          delete e.data.birthdayYear;
+        }),
+      );
+    },
+    // The extra lot changes what the clawback and the reversal find; no second-signup finding.
+    findings: [
+      "CLAWBACK_MISMATCH member-ben@11: allocations [3210257f-8f62-5907-bcba-6e91aa15c56f:40], 5.3 gives [b14c57cf-c0d6-5f13-a7f6-6a7986ff87ab:50]; debtIncurred is 10, 5.3 gives 0",
+      "EXPIRY_MISMATCH member-ben@12: RedemptionReversed at 2011-04-08T10:00:00.000Z while lot b14c57cf-c0d6-5f13-a7f6-6a7986ff87ab still holds 50 points past its expiry 2011-04-05T10:00:00.000Z",
+    ],
+  },
+  {
+    name: "a lot of a reason that needs two fields carries none: both are named (7, earn fields)",
+    input: () =>
+      only(
+        "member-ben",
+        changeAt(greg, "member-ben", 1, (e) => {
+          e.data.reason = "draw";
+        }),
+      ),
+    findings: [
+      "SCHEMA member-ben@1: a draw PointsEarned cannot come from join:ben",
+      "SCHEMA member-ben@1: a draw lot carries no optional field; it must carry drawId, rank",
+    ],
+  },
   {
     name: "two allocations on one lot that together take more than it holds (5.5)",
     input: () =>
@@ -325,5 +367,20 @@ const drawRows: Row[] = [
 describe("7 draw entries paid like redemptions: exact findings", () => {
   it.each(drawRows)("7 $name", async ({ input, findings }) => {
     expect(full(await auditEvents(toLines(input())))).toEqual(findings);
+  });
+});
+
+describe("club-v1 §2: a member's reward redemptions are checked against the reward streams", () => {
+  it("without the reward streams, each stocked redemption of the members has no claim", async () => {
+    const log = loadFixtureEvents("club-vectors/rewards-gregorian").filter(
+      (e) => !String(e.streamId).startsWith("reward-"),
+    );
+    expect(full(await auditEvents(log))).toEqual([
+      "STOCK_OVERDRAWN member-ali@5: redemption ali/ra1 of stocked reward mug has no claim",
+      "STOCK_OVERDRAWN member-ali@11: redemption ali/ra4 of stocked reward lamp has no claim",
+      "STOCK_OVERDRAWN member-reza@5: redemption reza/rr1 of stocked reward mug has no claim",
+      "STOCK_OVERDRAWN member-reza@10: redemption reza/rr5 of stocked reward torch has no claim",
+      "STOCK_OVERDRAWN member-sara@4: redemption sara/rs1 of stocked reward mug has no claim",
+    ]);
   });
 });

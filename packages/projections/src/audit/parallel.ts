@@ -3,11 +3,11 @@ import { availableParallelism } from "node:os";
 import type { Worker } from "node:worker_threads";
 import { VafaError } from "@vafa/core";
 import { startWorker } from "../workers.js";
-import type { AuditPass } from "./audit.js";
+import { type AuditPass, auditEvents } from "./audit.js";
 import type { AuditWorkerData, AuditWorkerMessage } from "./audit-worker.js";
-import { programsPublishedIn } from "./file-audit.js";
+import { auditReadable, programsPublishedIn } from "./file-audit.js";
 import type { HeadTracker } from "./head.js";
-import { auditNdjsonFile } from "./ndjson.js";
+import { readNdjsonLines } from "./ndjson.js";
 import { mergeShards, ShardAuditor, type ShardResult } from "./shard.js";
 import type { AuditOptions, AuditReport } from "./types.js";
 
@@ -79,13 +79,6 @@ export const auditChunksInShards = async (
   return results.some((r) => r.mustRedo) ? undefined : mergeShards(results);
 };
 
-/**
- * Stock and draws are checked across streams in one thread (see
- * `Auditor.spansStreams`), and so is a file whose shards' pass must be redone.
- */
-const needsOneThread = (results: readonly ShardResult[]): boolean =>
-  results.some((r) => r.spansStreams || r.mustRedo);
-
 const startAuditWorker = (data: AuditWorkerData): Worker =>
   startWorker(import.meta.url, "audit-worker", data);
 
@@ -107,7 +100,8 @@ export const auditNdjsonFileParallel = async (
   const count = Math.max(1, options.workers ?? availableParallelism());
   const auditOptions: AuditOptions = options.programs ? { programs: options.programs } : {};
   // Each shard drops a member's replay when its stream ends (file-audit.ts).
-  const pass: AuditPass = { streamsWhole: true, programsAhead: await programsPublishedIn(path) };
+  const programsAhead = await programsPublishedIn(path);
+  const pass: AuditPass = { streamsWhole: true, programsAhead };
   let wake: (() => void) | undefined;
   const shards: Shard[] = [];
   for (let index = 0; index < count; index++) {
@@ -153,12 +147,16 @@ export const auditNdjsonFileParallel = async (
     for (const s of shards) s.worker.postMessage({ kind: "end" } satisfies AuditWorkerMessage);
     const results = await Promise.all(shards.map((s) => s.result));
     for (const r of results) options.head?.merge(r.heads ?? []);
-    // The heads stand as merged; the findings come from one thread when stock or draws span streams.
-    if (needsOneThread(results))
-      return auditNdjsonFile(path, {
-        ...auditOptions,
-        ...(options.dataKeys ? { dataKeys: options.dataKeys } : {}),
-      });
+    // The heads stand as merged; the findings come from one thread when a shard's
+    // pass must be redone (the plain audit at once, as `auditReadable` would end
+    // with) or when stock or draws span streams (`Auditor.spansStreams`).
+    const oneThread: AuditOptions = {
+      ...auditOptions,
+      ...(options.dataKeys ? { dataKeys: options.dataKeys } : {}),
+    };
+    if (results.some((r) => r.mustRedo)) return auditEvents(readNdjsonLines(path), oneThread);
+    if (results.some((r) => r.spansStreams))
+      return auditReadable(() => readNdjsonLines(path), oneThread, programsAhead);
     return mergeShards(results);
   } finally {
     await Promise.all(shards.map((s) => s.worker.terminate()));

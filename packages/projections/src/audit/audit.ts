@@ -35,7 +35,7 @@ export interface AuditShardHooks {
 export interface AuditPass {
   /** Each stream comes whole: a member stream's replay is dropped when another stream begins. */
   streamsWhole?: boolean;
-  /** The programs the log publishes, read ahead (programs.ts `ProgramsAhead`). */
+  /** The programs the log publishes, read ahead (`programsPublishedIn`; ProgramBook's `ahead`). */
   programsAhead?: readonly Program[];
 }
 
@@ -287,7 +287,7 @@ export class Auditor {
   /** A member stream read to its end: its end-of-log checks, then those waiting for a program read ahead. */
   private endStream(streamId: string, s: StreamAudit): void {
     if (!s.member) return;
-    endMemberStream(s);
+    endMemberStream(s, s.member);
     this.programs.endStream(streamId);
   }
 

@@ -55,8 +55,8 @@ export class ProgramBook {
   private readonly ahead = new Map<string, Program>();
   /** streamId -> its checks waiting for a program read ahead, in order. */
   private readonly waiting = new Map<string, Deferred[]>();
-  /** The programs read ahead that checks ran with: each must be the one the log ends with. */
-  private readonly aheadUsed = new Map<string, Program>();
+  /** Keys of the programs read ahead that checks ran with: each must be the one the log ends with. */
+  private readonly aheadUsed = new Set<string>();
   /** A program read ahead was not the one in force at the end: the audit must be redone without them. */
   aheadFailed = false;
 
@@ -86,7 +86,10 @@ export class ProgramBook {
     return this.known.get(keyOf(programId, version));
   }
 
-  /** Runs `run` with the program in force for an event, now or at `finish`. */
+  /**
+   * Runs `run` with the program in force for an event: now when it is known,
+   * at the end of the event's stream when it was read ahead, else at `finish`.
+   */
   withProgram(programId: string, version: number, loc: EventLocation, run: (program: Program) => void): void {
     const p = this.get(programId, version);
     if (p) {
@@ -110,9 +113,8 @@ export class ProgramBook {
     this.waiting.delete(streamId);
     for (const d of list) {
       const key = keyOf(d.programId, d.version);
-      const p = this.ahead.get(key) as Program;
-      this.aheadUsed.set(key, p);
-      d.run(p);
+      this.aheadUsed.add(key);
+      d.run(this.ahead.get(key) as Program);
     }
   }
 
@@ -134,9 +136,9 @@ export class ProgramBook {
   /** Runs the deferred checks; returns the referenced versions that are unknown while their program is published. */
   finishDeferred(): ProgramReference[] {
     for (const streamId of [...this.waiting.keys()]) this.endStream(streamId);
-    for (const [key, used] of this.aheadUsed) {
+    for (const key of this.aheadUsed) {
       const final = this.known.get(key);
-      if (!final || jcs(final) !== jcs(used)) this.aheadFailed = true;
+      if (!final || jcs(final) !== jcs(this.ahead.get(key))) this.aheadFailed = true;
     }
     for (const d of this.deferred) {
       const p = this.get(d.programId, d.version);

@@ -10,8 +10,8 @@ import type { DataKeyLookup } from "./types.js";
 // The audit's per-stream state, and the checks that span streams, made once
 // the log has been read (club-v1 §2 stock, §3 draws).
 
-/** What the checks across streams read of a member stream once it has ended. */
-type EndedMember = Pick<MemberAudit, "rewardRedemptions" | "sealedSeen" | "birthdaysUnchecked" | "finish">;
+/** What the checks across streams and the report read of a member stream once it has ended. */
+type EndedMember = Pick<MemberAudit, "rewardRedemptions" | "sealedSeen" | "birthdaysUnchecked">;
 
 /** What the audit keeps per stream: the chain's tail and, for a member, its replay. */
 export interface StreamAudit extends ChainTail {
@@ -29,12 +29,10 @@ export interface StreamAudit extends ChainTail {
  * end-of-log checks run now and only what the checks across streams read is
  * kept, so memory follows streams, not events. It must not come back.
  */
-export const endMemberStream = (s: StreamAudit): void => {
-  const m = s.member;
-  if (!m) return;
+export const endMemberStream = (s: StreamAudit, m: MemberAudit): void => {
   m.finish();
   const { rewardRedemptions, sealedSeen, birthdaysUnchecked } = m;
-  s.ended = { rewardRedemptions, sealedSeen, birthdaysUnchecked, finish: () => undefined };
+  s.ended = { rewardRedemptions, sealedSeen, birthdaysUnchecked };
   s.member = null;
   s.commandCounts.clear();
 };

@@ -102,7 +102,7 @@ export class Auditor {
    * audits the file again in one thread, so its findings stay the same.
    */
   spansStreams(): boolean {
-    return spansStreams(this.streams, this.draws);
+    return spansStreams(this.streams, this.draws, this.programs);
   }
 
   /**

@@ -1,3 +1,4 @@
+import { findReward } from "@vafa/core";
 import type { ChainTail } from "./chain-checks.js";
 import type { DrawBook } from "./draws.js";
 import { type StreamKind, streamKindOf } from "./envelope-schema.js";
@@ -67,12 +68,26 @@ export const membersOf = function* (streams: ReadonlyMap<string, StreamAudit>): 
   }
 };
 
-/** Whether the log has checks that span streams (stock, draws). */
-export const spansStreams = (streams: ReadonlyMap<string, StreamAudit>, draws: DrawBook): boolean => {
+/** A redemption the stock checks look at: its reward is stocked in its program (`checkStockAcrossStreams`). */
+const stocked = (r: RedemptionFact, programs: ProgramBook): boolean => {
+  const program = programs.get(r.programId, r.programVersion);
+  return program !== undefined && findReward(program.rewards, r.rewardId)?.stock !== undefined;
+};
+
+/**
+ * Whether the log has checks that span streams (stock, draws). Without a
+ * reward stream, only a redemption of a stocked reward can give a stock finding.
+ */
+export const spansStreams = (
+  streams: ReadonlyMap<string, StreamAudit>,
+  draws: DrawBook,
+  programs: ProgramBook,
+): boolean => {
   if (draws.any) return true;
   for (const s of streams.values()) {
     const member = memberOf(s);
-    if (s.reward || s.kind === "draw" || (member && member.rewardRedemptions.size > 0)) return true;
+    if (s.reward || s.kind === "draw") return true;
+    if (member) for (const r of member.rewardRedemptions.values()) if (stocked(r, programs)) return true;
     // Sealed personal values (club-v1 §6): birthdaysUnchecked is counted by the one-thread audit.
     if (member?.sealedSeen) return true;
   }

@@ -1,8 +1,9 @@
 import { type EventMetadata, type Program, type ProposedEvent, programStreamId } from "@vafa/core";
 import { bestEffortMetadata, checkEventId, checkHash, checkRevision, kindOfType } from "./chain-checks.js";
 import { checkCommand } from "./command-checks.js";
+import { parseEventData } from "./data-check.js";
 import { DrawBook } from "./draws.js";
-import { checkEnvelope, checkMetadata, describeIssues, parseEventData } from "./envelope-schema.js";
+import { checkEnvelope, checkMetadata, describeIssues } from "./envelope-schema.js";
 import { type EventLocation, Findings } from "./findings.js";
 import { ProgramBook, type ProgramReference } from "./programs.js";
 import {

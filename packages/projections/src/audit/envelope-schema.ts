@@ -1,11 +1,4 @@
-import {
-  EVENT_TYPES,
-  type EventType,
-  eventDataSchemas,
-  ID_PATTERN,
-  parseTime,
-  SCHEMA_VERSION,
-} from "@vafa/core";
+import { EVENT_TYPES, type EventType, ID_PATTERN, parseTime, SCHEMA_VERSION } from "@vafa/core";
 import type { z } from "zod";
 
 // Envelope and metadata rules of spec 2, checked by the audit (spec 7 SCHEMA).
@@ -113,8 +106,6 @@ export const describeIssues = (error: z.ZodError, prefix: string): string =>
     .slice(0, 3)
     .map((i) => `${[prefix, ...i.path].filter((p) => p !== "").join(".")}: ${i.message}`)
     .join("; ");
-
-export const parseEventData = (type: EventType, data: unknown) => eventDataSchemas[type].safeParse(data);
 
 const SWEEP = /^sweep:\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 const PUBLISH = /^publish:([A-Za-z0-9][A-Za-z0-9._:-]{0,127}):([1-9][0-9]*)$/;

@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
+import { parseEventData } from "./data-check.js";
 import {
   checkEnvelope,
   checkMetadata,
   describeIssues,
   parseCommandId,
-  parseEventData,
   streamKindOf,
 } from "./envelope-schema.js";
 

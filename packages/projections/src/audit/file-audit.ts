@@ -1,7 +1,7 @@
 import { createReadStream } from "node:fs";
 import { type Program, VafaError } from "@vafa/core";
 import { Auditor, type AuditPass } from "./audit.js";
-import { parseEventData } from "./envelope-schema.js";
+import { parseEventData } from "./data-check.js";
 import type { AuditInput, AuditOptions, AuditReport } from "./types.js";
 
 // An export lists each stream whole, `member-*` before `program-*`. Read as it

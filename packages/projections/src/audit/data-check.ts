@@ -1,11 +1,5 @@
-import {
-  type EventType,
-  earnReasons,
-  eventDataSchemas,
-  ID_PATTERN,
-  MONEY_PATTERN,
-  parseTime,
-} from "@vafa/core";
+import { type EventType, earnReasons, eventDataSchemas, ID_PATTERN, MONEY_PATTERN } from "@vafa/core";
+import { isTimeOut } from "./envelope-schema.js";
 
 // Event data of the common types (spec 4) checked by hand: zod's parse
 // allocated a copy of every event's data and was the audit's largest single
@@ -18,7 +12,6 @@ import {
 type Check = (v: unknown) => boolean;
 
 const UUID_LOWER = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-const ISO_OUT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 const PLAIN_DECIMAL = /^(0|[1-9][0-9]*)(\.[0-9]*[1-9])?$/;
 
 const id: Check = (v) => typeof v === "string" && ID_PATTERN.test(v);
@@ -32,7 +25,6 @@ const intFrom =
   (min: number): Check =>
   (v) =>
     Number.isInteger(v) && (v as number) >= min;
-const isoOut: Check = (v) => typeof v === "string" && ISO_OUT.test(v) && parseTime(v) !== undefined;
 const oneOf = (values: readonly string[]): Check => {
   const set = new Set(values);
   return (v) => typeof v === "string" && set.has(v);
@@ -115,8 +107,8 @@ const CHECKS: Partial<Record<EventType, Check>> = {
     ["note", text, true],
     ["drawId", id, true],
     ["rank", intFrom(1), true],
-    ["availableAt", isoOut],
-    ["expiresAt", (v) => v === null || isoOut(v)],
+    ["availableAt", isTimeOut],
+    ["expiresAt", (v) => v === null || isTimeOut(v)],
     ["debtRepaid", count],
   ]),
   PointsRedeemed: object([

@@ -31,6 +31,25 @@ const METADATA_KEYS = new Set([
 ]);
 const TYPES = new Set<string>(EVENT_TYPES);
 
+const DAYS_IN_MONTH = [0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+const twoDigits = (s: string, i: number): number => (s.charCodeAt(i) - 48) * 10 + s.charCodeAt(i + 1) - 48;
+
+/**
+ * `parseTime(v) !== undefined` for a UTC ISO time with milliseconds, read
+ * from its digits: core's parse makes a Date and its text to prove the date
+ * real, several times per event.
+ */
+export const isTimeOut = (v: unknown): v is string => {
+  if (typeof v !== "string" || !ISO_OUT.test(v)) return false;
+  const year = twoDigits(v, 0) * 100 + twoDigits(v, 2);
+  const month = twoDigits(v, 5);
+  const day = twoDigits(v, 8);
+  if (month < 1 || month > 12 || day < 1) return false;
+  if (twoDigits(v, 11) > 23 || twoDigits(v, 14) > 59 || twoDigits(v, 17) > 59) return false;
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  return day <= (month === 2 && leap ? 29 : (DAYS_IN_MONTH[month] as number));
+};
+
 const isSafeInt = (v: unknown, min: number): v is number => Number.isSafeInteger(v) && (v as number) >= min;
 const isText = (v: unknown): v is string => typeof v === "string" && v.length > 0;
 
@@ -55,10 +74,10 @@ export const checkEnvelope = (
   if (typeof raw.eventId !== "string" || !UUID.test(raw.eventId))
     problems.push("envelope.eventId: must be a UUID");
   if (!TYPES.has(raw.type as string)) problems.push(`envelope.type: unknown event type`);
-  const occurredAt = raw.occurredAt;
-  if (typeof occurredAt !== "string" || !ISO_OUT.test(occurredAt) || parseTime(occurredAt) === undefined)
+  if (!isTimeOut(raw.occurredAt))
     problems.push("envelope.occurredAt: must be a UTC ISO time with milliseconds");
-  if (typeof raw.recordedAt !== "string" || parseTime(raw.recordedAt) === undefined)
+  const recordedAt = raw.recordedAt;
+  if (!isTimeOut(recordedAt) && (typeof recordedAt !== "string" || parseTime(recordedAt) === undefined))
     problems.push("envelope.recordedAt: must be a time");
   if (!("data" in raw)) problems.push("envelope.data: missing");
   const position = raw.position;

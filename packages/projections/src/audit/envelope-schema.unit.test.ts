@@ -1,9 +1,12 @@
+import { parseTime } from "@vafa/core";
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { parseEventData } from "./data-check.js";
 import {
   checkEnvelope,
   checkMetadata,
   describeIssues,
+  isTimeOut,
   parseCommandId,
   streamKindOf,
 } from "./envelope-schema.js";
@@ -264,5 +267,39 @@ describe("2 parseCommandId", () => {
     ["join", undefined],
   ])("%s", (commandId, ref) => {
     expect(parseCommandId(commandId)).toEqual(ref);
+  });
+});
+
+describe("spec 1 times as the audit reads them", () => {
+  it("1 isTimeOut is parseTime's verdict on a UTC ISO time with milliseconds", () => {
+    const digits = (n: number) => fc.array(fc.constantFrom(..."0123456789"), { minLength: n, maxLength: n });
+    const near = fc.constantFrom("0000", "0001", "1900", "2000", "2023", "2024", "9999");
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          near,
+          digits(4).map((d) => d.join("")),
+        ),
+        fc.array(
+          fc.oneof(
+            fc.constantFrom("00", "01", "02", "12", "13", "23", "24", "28", "29", "30", "31", "59", "60"),
+            digits(2).map((d) => d.join("")),
+          ),
+          { minLength: 5, maxLength: 5 },
+        ),
+        (year, [mo, d, h, mi, s]) => {
+          const text = `${year}-${mo}-${d}T${h}:${mi}:${s}.123Z`;
+          expect(isTimeOut(text)).toBe(parseTime(text) !== undefined);
+        },
+      ),
+      { numRuns: 5000 },
+    );
+    expect(isTimeOut("2024-02-29T00:00:00.000Z")).toBe(true);
+    expect(isTimeOut("2023-02-29T00:00:00.000Z")).toBe(false);
+    for (const year of ["0000", "1900", "2000", "2100", "2400"]) {
+      const text = `${year}-02-29T00:00:00.000Z`;
+      expect(isTimeOut(text)).toBe(parseTime(text) !== undefined);
+    }
+    expect(isTimeOut("2024-02-29T00:00:00Z")).toBe(false);
   });
 });

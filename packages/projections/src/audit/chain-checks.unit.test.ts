@@ -1,4 +1,5 @@
 import { eventIdFor, genesisHash, hashEvent } from "@vafa/core";
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
   bestEffortMetadata,
@@ -6,6 +7,7 @@ import {
   checkEventId,
   checkHash,
   checkRevision,
+  isDerivedEventId,
   kindOfType,
 } from "./chain-checks.js";
 import { Findings } from "./findings.js";
@@ -212,5 +214,35 @@ describe("2 kindOfType", () => {
     expect(kindOfType("DrawHeld")).toBe("draw");
     expect(kindOfType("PointsEarned")).toBe("member");
     expect(kindOfType("DrawEntered")).toBe("member");
+  });
+});
+
+describe("spec 2 eventIds re-derived without their text", () => {
+  it("2 isDerivedEventId says what comparing with eventIdFor says", () => {
+    const name = fc.oneof(
+      fc.string({ maxLength: 20 }),
+      fc.string({ unit: "binary", maxLength: 8 }),
+      fc.string({ minLength: 1400, maxLength: 1500 }),
+    );
+    fc.assert(
+      fc.property(
+        name,
+        name,
+        fc.nat(1000),
+        fc.nat(35),
+        fc.constantFrom("0", "f", "-", "A"),
+        (streamId, commandId, index, at, c) => {
+          const id = eventIdFor(streamId, commandId, index);
+          expect(isDerivedEventId(id, streamId, commandId, index)).toBe(true);
+          const edited = `${id.slice(0, at)}${c}${id.slice(at + 1)}`;
+          expect(isDerivedEventId(edited, streamId, commandId, index)).toBe(edited === id);
+          expect(isDerivedEventId(id.toUpperCase(), streamId, commandId, index)).toBe(
+            id.toUpperCase() === id,
+          );
+          expect(isDerivedEventId(`${id}0`, streamId, commandId, index)).toBe(false);
+        },
+      ),
+      { numRuns: 2000 },
+    );
   });
 });

@@ -220,7 +220,18 @@ export class Auditor {
       );
 
     checkRevision(this.findings, s, raw.revision, loc);
-    checkHash(this.findings, s, raw, meta, loc);
+    // Parsed before the hash (findings still come in the order below): the data's
+    // canonical text, when the parse could write it, spares core's `jcs` a pass.
+    const data = envelope ? parseEventData(envelope.type, raw.data) : undefined;
+    const dataJcs = data?.jcs;
+    checkHash(
+      this.findings,
+      s,
+      raw,
+      meta,
+      loc,
+      envelope && dataJcs !== undefined ? { envelope, dataJcs } : undefined,
+    );
     const at = typeof raw.occurredAt === "string" ? Date.parse(raw.occurredAt) : Number.NaN;
     if (!Number.isNaN(at)) {
       this.latestAt = Math.max(this.latestAt, at);
@@ -234,12 +245,11 @@ export class Auditor {
     const stray = commandId === null ? null : checkEventId(this.findings, s, commandId, loc);
     if (stray !== null) this.strayEventId(loc, stray);
 
-    if (!envelope) return;
+    if (!envelope || !data) return;
     const type = envelope.type;
     const wrongKind = s.kind === "other" ? type === "ProgramPublished" : kindOfType(type) !== s.kind;
     if (wrongKind && s.kind !== "other")
       this.findings.at(loc, "SCHEMA", `${type} in ${s.kind} stream ${streamId}`);
-    const data = parseEventData(type, raw.data);
     if (!data.success) {
       this.findings.at(loc, "SCHEMA", describeIssues(data.error, "data"));
       return;

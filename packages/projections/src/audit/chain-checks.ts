@@ -7,7 +7,7 @@ import {
   genesisHash,
   hashEvent,
 } from "@vafa/core";
-import type { StreamKind } from "./envelope-schema.js";
+import type { CheckedEnvelope, StreamKind } from "./envelope-schema.js";
 import type { EventLocation, Findings } from "./findings.js";
 
 // Per-stream envelope checks of spec 2: revisions, the hash chain, derived eventIds.
@@ -33,13 +33,29 @@ export const checkRevision = (
   s.nextRevision = (revision as number) + 1;
 };
 
-/** The event's hash from its recorded prevHash, and the link to the previous recorded hash (spec 2). */
+/**
+ * `hashEvent` of a valid envelope whose data's RFC 8785 text is known: its
+ * eventId, occurredAt and type hold no character JSON escapes.
+ */
+const hashValidEvent = (prevHash: string, e: CheckedEnvelope, dataJcs: string): string | null => {
+  const streamId = e.streamId as unknown as { isWellFormed(): boolean };
+  if (!streamId.isWellFormed()) return null;
+  const body = `{"data":${dataJcs},"eventId":"${e.eventId}","occurredAt":"${e.occurredAt}","revision":${e.revision},"streamId":${JSON.stringify(e.streamId)},"type":"${e.type}"}`;
+  return hash("sha256", `${prevHash}\n${body}`, "hex");
+};
+
+/**
+ * The event's hash from its recorded prevHash, and the link to the previous
+ * recorded hash (spec 2). `valid`: the envelope passed its checks and its data's
+ * canonical text is known (`parseEventData`).
+ */
 export const checkHash = (
   findings: Findings,
   s: ChainTail,
   raw: Record<string, unknown>,
   meta: Record<string, unknown>,
   loc: EventLocation,
+  valid?: { envelope: CheckedEnvelope; dataJcs: string },
 ): void => {
   const prevHash = meta.prevHash;
   const hash = meta.hash;
@@ -52,18 +68,20 @@ export const checkHash = (
   }
   const problems: string[] = [];
   let computed: string | null = null;
-  try {
-    computed = hashEvent(prevHash, {
-      streamId: loc.streamId,
-      revision: raw.revision as number,
-      eventId: raw.eventId as string,
-      type: raw.type as string,
-      occurredAt: raw.occurredAt as string,
-      data: raw.data,
-    });
-  } catch {
-    problems.push("the event body cannot be hashed");
-  }
+  if (valid) computed = hashValidEvent(prevHash, valid.envelope, valid.dataJcs);
+  if (computed === null)
+    try {
+      computed = hashEvent(prevHash, {
+        streamId: loc.streamId,
+        revision: raw.revision as number,
+        eventId: raw.eventId as string,
+        type: raw.type as string,
+        occurredAt: raw.occurredAt as string,
+        data: raw.data,
+      });
+    } catch {
+      problems.push("the event body cannot be hashed");
+    }
   if (computed !== null && computed !== hash) problems.push("hash does not match the event's content");
   if (expectedPrev !== null && prevHash !== expectedPrev)
     problems.push(

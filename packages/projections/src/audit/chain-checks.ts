@@ -90,14 +90,19 @@ export const checkHash = (
   if (problems.length > 0) findings.at(loc, "HASH_MISMATCH", problems.join("; "));
 };
 
-// The name of spec 2's UUID v5 is written after its namespace in one buffer,
-// and the digest compared with the recorded id digit by digit: the id's text
-// is made only when it differs (core's `eventIdFor` makes three buffers and
-// six strings per event).
+// The name of spec 2's UUID v5 is written after its namespace in one buffer
+// (a view per length, kept), and the digest's hex compared with the recorded
+// id digit by digit: the id's text is made only when it differs (core's
+// `eventIdFor` makes three buffers and six strings per event).
 const NAMESPACE = Buffer.from(EVENT_ID_NAMESPACE.replaceAll("-", ""), "hex");
 const NAME = Buffer.alloc(4096);
 NAMESPACE.copy(NAME);
+const views: Buffer[] = [];
 const HEX = "0123456789abcdef";
+const nibble = (hex: string, i: number): number => {
+  const c = hex.charCodeAt(i);
+  return c <= 0x39 ? c - 0x30 : c - 0x57;
+};
 
 /** Whether `eventId` is `eventIdFor(streamId, commandId, index)`. */
 export const isDerivedEventId = (
@@ -110,17 +115,21 @@ export const isDerivedEventId = (
   if (eventId.length !== 36 || 16 + name.length * 3 > NAME.length)
     return eventId === eventIdFor(streamId, commandId, index);
   const length = 16 + NAME.write(name, 16, "utf8");
-  const digest = hash("sha1", NAME.subarray(0, length), "buffer");
-  digest[6] = ((digest[6] as number) & 0x0f) | 0x50;
-  digest[8] = ((digest[8] as number) & 0x3f) | 0x80;
+  let view = views[length];
+  if (view === undefined) {
+    view = NAME.subarray(0, length);
+    views[length] = view;
+  }
+  const digest = hash("sha1", view, "hex");
   let at = 0;
   for (let i = 0; i < 16; i++) {
     if (at === 8 || at === 13 || at === 18 || at === 23) {
       if (eventId.charCodeAt(at) !== 0x2d) return false;
       at++;
     }
-    const byte = digest[i] as number;
-    if (eventId[at] !== HEX[byte >> 4] || eventId[at + 1] !== HEX[byte & 15]) return false;
+    // Version 5 in byte 6's high digit, the RFC variant in byte 8's top bits.
+    const high = i === 6 ? 5 : i === 8 ? 8 | (nibble(digest, 16) & 3) : nibble(digest, 2 * i);
+    if (eventId[at] !== HEX[high] || eventId[at + 1] !== digest[2 * i + 1]) return false;
     at += 2;
   }
   return true;

@@ -54,6 +54,8 @@ const isPlainObject = (v: unknown): v is Record<string, unknown> =>
 /** A strict object whose keys come in the shape's order (zod's copy has that order). */
 const object = (shape: Shape): Check => {
   const sorted = [...shape].sort((a, b) => (a[0] < b[0] ? -1 : 1));
+  const sortedKeys = sorted.map(([key]) => key);
+  const sortedChecks = sorted.map(([, field]) => field);
   return check(
     (v) => {
       if (!isPlainObject(v)) return false;
@@ -72,10 +74,11 @@ const object = (shape: Shape): Check => {
     },
     (v) => {
       let out = "{";
-      for (const [key, field] of sorted) {
+      for (let i = 0; i < sortedKeys.length; i++) {
+        const key = sortedKeys[i] as string;
         const value = (v as Record<string, unknown>)[key];
         if (value === undefined) continue;
-        const written = field.jcs(value);
+        const written = (sortedChecks[i] as Check).jcs(value);
         if (written === undefined) return undefined;
         out += `${out.length > 1 ? "," : ""}"${key}":${written}`;
       }

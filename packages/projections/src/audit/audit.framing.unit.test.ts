@@ -46,15 +46,19 @@ describe("8 readNdjsonLines", () => {
   it("joins a line split across read chunks (64 KiB each), multi-byte characters too", async () => {
     // 80,000 bytes after 3: the first chunk ends inside an "é" (read as bytes, it would be garbled).
     const long = "é".repeat(40_000);
-    const text = `xy\n${long}\n${"y".repeat(70_000)}\nz`;
+    // Line 4 spans four chunks, one of them with no LF at all.
+    const across = "w".repeat(100_000) + long + "v".repeat(100_000);
+    const text = `xy\n${long}\n${"y".repeat(70_000)}\n${across}\nz`;
     const got = await linesOf(fileWith(text));
     expect(got.map((l) => [l.line, l.text.length])).toEqual([
       [1, 2],
       [2, 40_000],
       [3, 70_000],
-      [4, 1],
+      [4, 240_000],
+      [5, 1],
     ]);
     expect(got[1]?.text).toBe(long);
+    expect(got[3]?.text).toBe(across);
   });
 
   it("a file that cannot be read is STORE_UNAVAILABLE, with the path and a hint", async () => {

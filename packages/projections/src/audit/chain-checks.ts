@@ -40,8 +40,11 @@ export const checkRevision = (
 const hashValidEvent = (prevHash: string, e: CheckedEnvelope, dataJcs: string): string | null => {
   const streamId = e.streamId as unknown as { isWellFormed(): boolean };
   if (!streamId.isWellFormed()) return null;
-  const body = `{"data":${dataJcs},"eventId":"${e.eventId}","occurredAt":"${e.occurredAt}","revision":${e.revision},"streamId":${JSON.stringify(e.streamId)},"type":"${e.type}"}`;
-  return hash("sha256", `${prevHash}\n${body}`, "hex");
+  return hash(
+    "sha256",
+    `${prevHash}\n{"data":${dataJcs},"eventId":"${e.eventId}","occurredAt":"${e.occurredAt}","revision":${e.revision},"streamId":${JSON.stringify(e.streamId)},"type":"${e.type}"}`,
+    "hex",
+  );
 };
 
 /**

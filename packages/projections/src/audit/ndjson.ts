@@ -9,17 +9,19 @@ import type { AuditLine, AuditOptions, AuditReport } from "./types.js";
  */
 export async function* readNdjsonLines(path: string): AsyncGenerator<AuditLine> {
   const input = createReadStream(path, { encoding: "utf8" });
+  // Only the line a read cuts is joined: a chunk is never copied into a bigger string.
   let rest = "";
   let line = 0;
   try {
     for await (const chunk of input as AsyncIterable<string>) {
-      rest += chunk;
       let start = 0;
-      for (let nl = rest.indexOf("\n"); nl >= 0; nl = rest.indexOf("\n", start)) {
-        yield { line: ++line, text: rest.slice(start, nl) };
+      for (let nl = chunk.indexOf("\n"); nl >= 0; nl = chunk.indexOf("\n", start)) {
+        const text = chunk.slice(start, nl);
+        yield { line: ++line, text: rest === "" ? text : rest + text };
+        rest = "";
         start = nl + 1;
       }
-      rest = rest.slice(start);
+      rest += chunk.slice(start);
     }
   } catch (error) {
     throw new VafaError(

@@ -112,12 +112,13 @@ export const projectForQuery = async (name: QueryName, options: QueryOptions): P
     // Streams interleaved (not an export): read again keeping every member's history.
   } else {
     // When its stream ends, each member is reduced to what the query reads:
-    // its purchases' times and nets (rfm), or its lots holding points (balances, liability).
+    // its purchases' times and nets (rfm), or its answer as of T (balances, liability).
     const settled = new LedgerProjection({ keepHistory: false });
+    const asOf = options.asOf as string;
     await rebuildFile(options, settled, {
       ...rebuild,
       onStreamEnd: (streamId) =>
-        name === "rfm" ? settled.settleRfmStream(streamId) : settled.settleAsOfStream(streamId),
+        name === "rfm" ? settled.settleRfmStream(streamId) : settled.settleAsOfStream(streamId, asOf),
     });
     if (!settled.reopened) return settled;
   }

@@ -53,22 +53,23 @@ export class MemberRecord {
     }
   }
 
-  /** Set by `settlePeriod`: the record answers that one period and nothing else. */
+  /** Set by `settlePeriod`, `settleRfm` or `settleAsOf`: the record answers that one question and nothing else. */
   settled = false;
 
   /**
-   * Computes the answer for one period (kpis, rollforward) and drops the
-   * history: read stream by stream, memory then follows members, not events.
-   * Afterwards only that period can be asked (others throw); an event that
-   * arrives later is flagged on the projection (`reopened`).
+   * Computes the answer for one period (kpis, rollforward; `compute` leaves it
+   * in the period memo) and drops the history: read stream by stream, memory
+   * then follows members, not events. Afterwards only that period can be
+   * asked (others throw); an event that arrives later is flagged on the
+   * projection (`reopened`).
    */
-  settlePeriod(from: string, closingFold: (rec: MemberRecord) => MemberFold): void {
+  settlePeriod(compute: (rec: MemberRecord) => unknown): void {
     if (this.settled) return;
-    // kpis reads only joinedAt, tier and the period's purchases of the closing fold.
-    closingFold(this).trimForPeriod(from);
+    compute(this);
     this.history.length = 0;
     this.folded = 0;
     this.current = undefined;
+    this.asOf = undefined;
     this.settled = true;
   }
 
@@ -103,17 +104,29 @@ export class MemberRecord {
     this.settled = true;
   }
 
-  /** Set by `settleAsOf`: spent lots and purchases were dropped; the fold answers balances and liability only. */
-  trimmed = false;
+  /** Set by `settleAsOf`: the answer as of one cut. */
+  private asOfAnswer: { cut: string; value: unknown } | undefined = undefined;
 
   /**
-   * Drops what balances and liability never read once the stream has ended:
-   * spent lots and purchases (projections without history only).
+   * Reduces the member to its answer as of `cut` (balances and liability read
+   * about twenty numbers) once its stream has ended and every applied event is
+   * at or before `cut`; drops the fold. Projections without history only.
    */
-  settleAsOf(): void {
+  settleAsOf(cut: string, summarise: (fold: MemberFold) => unknown): void {
     if (this.settled || this.keepHistory) return;
-    this.live().trimForAsOf();
-    this.trimmed = true;
+    this.asOfAnswer = { cut, value: summarise(this.foldAt(cut, true)) };
+    this.current = undefined;
+    this.settled = true;
+  }
+
+  /**
+   * `summarise` of the fold as of `cut` (inclusive), or the answer kept by
+   * `settleAsOf` for that cut (one summariser per cut, so the same value).
+   */
+  answerAt<T>(cut: string, summarise: (fold: MemberFold) => T): T {
+    const answer = this.asOfAnswer;
+    if (answer !== undefined && answer.cut === cut) return answer.value as T;
+    return summarise(this.foldAt(cut, true));
   }
 
   /** The fold of every applied event. */
@@ -171,7 +184,7 @@ const PRUNE_FROM = 32;
 const settledError = (memberId: string): VafaError =>
   new VafaError(
     "VALIDATION",
-    `member ${memberId} was reduced to one query's answer when its stream ended (settlePeriod, settleRfm)`,
+    `member ${memberId} was reduced to one query's answer when its stream ended (settlePeriod, settleRfm, settleAsOf)`,
     "rebuild the projection without settling members to ask anything else",
   );
 

@@ -5,6 +5,7 @@ import { PositionGuard, type Projection, type ProjectionEvent } from "./projecti
 import { type BalanceRow, balancesAsOf } from "./queries/balances.js";
 import { type Kpis, kpis } from "./queries/kpis.js";
 import { type Liability, liabilityAsOf } from "./queries/liability.js";
+import { asOfSummariser } from "./queries/member-asof.js";
 import { memberPeriod } from "./queries/period.js";
 import { type RfmRow, rfmAsOf } from "./queries/rfm.js";
 import { type Rollforward, rollforward } from "./queries/rollforward.js";
@@ -33,7 +34,7 @@ export class LedgerProjection implements Projection, LedgerView {
   private readonly keepHistory: boolean;
   /** Events applied (duplicates by position excluded). */
   applied = 0;
-  /** True when an event came for a member already settled (`settlePeriod`): its answer is stale, rebuild without settling. */
+  /** True when an event came for a member already settled (`settle*Stream`): its answer is stale, rebuild without settling. */
   reopened = false;
 
   constructor(options: LedgerProjectionOptions = {}) {
@@ -62,7 +63,7 @@ export class LedgerProjection implements Projection, LedgerView {
     const at = event.occurredAt;
     if (at > rec.lastAt) rec.lastAt = at;
     rec.size++;
-    if (rec.settled || rec.trimmed) {
+    if (rec.settled) {
       // Its answer was computed when its stream ended: it is stale now, the caller reads again.
       this.reopened = true;
       return true;
@@ -109,9 +110,12 @@ export class LedgerProjection implements Projection, LedgerView {
     return this.sorted;
   }
 
-  /** `settleAsOf` for the member of a stream (no-op for other streams). */
-  settleAsOfStream(streamId: string): void {
-    this.byStream.get(streamId)?.settleAsOf();
+  /** `settleAsOf` at `asOf` for the member of a stream (no-op for other streams): balances and liability at that T. */
+  settleAsOfStream(streamId: string, asOf: string): void {
+    const rec = this.byStream.get(streamId);
+    if (rec === undefined) return;
+    const t = queryTime(asOf, "asOf");
+    rec.settleAsOf(t, asOfSummariser(t));
   }
 
   /** `settleRfm` for the member of a stream (no-op for other streams). */
@@ -123,7 +127,7 @@ export class LedgerProjection implements Projection, LedgerView {
   settleStream(streamId: string, from: string, to: string): void {
     const fromT = queryTime(from, "from");
     const toT = queryTime(to, "to");
-    this.byStream.get(streamId)?.settlePeriod(fromT, (rec) => memberPeriod(rec, fromT, toT).close);
+    this.byStream.get(streamId)?.settlePeriod((rec) => memberPeriod(rec, fromT, toT));
   }
 
   member(memberId: string): MemberRecord | undefined {

@@ -211,31 +211,6 @@ export class MemberFold {
     this.lotIndex = undefined;
   }
 
-  /**
-   * Keeps only what an as-of query reads once the member's stream has ended
-   * (no event can refer to a lot or purchase again): lots still holding
-   * points, no purchases. Balances and liability at any T then read the same.
-   */
-  trimForAsOf(): void {
-    this.lots = this.lots.filter((l) => l.remaining > 0);
-    this.lotIndex = undefined;
-    this.purchases.length = 0;
-    this.purchaseIndex = undefined;
-  }
-
-  /**
-   * Keeps only what kpis reads of a period's closing fold once the member's
-   * stream has ended: no lots, the purchases at or after `from`.
-   */
-  trimForPeriod(from: string): void {
-    this.lots = [];
-    this.lotIndex = undefined;
-    const kept = this.purchases.filter((p) => p.at >= from);
-    this.purchases.length = 0;
-    for (const p of kept) this.purchases.push(p);
-    this.purchaseIndex = undefined;
-  }
-
   /** The lot with this id (the first one, if an id repeats). */
   lot(lotId: string): LotState | undefined {
     const lots = this.lots;

@@ -1,6 +1,6 @@
 import type { LedgerView } from "../ledger-view.js";
-import { snapshotLots } from "../member-fold.js";
 import { queryTime } from "../time.js";
+import { memberAsOf } from "./member-asof.js";
 
 /** One row of spec 6 `balances`. */
 export interface BalanceRow {
@@ -28,23 +28,22 @@ export const balancesAsOf = (ledger: LedgerView, asOf: string): BalanceRow[] => 
   const rows: BalanceRow[] = [];
   let firstTier: string | undefined;
   for (const rec of ledger.members()) {
-    const f = rec.foldAt(t, true);
-    if (f.joinedAt === undefined || f.joinedAt > t) continue;
-    const s = snapshotLots(f, t, true);
-    if (f.tier === undefined && firstTier === undefined) firstTier = ledger.program().levelIds[0] ?? "";
+    const m = memberAsOf(rec, t);
+    if (m.joinedAt === undefined || m.joinedAt > t) continue;
+    if (m.tier === undefined && firstTier === undefined) firstTier = ledger.program().levelIds[0] ?? "";
     rows.push({
       memberId: rec.memberId,
-      available: s.available,
-      pending: s.pending,
-      debt: f.debt,
-      tier: f.tier ?? (firstTier as string),
-      tierSince: f.tierSince ?? f.joinedAt,
-      earned: f.earned,
-      redeemed: f.redeemed,
-      reversed: f.reversed,
-      expired: f.expired + s.impliedExpired,
-      clawedBack: f.clawedBack,
-      debited: f.debited,
+      available: m.available,
+      pending: m.pending,
+      debt: m.debt,
+      tier: m.tier ?? (firstTier as string),
+      tierSince: m.tierSince as string,
+      earned: m.earned,
+      redeemed: m.redeemed,
+      reversed: m.reversed,
+      expired: m.expired,
+      clawedBack: m.clawedBack,
+      debited: m.debited,
     });
   }
   return rows;

@@ -55,7 +55,6 @@ export const kpis = (ledger: LedgerView, from: string, to: string): Kpis => {
   let interactions = 0;
   for (const rec of ledger.members()) {
     const p = memberPeriod(rec, period.from, period.to);
-    const f = p.close;
     earned += p.earned;
     redeemed += p.redeemed - p.reversed;
     expired += p.expired;
@@ -65,26 +64,16 @@ export const kpis = (ledger: LedgerView, from: string, to: string): Kpis => {
     responses += p.responses;
     messagesSent += p.messagesSent;
     interactions += p.interactions;
-    if (f.joinedAt !== undefined) {
+    if (p.joinedAt !== undefined) {
       members++;
-      if (f.joinedAt >= period.from) newMembers++;
-      const tier = f.tier ?? (levelIds[0] as string);
+      if (p.joinedAt >= period.from) newMembers++;
+      const tier = p.tier ?? (levelIds[0] as string);
       tiers[tier] = (tiers[tier] ?? 0) + 1;
     }
-    let count = 0;
-    let net = 0n;
-    for (const purchase of f.purchases) {
-      if (purchase.at < period.from) continue;
-      const n = purchase.amount - purchase.refunded;
-      if (n > 0n) {
-        count++;
-        net += n;
-      }
-    }
-    if (count > 0) {
-      memberRevenue.push(net);
-      revenue += net;
-      if (count >= 2) repeaters++;
+    if (p.purchases > 0) {
+      memberRevenue.push(p.revenue);
+      revenue += p.revenue;
+      if (p.purchases >= 2) repeaters++;
     }
   }
   const active = memberRevenue.length;

@@ -1,6 +1,7 @@
 import type { LedgerView } from "../ledger-view.js";
 import { pointsValue } from "../money.js";
-import { addDaysIso, queryTime } from "../time.js";
+import { queryTime } from "../time.js";
+import { memberAsOf } from "./member-asof.js";
 
 export interface PointsAndValue {
   points: number;
@@ -21,15 +22,10 @@ export interface Liability {
 /**
  * Spec 6 liability as of T: points in lots not expired at T (available and
  * pending), valued at the program's pointValue, bucketed by
- * `floorDays(expiresAt - T)`. Bucket edges are compared as ISO strings:
- * `floorDays(e - T) <= 30` is `e < T + 31 days`.
+ * `floorDays(expiresAt - T)` (see `MemberAsOf`).
  */
 export const liabilityAsOf = (ledger: LedgerView, asOf: string): Liability => {
   const t = queryTime(asOf, "asOf");
-  const e31 = addDaysIso(t, 31);
-  const e91 = addDaysIso(t, 91);
-  const e181 = addDaysIso(t, 181);
-  const e366 = addDaysIso(t, 366);
   let le30 = 0;
   let d31 = 0;
   let d91 = 0;
@@ -37,21 +33,16 @@ export const liabilityAsOf = (ledger: LedgerView, asOf: string): Liability => {
   let gt365 = 0;
   let never = 0;
   let debt = 0;
+  // Sums of members' sums: points are integers (ledger-v1 §1), so the order of additions does not matter.
   for (const rec of ledger.members()) {
-    const f = rec.foldAt(t, true);
-    debt += f.debt;
-    for (const lot of f.lots) {
-      const r = lot.remaining;
-      if (r <= 0) continue;
-      const e = lot.expiresAt;
-      if (e === null) never += r;
-      else if (e <= t) continue;
-      else if (e < e31) le30 += r;
-      else if (e < e91) d31 += r;
-      else if (e < e181) d91 += r;
-      else if (e < e366) d181 += r;
-      else gt365 += r;
-    }
+    const m = memberAsOf(rec, t);
+    debt += m.debt;
+    le30 += m.le30;
+    d31 += m.d31_90;
+    d91 += m.d91_180;
+    d181 += m.d181_365;
+    gt365 += m.gt365;
+    never += m.never;
   }
   const pointValue = ledger.program().pointValue;
   const pv = (points: number): PointsAndValue => ({ points, value: pointsValue(points, pointValue) });

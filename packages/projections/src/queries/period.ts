@@ -14,8 +14,12 @@ import { MemberFold, num, snapshotLots } from "../member-fold.js";
 
 /** One member over a period [from, to) of spec 6. */
 export interface MemberPeriod {
-  /** The fold of the events before `to`. */
-  close: MemberFold;
+  /** Of the fold of the events before `to` (what kpis reads). */
+  joinedAt: string | undefined;
+  tier: string | undefined;
+  /** Purchases at or after `from` whose net (amount minus refunds before `to`) is positive, and the sum of those nets (1e-8 units). */
+  purchases: number;
+  revenue: bigint;
   /** Net balance immediately before `from` (events and expiries strictly earlier). */
   opening: number;
   /** Net balance immediately before `to`. */
@@ -52,7 +56,10 @@ const EMPTY_FOLD = new MemberFold("");
 const computePeriod = (rec: MemberRecord, from: string, to: string): MemberPeriod => {
   let f: MemberFold = EMPTY_FOLD;
   const result: MemberPeriod = {
-    close: f,
+    joinedAt: undefined,
+    tier: undefined,
+    purchases: 0,
+    revenue: 0n,
     opening: 0,
     closing: 0,
     earned: 0,
@@ -105,7 +112,16 @@ const computePeriod = (rec: MemberRecord, from: string, to: string): MemberPerio
   const close = snapshotLots(f, to, false);
   result.closing = close.available + close.pending - f.debt;
   result.expired += close.impliedExpired - impliedOpening;
-  result.close = f;
+  result.joinedAt = f.joinedAt;
+  result.tier = f.tier;
+  for (const purchase of f.purchases) {
+    if (purchase.at < from) continue;
+    const n = purchase.amount - purchase.refunded;
+    if (n > 0n) {
+      result.purchases++;
+      result.revenue += n;
+    }
+  }
   return result;
 };
 

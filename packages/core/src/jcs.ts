@@ -23,6 +23,22 @@ const str = (s: string): string => {
   return JSON.stringify(s);
 };
 
+/**
+ * `keys.sort()` in place: insertion sort by UTF-16 code units, as the default
+ * comparator orders distinct strings. Event data has a handful of keys, and
+ * `Array.prototype.sort` allocates a work copy per object (measured: 5% of what
+ * `executeMany` allocated).
+ */
+const sortKeys = (keys: string[]): string[] => {
+  for (let i = 1; i < keys.length; i++) {
+    const key = keys[i] as string;
+    let j = i - 1;
+    for (; j >= 0 && (keys[j] as string) > key; j--) keys[j + 1] = keys[j] as string;
+    keys[j + 1] = key;
+  }
+  return keys;
+};
+
 const plain = (value: unknown, depth: number): string => {
   switch (typeof value) {
     case "string":
@@ -45,7 +61,7 @@ const plain = (value: unknown, depth: number): string => {
         return `${out}]`;
       }
       if (Object.getPrototypeOf(value) !== Object.prototype) throw NOT_PLAIN;
-      const keys = Object.keys(value).sort();
+      const keys = sortKeys(Object.keys(value));
       let out = "{";
       let first = true;
       for (const key of keys) {

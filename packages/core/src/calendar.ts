@@ -14,19 +14,38 @@ type Fns = Pick<
 >;
 const fns: Record<CalendarName, Fns> = { gregorian: greg, jalali: jal };
 
-/** Memoises a pure calendar function: date-fns on UTCDate costs microseconds a call, and decisions repeat the same days. */
+/**
+ * Memoises a pure calendar function: date-fns on UTCDate costs microseconds a
+ * call, and decisions repeat the same days. One map per argument, no key text
+ * (a joined key cost as much as the look-up saved; issue 11).
+ */
 const memo = <A extends (string | number)[], R>(
   fn: (...args: A) => R,
   limit = 100_000,
 ): ((...args: A) => R) => {
-  const cache = new Map<string, R>();
+  let root = new Map<string | number, unknown>();
+  let size = 0;
   return (...args: A): R => {
-    const key = args.join("|");
-    let value = cache.get(key);
+    let level = root;
+    const last = args.length - 1;
+    for (let i = 0; i < last; i++) {
+      let next = level.get(args[i] as string | number) as Map<string | number, unknown> | undefined;
+      if (next === undefined) {
+        next = new Map();
+        level.set(args[i] as string | number, next);
+      }
+      level = next;
+    }
+    let value = level.get(args[last] as string | number) as R | undefined;
     if (value === undefined) {
-      if (cache.size >= limit) cache.clear();
       value = fn(...args);
-      cache.set(key, value);
+      if (size >= limit) {
+        root = new Map();
+        size = 0;
+        return value;
+      }
+      level.set(args[last] as string | number, value);
+      size++;
     }
     return value;
   };

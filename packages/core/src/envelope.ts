@@ -144,15 +144,27 @@ export const sealEvent = <T extends EventType>(
   const { streamId, revision } = stamp;
   const prevHash = stamp.lastHash ?? genesisHash(streamId);
   const hash = hashEvent(prevHash, { streamId, revision, eventId, type, occurredAt, data });
-  const metadata: EventMetadata = {
-    schemaVersion: SCHEMA_VERSION,
-    programId: stamp.programId,
-    programVersion: stamp.programVersion,
-    commandId: stamp.commandId,
-    correlationId: stamp.correlationId,
-    ...(stamp.actor !== undefined ? { actor: stamp.actor } : {}),
-    prevHash,
-    hash,
-  };
+  // Two literals, not a spread: the same key order, without an object to copy per event.
+  const metadata: EventMetadata =
+    stamp.actor === undefined
+      ? {
+          schemaVersion: SCHEMA_VERSION,
+          programId: stamp.programId,
+          programVersion: stamp.programVersion,
+          commandId: stamp.commandId,
+          correlationId: stamp.correlationId,
+          prevHash,
+          hash,
+        }
+      : {
+          schemaVersion: SCHEMA_VERSION,
+          programId: stamp.programId,
+          programVersion: stamp.programVersion,
+          commandId: stamp.commandId,
+          correlationId: stamp.correlationId,
+          actor: stamp.actor,
+          prevHash,
+          hash,
+        };
   return { streamId, revision, eventId, type, occurredAt, data, metadata };
 };

@@ -23,32 +23,46 @@ const memo = <A extends (string | number)[], R>(
   fn: (...args: A) => R,
   limit = 100_000,
 ): ((...args: A) => R) => {
-  let root = new Map<string | number, unknown>();
+  type Key = string | number;
+  type Level = Map<Key, unknown>;
+  let root: Level = new Map();
   let size = 0;
-  return (...args: A): R => {
-    let level = root;
-    const last = args.length - 1;
-    for (let i = 0; i < last; i++) {
-      let next = level.get(args[i] as string | number) as Map<string | number, unknown> | undefined;
-      if (next === undefined) {
-        next = new Map();
-        level.set(args[i] as string | number, next);
-      }
-      level = next;
+  const arity = fn.length;
+  if (arity < 2 || arity > 4) throw new Error("memo: 2 to 4 parameters");
+  const child = (level: Level, key: Key): Level => {
+    let next = level.get(key) as Level | undefined;
+    if (next === undefined) {
+      next = new Map();
+      level.set(key, next);
     }
-    let value = level.get(args[last] as string | number) as R | undefined;
+    return next;
+  };
+  // Fixed parameters, not rest ones: no arguments array per call.
+  const memoised = (a: Key, b: Key, c?: Key, d?: Key): R => {
+    let level = child(root, a);
+    let last: Key = b;
+    if (arity > 2) {
+      level = child(level, b);
+      last = c as Key;
+      if (arity > 3) {
+        level = child(level, c as Key);
+        last = d as Key;
+      }
+    }
+    let value = level.get(last) as R | undefined;
     if (value === undefined) {
-      value = fn(...args);
+      value = (fn as unknown as (a: Key, b: Key, c?: Key, d?: Key) => R)(a, b, c, d);
       if (size >= limit) {
         root = new Map();
         size = 0;
         return value;
       }
-      level.set(args[last] as string | number, value);
+      level.set(last, value);
       size++;
     }
     return value;
   };
+  return memoised as unknown as (...args: A) => R;
 };
 
 /** The year of an instant in the calendar. */

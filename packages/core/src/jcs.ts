@@ -19,6 +19,15 @@ const NOT_PLAIN: unique symbol = Symbol("vafa.jcs.notPlain");
 type WellFormed = { isWellFormed(): boolean };
 
 const str = (s: string): string => {
+  // Printable ASCII without `"` or `\` (ids, times, hashes) is written as it is.
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x20 || c > 0x7e || c === 0x22 || c === 0x5c) return escaped(s);
+  }
+  return `"${s}"`;
+};
+
+const escaped = (s: string): string => {
   if (!(s as unknown as WellFormed).isWellFormed()) throw NOT_PLAIN;
   return JSON.stringify(s);
 };

@@ -27,6 +27,20 @@ const str = (s: string): string => {
   return `"${s}"`;
 };
 
+/** Event data repeats a few dozen keys: each is written once (issue 11). */
+const quotedKeys = new Map<string, string>();
+const QUOTED_KEYS = 1000;
+
+const quotedKey = (key: string): string => {
+  let text = quotedKeys.get(key);
+  if (text === undefined) {
+    text = str(key);
+    if (quotedKeys.size >= QUOTED_KEYS) quotedKeys.clear();
+    quotedKeys.set(key, text);
+  }
+  return text;
+};
+
 const escaped = (s: string): string => {
   if (!(s as unknown as WellFormed).isWellFormed()) throw NOT_PLAIN;
   return JSON.stringify(s);
@@ -76,7 +90,7 @@ const plain = (value: unknown, depth: number): string => {
       for (const key of keys) {
         const member: unknown = (value as Record<string, unknown>)[key];
         if (member === undefined) continue;
-        out += `${first ? "" : ","}${str(key)}:${plain(member, depth + 1)}`;
+        out += `${first ? "" : ","}${quotedKey(key)}:${plain(member, depth + 1)}`;
         first = false;
       }
       return `${out}}`;

@@ -46,8 +46,10 @@ export const applyDomainEvent = (
   e: LedgerEvent,
   revision: number,
   commandId: string,
+  /** `e.occurredAt` in ms when the caller has it (the decider wrote the text from it). */
+  occurredAtMs: number = ms(e.occurredAt),
 ): void => {
-  const at = ms(e.occurredAt);
+  const at = occurredAtMs;
   s.revision = revision;
   s.lastEventAt = at;
   const index = nextEventIndex(s, commandId);

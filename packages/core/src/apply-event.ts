@@ -5,11 +5,24 @@ import { Dec, toUnits } from "./money.js";
 import { parseTime } from "./primitives.js";
 import { isSealedValue, PERSONAL_FIELDS } from "./privacy/seal.js";
 import { addToSpendWindow, spendWindowOf } from "./spend-window.js";
-import { type MemberState, nextEventIndex, type Profile } from "./state.js";
+import { type Lot, type MemberState, nextEventIndex, type Profile } from "./state.js";
 import { pushIn, setIn, w, writableLot } from "./working-copy.js";
 
 // Stored times are already normalised (`toISOString()` form): Date.parse reads them exactly.
 const ms = (iso: string): number => (iso.length === 24 ? Date.parse(iso) : (parseTime(iso) as number));
+
+/** A lot to change in place (copied first in a working copy); no closures per event (issue 11). */
+const lotById = (s: MemberState, lotId: string): Lot | undefined => {
+  const i = s.lotIndex.get(lotId);
+  return i === undefined ? undefined : writableLot(s, i);
+};
+
+const takeFromLots = (s: MemberState, allocations: readonly { lotId: string; points: number }[]): void => {
+  for (const a of allocations) {
+    const lot = lotById(s, a.lotId);
+    if (lot) lot.remaining -= a.points;
+  }
+};
 
 /**
  * Applies one member event to a state in place: to a working copy made by
@@ -33,23 +46,15 @@ export const applyDomainEvent = (
   e: LedgerEvent,
   revision: number,
   commandId: string,
+  /** `e.occurredAt` in ms when the caller has it (the decider wrote the text from it). */
+  occurredAtMs: number = ms(e.occurredAt),
 ): void => {
-  const at = ms(e.occurredAt);
+  const at = occurredAtMs;
   s.revision = revision;
   s.lastEventAt = at;
   const index = nextEventIndex(s, commandId);
   s.lastCommand = { id: commandId, count: index + 1 };
   if (commandId.startsWith("sweep:")) w(s, "sweepCounts").set(commandId, index + 1);
-  const lotById = (lotId: string) => {
-    const i = s.lotIndex.get(lotId);
-    return i === undefined ? undefined : writableLot(s, i);
-  };
-  const takeFromLots = (allocations: readonly { lotId: string; points: number }[]) => {
-    for (const a of allocations) {
-      const lot = lotById(a.lotId);
-      if (lot) lot.remaining -= a.points;
-    }
-  };
   switch (e.type) {
     case "MemberJoined": {
       const d = e.data;
@@ -180,7 +185,7 @@ export const applyDomainEvent = (
     }
     case "PointsRedeemed": {
       const d = e.data;
-      takeFromLots(d.allocations);
+      takeFromLots(s, d.allocations);
       w(s, "redemptions").set(d.redemptionId, {
         redemptionId: d.redemptionId,
         points: d.points,
@@ -194,7 +199,7 @@ export const applyDomainEvent = (
       const d = e.data;
       s.debt -= d.debtRepaid;
       for (const back of reversalReturns(d.allocations, d.debtRepaid)) {
-        const lot = lotById(back.lotId);
+        const lot = lotById(s, back.lotId);
         if (lot) lot.remaining += back.points;
       }
       const r = s.redemptions.get(d.redemptionId);
@@ -203,7 +208,7 @@ export const applyDomainEvent = (
     }
     case "PointsClawedBack": {
       const d = e.data;
-      takeFromLots(d.allocations);
+      takeFromLots(s, d.allocations);
       s.debt += d.debtIncurred;
       const p = s.purchases.get(d.purchaseId);
       if (p) setIn(s, "purchases", d.purchaseId, { ...p, clawed: p.clawed + d.points });
@@ -211,7 +216,7 @@ export const applyDomainEvent = (
     }
     case "PointsDebited": {
       const d = e.data;
-      takeFromLots(d.allocations);
+      takeFromLots(s, d.allocations);
       w(s, "adjustments").set(d.adjustmentId, {
         adjustmentId: d.adjustmentId,
         points: -d.points,
@@ -223,7 +228,7 @@ export const applyDomainEvent = (
     }
     case "PointsExpired": {
       const d = e.data;
-      const lot = lotById(d.lotId);
+      const lot = lotById(s, d.lotId);
       if (lot) lot.remaining -= d.points;
       return;
     }
@@ -272,7 +277,7 @@ export const applyDomainEvent = (
     }
     case "DrawEntered": {
       const d = e.data;
-      takeFromLots(d.allocations);
+      takeFromLots(s, d.allocations);
       w(s, "drawEntries").set(d.entryId, {
         entryId: d.entryId,
         drawId: d.drawId,

@@ -35,22 +35,55 @@ const fns = {
   },
 } as const;
 
-/** Memoises a pure calendar function: date-fns on UTCDate costs microseconds a call, and decisions repeat the same days. */
+/**
+ * Memoises a pure calendar function: date-fns on UTCDate costs microseconds a
+ * call, and decisions repeat the same days. One map per argument, no key text
+ * (a joined key cost as much as the look-up saved; issue 11).
+ */
 const memo = <A extends (string | number)[], R>(
   fn: (...args: A) => R,
   limit = 100_000,
 ): ((...args: A) => R) => {
-  const cache = new Map<string, R>();
-  return (...args: A): R => {
-    const key = args.join("|");
-    let value = cache.get(key);
+  type Key = string | number;
+  type Level = Map<Key, unknown>;
+  let root: Level = new Map();
+  let size = 0;
+  const arity = fn.length;
+  if (arity < 2 || arity > 4) throw new Error("memo: 2 to 4 parameters");
+  const child = (level: Level, key: Key): Level => {
+    let next = level.get(key) as Level | undefined;
+    if (next === undefined) {
+      next = new Map();
+      level.set(key, next);
+    }
+    return next;
+  };
+  // Fixed parameters, not rest ones: no arguments array per call.
+  const memoised = (a: Key, b: Key, c?: Key, d?: Key): R => {
+    let level = child(root, a);
+    let last: Key = b;
+    if (arity > 2) {
+      level = child(level, b);
+      last = c as Key;
+      if (arity > 3) {
+        level = child(level, c as Key);
+        last = d as Key;
+      }
+    }
+    let value = level.get(last) as R | undefined;
     if (value === undefined) {
-      if (cache.size >= limit) cache.clear();
-      value = fn(...args);
-      cache.set(key, value);
+      value = (fn as unknown as (a: Key, b: Key, c?: Key, d?: Key) => R)(a, b, c, d);
+      if (size >= limit) {
+        root = new Map();
+        size = 0;
+        return value;
+      }
+      level.set(last, value);
+      size++;
     }
     return value;
   };
+  return memoised as unknown as (...args: A) => R;
 };
 
 /** The year of an instant in the calendar. */

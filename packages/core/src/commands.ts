@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { type Rejection, reject } from "./errors.js";
 import { Dec } from "./money.js";
+import { isPlainValidCommand } from "./plain-commands.js";
 import {
   currencySchema,
   idSchema,
@@ -279,7 +280,7 @@ export const validateCommand = (input: unknown): ValidatedCommand => {
       rejection: reject("VALIDATION", `type: must be one of ${COMMAND_TYPES.join(", ")}`),
     };
   // Fast path: one parse of the whole command; field by field only to name the failing field.
-  if (commandSchemas[type as CommandType].safeParse(input).success) {
+  if (isPlainValidCommand(input) || commandSchemas[type as CommandType].safeParse(input).success) {
     const command = input as Command;
     if (pointsMissing(input)) return { ok: false, rejection: reject("VALIDATION", "points: is required") };
     return { ok: true, command, atMs: parseTime(command.at) as number };

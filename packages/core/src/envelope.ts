@@ -44,18 +44,38 @@ export const memberStreamId = (memberId: string): string => `member-${memberId}`
 export const programStreamId = (programId: string): string => `program-${programId}`;
 
 const NAMESPACE_BYTES = Buffer.from(EVENT_ID_NAMESPACE.replaceAll("-", ""), "hex");
+/** Namespace + name are written here for hashing: no two buffers per id. */
+let scratch = Buffer.alloc(512);
 
 /** RFC 9562 UUID v5: SHA-1 of namespace + name, version and variant bits set (one-shot hash: measured 5x faster than the uuid package). */
 export const uuidV5 = (name: string, namespace: Buffer = NAMESPACE_BYTES): string => {
-  const digest = hash("sha1", Buffer.concat([namespace, Buffer.from(name, "utf8")]), "buffer");
+  const bytes = namespace.length + Buffer.byteLength(name, "utf8");
+  if (bytes > scratch.length) scratch = Buffer.alloc(bytes * 2);
+  namespace.copy(scratch, 0);
+  scratch.write(name, namespace.length, "utf8");
+  const digest = hash("sha1", scratch.subarray(0, bytes), "buffer");
   digest[6] = ((digest[6] as number) & 0x0f) | 0x50;
   digest[8] = ((digest[8] as number) & 0x3f) | 0x80;
   const hex = digest.toString("hex", 0, 16);
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
 };
 
-export const eventIdFor = (streamId: string, commandId: string, index: number): string =>
-  uuidV5(`${streamId}|${commandId}|${index}`);
+/**
+ * A lot's id is its event's id: the decider names it, then sealing names the
+ * event, so a few recent ids are remembered (pure).
+ */
+export const eventIdFor = (streamId: string, commandId: string, index: number): string => {
+  const name = `${streamId}|${commandId}|${index}`;
+  const cached = recentIds.get(name);
+  if (cached !== undefined) return cached;
+  const id = uuidV5(name);
+  if (recentIds.size >= RECENT_IDS) recentIds.clear();
+  recentIds.set(name, id);
+  return id;
+};
+
+const RECENT_IDS = 16;
+const recentIds = new Map<string, string>();
 
 export const sha256Hex = (text: string): string => hash("sha256", text, "hex");
 
@@ -124,15 +144,27 @@ export const sealEvent = <T extends EventType>(
   const { streamId, revision } = stamp;
   const prevHash = stamp.lastHash ?? genesisHash(streamId);
   const hash = hashEvent(prevHash, { streamId, revision, eventId, type, occurredAt, data });
-  const metadata: EventMetadata = {
-    schemaVersion: SCHEMA_VERSION,
-    programId: stamp.programId,
-    programVersion: stamp.programVersion,
-    commandId: stamp.commandId,
-    correlationId: stamp.correlationId,
-    ...(stamp.actor !== undefined ? { actor: stamp.actor } : {}),
-    prevHash,
-    hash,
-  };
+  // Two literals, not a spread: the same key order, without an object to copy per event.
+  const metadata: EventMetadata =
+    stamp.actor === undefined
+      ? {
+          schemaVersion: SCHEMA_VERSION,
+          programId: stamp.programId,
+          programVersion: stamp.programVersion,
+          commandId: stamp.commandId,
+          correlationId: stamp.correlationId,
+          prevHash,
+          hash,
+        }
+      : {
+          schemaVersion: SCHEMA_VERSION,
+          programId: stamp.programId,
+          programVersion: stamp.programVersion,
+          commandId: stamp.commandId,
+          correlationId: stamp.correlationId,
+          actor: stamp.actor,
+          prevHash,
+          hash,
+        };
   return { streamId, revision, eventId, type, occurredAt, data, metadata };
 };

@@ -9,6 +9,23 @@ export const Dec = Decimal.clone({
 });
 export type Dec = Decimal;
 
+const programDecimals = new Map<string, Dec>();
+const PROGRAM_DECIMALS = 1000;
+
+/**
+ * A program's decimal (a multiplier, a threshold) parsed once: a Decimal is
+ * immutable, and each purchase multiplies by the same few (issue 11).
+ */
+export const programDec = (text: string): Dec => {
+  let value = programDecimals.get(text);
+  if (value === undefined) {
+    value = new Dec(text);
+    if (programDecimals.size >= PROGRAM_DECIMALS) programDecimals.clear();
+    programDecimals.set(text, value);
+  }
+  return value;
+};
+
 export type Rounding = "floor" | "half-up" | "ceil";
 
 /** Rounds an exact value once to an integer (half-up is half away from zero). */

@@ -9,8 +9,36 @@ export const CURRENCY_PATTERN = /^[A-Z]{3}$/;
 const TIME_PATTERN = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?(Z|([+-])(\d{2}):(\d{2}))$/;
 
 const NORMALISED = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
-// Date.parse accepts impossible dates (2011-02-30): a round trip proves the text is valid.
-const toIsoCache = (ms: number): string => (Number.isNaN(ms) ? "" : new Date(ms).toISOString());
+
+/** Digits of `text` at [from, from + count) as a number (the text matched NORMALISED). */
+const digits = (text: string, from: number, count: number): number => {
+  let n = 0;
+  for (let i = from; i < from + count; i++) n = n * 10 + text.charCodeAt(i) - 48;
+  return n;
+};
+
+/**
+ * Whether a NORMALISED text names a real instant, as a `toISOString()` round
+ * trip of `Date.parse` proves (Date.parse accepts 2011-02-30 and 24:00), without
+ * writing the text again (issue 11). Year 0000 passes, as the round trip does.
+ */
+const normalisedInRange = (text: string): boolean => {
+  const year = digits(text, 0, 4);
+  const month = digits(text, 5, 2);
+  const day = digits(text, 8, 2);
+  return (
+    month >= 1 &&
+    month <= 12 &&
+    day >= 1 &&
+    day <= (month === 2 && isLeap(year) ? 29 : (DAYS_IN_MONTH[month - 1] as number)) &&
+    digits(text, 11, 2) <= 23 &&
+    digits(text, 14, 2) <= 59 &&
+    digits(text, 17, 2) <= 59
+  );
+};
+
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+const isLeap = (year: number): boolean => (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
 
 export const DAY_MS = 86_400_000;
 
@@ -44,10 +72,7 @@ const recentTimes = new Map<string, number | undefined>();
 
 const parseTimeOnce = (text: string): number | undefined => {
   // Fast path for the normalised form every stored event carries.
-  if (text.length === 24 && NORMALISED.test(text)) {
-    const ms = Date.parse(text);
-    if (toIsoCache(ms) === text) return ms;
-  }
+  if (text.length === 24 && NORMALISED.test(text) && normalisedInRange(text)) return Date.parse(text);
   const m = TIME_PATTERN.exec(text);
   if (!m) return undefined;
   const [year, month, day, hour, minute, second] = m.slice(1, 7).map(Number) as [

@@ -5,7 +5,7 @@ import {
   startOfCalendarYear,
   startOfUtcDay,
 } from "./calendar.js";
-import { Dec, formatMoney, roundTo, unitsToMoney } from "./money.js";
+import { Dec, formatMoney, programDec, roundTo, unitsToMoney } from "./money.js";
 import { DAY_MS, parseTime } from "./primitives.js";
 import type { Campaign, Program, TierLevel } from "./program.js";
 import { type SpendWindow, setSpendWindow, spendWindowOf } from "./spend-window.js";
@@ -44,15 +44,15 @@ export const campaignsFor = (program: Program, at: number, tier: string): Campai
  */
 export const purchasePoints = (program: Program, amount: string, at: number, tier: string): Dec => {
   let value = new Dec(amount)
-    .times(program.earn.pointsPerUnit)
-    .times(levelOf(program, tier)?.multiplier ?? "1");
-  for (const c of campaignsFor(program, at, tier)) value = value.times(c.multiplier);
+    .times(programDec(program.earn.pointsPerUnit))
+    .times(programDec(levelOf(program, tier)?.multiplier ?? "1"));
+  for (const c of campaignsFor(program, at, tier)) value = value.times(programDec(c.multiplier));
   return roundTo(value, program.earn.rounding);
 };
 
 /** floor(amount * pointsPerUnit): what the `points` tier metric counts. */
 export const basePoints = (program: Program, amount: string): Dec =>
-  new Dec(amount).times(program.earn.pointsPerUnit).floor();
+  new Dec(amount).times(programDec(program.earn.pointsPerUnit)).floor();
 
 /**
  * The purchases that can count in metric(t): a member's, newest first, from
@@ -158,7 +158,7 @@ const netUnitsAt = (p: Purchase, t: number): bigint => {
 /** The highest level whose threshold is at most `metric`. */
 export const targetLevel = (program: Program, metric: Dec): TierLevel => {
   let target = program.tiers.levels[0] as TierLevel;
-  for (const l of program.tiers.levels) if (metric.gte(l.threshold)) target = l;
+  for (const l of program.tiers.levels) if (metric.gte(programDec(l.threshold))) target = l;
   return target;
 };
 

@@ -15,7 +15,10 @@ import type { Lot, MemberState } from "./state.js";
  */
 export const cloneMemberState = (s: MemberState): MemberState => {
   // Not enumerable: a working copy compares equal to a plain state with the same content.
-  const copy = Object.defineProperty({ ...s }, OWNED, { value: new Set<string>(), enumerable: false });
+  const copy = Object.defineProperty({ ...s }, OWNED, {
+    value: new Set<string | number>(),
+    enumerable: false,
+  });
   carrySpendWindow(s, copy);
   if (adoptable.delete(s)) {
     // Only what `s` owns is lent: a collection it shares with an older state (a cached one) is copied as usual.
@@ -52,7 +55,7 @@ type Collection =
   | "messagesSent"
   | "forgetRequests";
 type WorkingCopy = MemberState & {
-  [OWNED]?: Set<string>;
+  [OWNED]?: Set<string | number>;
   [JOURNAL]?: (() => void)[];
   /** The growing collections an adopting working copy writes in place. */
   [LENT]?: Set<string>;
@@ -134,9 +137,9 @@ export const writableLot = (s: MemberState, index: number): Lot | undefined => {
   const owned = (s as WorkingCopy)[OWNED];
   const lot = s.lots[index];
   if (owned === undefined || lot === undefined) return lot;
-  const key = `lot:${index}`;
-  if (owned.has(key)) return lot;
-  owned.add(key);
+  // A lot is known by its index (a number): no key text per write.
+  if (owned.has(index)) return lot;
+  owned.add(index);
   const copy = { ...lot };
   const journal = journalFor(s, "lots");
   if (journal === undefined) w(s, "lots")[index] = copy;

@@ -11,6 +11,7 @@ import type {
 } from "@vafa/core";
 import { VafaError } from "@vafa/core";
 import { checkDistinctStreams, planAppend, type StoredLocation } from "../shared/append-plan.js";
+import { copyJson } from "../shared/json-copy.js";
 import { Notifier, runSubscription } from "../shared/live-feed.js";
 
 export { createMemoryKeyStore, type MemoryKeyStoreOptions } from "./key-store.js";
@@ -71,8 +72,8 @@ export const createMemoryStore = (options: MemoryStoreOptions = {}): EventStore 
         eventId: event.eventId,
         type: event.type,
         occurredAt: event.occurredAt,
-        dataText: JSON.stringify(event.data),
-        metadataText: JSON.stringify(event.metadata),
+        data: copyJson(event.data),
+        metadata: copyJson(event.metadata),
         recordedAt,
         position: BigInt(log.length + 1),
       };
@@ -141,15 +142,15 @@ export const createMemoryStore = (options: MemoryStoreOptions = {}): EventStore 
   };
 };
 
-/** What the store keeps: JSON text of data and metadata, so every read returns fresh objects (cheaper than structuredClone). */
+/** What the store keeps: its own copy of data and metadata, copied again for every read (cheaper than JSON text or structuredClone). */
 interface Entry {
   streamId: string;
   revision: number;
   eventId: string;
   type: StoredEvent["type"];
   occurredAt: string;
-  dataText: string;
-  metadataText: string;
+  data: StoredEvent["data"];
+  metadata: StoredEvent["metadata"];
   recordedAt: string;
   position: bigint;
 }
@@ -161,8 +162,8 @@ const copy = (entry: Entry): StoredEvent =>
     eventId: entry.eventId,
     type: entry.type,
     occurredAt: entry.occurredAt,
-    data: JSON.parse(entry.dataText),
-    metadata: JSON.parse(entry.metadataText),
+    data: copyJson(entry.data),
+    metadata: copyJson(entry.metadata),
     recordedAt: entry.recordedAt,
     position: entry.position,
   }) as StoredEvent;

@@ -68,6 +68,9 @@ export const runBatch = async (
 ): Promise<void> => {
   const { program } = deps;
   const { ctx, keyStore } = deps;
+  // A command's context (whether a join's referrer exists), made once per batch rather than per command.
+  const ctxReferrer: DecideContext = { ...ctx, referrerExists: true };
+  const ctxNoReferrer: DecideContext = { ...ctx, referrerExists: false };
   const draft = emptyDraft();
   /** Streams each command read or wrote, by item position. */
   const touched: string[][] = items.map(() => []);
@@ -139,7 +142,7 @@ export const runBatch = async (
     const decision = await decideSealing(
       command,
       await stateOf(streamId, position),
-      { ...ctx, referrerExists },
+      referrerExists ? ctxReferrer : ctxNoReferrer,
       keyStore,
     );
     if (!decision.ok) {
@@ -147,11 +150,12 @@ export const runBatch = async (
       return;
     }
     accept(streamId, decision);
-    const events = [...decision.events];
+    // The outcome's own array: `accept` copied the events it keeps.
+    let events: ProposedEvent[] = decision.events;
     const state = draft.current.get(streamId) as MemberState;
     // Purchases are kept in time order: the first entry is the first purchase.
     if (command.type === "purchase" && firstPurchase(state)?.purchaseId === command.purchaseId)
-      events.push(...(await referralFor(state, position)));
+      events = [...events, ...(await referralFor(state, position))];
     outcomes[index] = { status: "accepted", events, replay: decision.kind === "replay" };
   };
 

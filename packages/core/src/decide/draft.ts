@@ -40,7 +40,14 @@ export class Draft {
   emit<T extends EventType>(type: T, at: number, data: EventDataMap[T]): void {
     if (this.state === this.before) this.state = cloneMemberState(this.before);
     const event = { type, occurredAt: toIso(at), data } as LedgerEvent;
-    applyDomainEvent(this.state, event, this.state.revision + 1, this.commandId);
+    // The text is written from `at`: no need to parse it back (a whole `at` reads back the same).
+    applyDomainEvent(
+      this.state,
+      event,
+      this.state.revision + 1,
+      this.commandId,
+      Number.isInteger(at) ? at : undefined,
+    );
     this.events.push(event);
   }
 

@@ -4,9 +4,10 @@ import { fifoCompare, type Lot, type MemberState } from "../state.js";
 import type { Draft } from "./draft.js";
 
 /** Whether step 5 has anything to do; read on the plain state, so a quiet member costs no copy. */
-export const hasDueItems = (s: MemberState, program: Program, now: number): boolean =>
-  s.lots.some((l) => l.remaining > 0 && l.expiresAt !== null && l.expiresAt <= now) ||
-  dueBirthdays(program, s, now).length > 0;
+export const hasDueItems = (s: MemberState, program: Program, now: number): boolean => {
+  for (const l of s.lots) if (l.remaining > 0 && l.expiresAt !== null && l.expiresAt <= now) return true;
+  return dueBirthdays(program, s, now).length > 0;
+};
 
 /** Step 5 (spec 5.6): expiries and birthdays due at `now`, in time order, expiries first on ties. */
 export const emitDueItems = (out: Draft, now: number): void => {

@@ -5,7 +5,7 @@ import { PassThrough } from "node:stream";
 import { createMemoryStore } from "@vafa/adapters/memory";
 import { createPgliteStore } from "@vafa/adapters/pglite";
 import { createPostgresStore } from "@vafa/adapters/postgres";
-import { createLedger, type EventStore } from "@vafa/core";
+import { type Command, createLedger, type EventStore } from "@vafa/core";
 import { runImport } from "../../packages/cli/src/commands/import.js";
 import type { CliIo } from "../../packages/cli/src/io.js";
 import { BENCH_PROGRAM } from "../lib/program.js";
@@ -76,10 +76,11 @@ if (via === "cli") {
   rejected = summary.rejected;
   report(performance.now() - t0);
 } else {
-  const parsed = commands.map((l) => JSON.parse(l) as { at: string });
+  // The generator wrote them from `Command` values; the ledger checks each one again.
+  const parsed = commands.map((l) => JSON.parse(l) as Command);
   const store = await openStore();
   const ledger = createLedger({ store, program: BENCH_PROGRAM });
-  await ledger.publishProgram((parsed[0] as { at: string }).at);
+  await ledger.publishProgram((parsed[0] as Command).at);
   const t0 = performance.now();
   cpuBefore = process.cpuUsage();
   if (via === "execute")

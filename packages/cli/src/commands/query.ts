@@ -10,6 +10,7 @@ import {
   type NdjsonRebuildResult,
   type RebuildOptions,
   RFM_EVENT_TYPES,
+  RFM_LEAN,
   rebuildFromNdjson,
   rebuildFromStore,
   rfmAsOf,
@@ -86,7 +87,7 @@ export const projectForQuery = async (name: QueryName, options: QueryOptions): P
   const projection = new LedgerProjection({ keepHistory: period });
   const rebuild: RebuildOptions = {
     until: period ? options.to : options.asOf,
-    ...(name === "rfm" ? { types: RFM_EVENT_TYPES } : {}),
+    ...(name === "rfm" ? { types: RFM_EVENT_TYPES, lean: RFM_LEAN } : {}),
   };
   if (options.events === undefined) {
     const store = await openStore(options.store);

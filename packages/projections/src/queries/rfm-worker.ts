@@ -2,7 +2,7 @@ import { parentPort, workerData } from "node:worker_threads";
 import type { Program } from "@vafa/core";
 import { LedgerProjection } from "../ledger.js";
 import { programView } from "../program-view.js";
-import { RFM_EVENT_TYPES, rebuildFromNdjson } from "../rebuild.js";
+import { RFM_EVENT_TYPES, RFM_LEAN, rebuildFromNdjson } from "../rebuild.js";
 import { ChainVerifier } from "../verify-chain.js";
 import { toWorkerError } from "../workers.js";
 import { rfmInputs } from "./rfm.js";
@@ -51,6 +51,7 @@ if (port) {
   rebuildFromNdjson(path, projection, {
     until: asOf,
     types: RFM_EVENT_TYPES,
+    lean: RFM_LEAN,
     range: { start, end },
     ...(verify ? { chain: new ChainVerifier() } : {}),
     // Each member is reduced to what RFM reads when its stream ends.

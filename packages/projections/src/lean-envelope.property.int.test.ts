@@ -147,10 +147,11 @@ describe("ledger-v1 §2, §6 lean read of RFM lines", () => {
               declined++;
               continue;
             }
-            if (read.kind === "type") {
+            if (read.kind === "wanted" || read.kind === "unwanted") {
               // The type the byte filter reads: the first `"type":"`.
               const t = line.indexOf('"type":"') + 8;
-              expect(read.type).toBe(line.slice(t, line.indexOf('"', t)));
+              const type = line.slice(t, line.indexOf('"', t));
+              expect(read.kind === "wanted").toBe(RFM_EVENT_TYPES.some((w) => w === type));
               continue;
             }
             readLean++;

@@ -109,19 +109,20 @@ const skipValue = (buf: Uint8Array, i: number, end: number, depth: number): numb
   return -1;
 };
 
-/** What `LeanReader.read` found: the envelope's type name, or an event when it is one to read lean. */
+/** What `LeanReader.read` found: an event to read lean, another type (wanted or not), or nothing certain. */
 export type LeanRead =
-  | { kind: "type"; type: string }
   | { kind: "event"; event: ProjectionEvent }
+  | { kind: "wanted" }
+  | { kind: "unwanted" }
   | { kind: "declined" };
 
 /**
  * Reads envelopes of the given types (`types`) from their bytes: the
  * envelope's `streamId`, `type`, `occurredAt`, and of its `data` only the
  * keys in `dataKeys`, which must hold strings. `eventId`, `revision` and
- * `metadata` are checked, not kept. A line of another type gives its type
- * name (read as `rebuildFromNdjson`'s type filter reads it); a line that is
- * not exactly the expected form is declined.
+ * `metadata` are checked, not kept. A line of another type
+ * is wanted or not by `wanted` (its type read as `rebuildFromNdjson`'s type
+ * filter reads it); a line that is not exactly the expected form is declined.
  */
 export class LeanReader {
   private readonly names: { bytes: Uint8Array; type: string }[];
@@ -132,9 +133,9 @@ export class LeanReader {
   private lastIdText = "";
   private readonly found: (string | undefined)[];
 
-  constructor(types: readonly string[], dataKeys: readonly string[], knownTypes: readonly string[]) {
+  constructor(types: readonly string[], dataKeys: readonly string[], wanted: readonly string[]) {
     this.leanTypes = new Set(types);
-    this.names = [...new Set([...types, ...knownTypes])].map((type) => ({ bytes: bytes(type), type }));
+    this.names = [...new Set([...types, ...wanted])].map((type) => ({ bytes: bytes(type), type }));
     this.keys = dataKeys.map((key) => ({ bytes: bytes(key), key }));
     this.found = dataKeys.map(() => undefined);
   }
@@ -154,13 +155,15 @@ export class LeanReader {
     k = skipString(buf, typeStart - 1, end);
     if (k < 0) return DECLINED;
     const type = this.typeName(chunk, typeStart, k - 1);
-    if (!this.leanTypes.has(type)) return { kind: "type", type };
+    if (type === undefined) return UNWANTED;
+    if (!this.leanTypes.has(type)) return WANTED;
     return this.rest(chunk, k, end, idStart, idEnd, type);
   }
 
-  private typeName(chunk: Buffer, start: number, end: number): string {
+  /** The wanted type these bytes name, if any (compared as bytes, as the type filter compares them). */
+  private typeName(chunk: Buffer, start: number, end: number): string | undefined {
     for (const n of this.names) if (equals(chunk, start, end, n.bytes)) return n.type;
-    return chunk.toString("utf8", start, end);
+    return undefined;
   }
 
   private streamId(chunk: Buffer, start: number, end: number): string {
@@ -265,3 +268,5 @@ export class LeanReader {
 }
 
 const DECLINED: LeanRead = { kind: "declined" };
+const WANTED: LeanRead = { kind: "wanted" };
+const UNWANTED: LeanRead = { kind: "unwanted" };

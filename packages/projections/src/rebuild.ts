@@ -243,7 +243,7 @@ export const rebuildFromNdjson = async (
         return;
       }
       // Its type read from its bytes as `mayBeWanted` reads it.
-      if (read.kind === "type" && !wanted?.has(read.type)) {
+      if (read.kind === "unwanted") {
         skipLine();
         return;
       }

@@ -21,6 +21,7 @@ export * from "./queries/kpis.js";
 export * from "./queries/liability.js";
 export * from "./queries/period.js";
 export * from "./queries/rfm.js";
+export * from "./queries/rfm-fold.js";
 export * from "./queries/rfm-parallel.js";
 export * from "./queries/rollforward.js";
 export * from "./rebuild.js";

@@ -1,5 +1,6 @@
 import { createReadStream } from "node:fs";
 import { type EventStore, VafaError } from "@vafa/core";
+import { LeanReader } from "./lean-envelope.js";
 import type { Projection, ProjectionEvent } from "./projection.js";
 import { idStartsWith, StreamIdReader, streamHash } from "./stream-route.js";
 import { queryTime } from "./time.js";
@@ -40,6 +41,14 @@ export interface RebuildOptions {
   onStreamEnd?: (streamId: string) => void;
   /** From a file: read only bytes [start, end), which must begin and end at line starts (a worker's part). */
   range?: { start: number; end: number };
+  /**
+   * From a file, with `types` and without `chain`: the projection reads only
+   * `streamId`, `type`, `occurredAt` and these string keys of `data` of the
+   * events of these types, so their lines are read from their bytes
+   * (`LeanReader`) instead of parsed whole. A line that is not exactly the
+   * expected form is parsed and checked as usual: the result is the same.
+   */
+  lean?: { types: readonly string[]; dataKeys: readonly string[] };
 }
 
 /** What `rfmAsOf` reads (spec 6): members, purchases, refunds and the program's RFM window. */
@@ -49,6 +58,15 @@ export const RFM_EVENT_TYPES = [
   "PurchaseRefunded",
   "ProgramPublished",
 ] as const;
+
+/**
+ * What `rfmAsOf` reads of its member events (`RebuildOptions.lean`): the
+ * purchase ids and amounts (a member's `birthDate` is not read).
+ */
+export const RFM_LEAN = {
+  types: ["MemberJoined", "PurchaseRecorded", "PurchaseRefunded"],
+  dataKeys: ["purchaseId", "amount"],
+} as const;
 
 export interface RebuildResult {
   /** Events applied. */
@@ -143,6 +161,9 @@ export const rebuildFromNdjson = async (
       if (result.badLines.length < 100) result.badLines.push(result.lines);
       return;
     }
+    onEvent(value);
+  };
+  const onEvent = (value: ProjectionEvent): void => {
     options.chain?.push(value as unknown as ChainEvent);
     if (shard !== undefined && !ownsStream(value.streamId)) {
       result.skipped++;
@@ -204,6 +225,32 @@ export const rebuildFromNdjson = async (
         return true;
     return false;
   };
+  const lean =
+    options.lean === undefined || options.chain !== undefined || wanted === undefined
+      ? undefined
+      : new LeanReader(options.lean.types, options.lean.dataKeys, options.types ?? []);
+  /** One line of `chunk`, `[start, end)`, not the file's last unless it ends with a newline. */
+  const line = (chunk: Buffer, start: number, end: number): void => {
+    if (otherShard(chunk, start, end)) {
+      skipLine();
+      return;
+    }
+    if (lean !== undefined) {
+      const read = lean.read(chunk, start, end);
+      if (read.kind === "event") {
+        result.lines++;
+        onEvent(read.event);
+        return;
+      }
+      // Its type read from its bytes as `mayBeWanted` reads it.
+      if (read.kind === "unwanted") {
+        skipLine();
+        return;
+      }
+    }
+    if (mayBeWanted(chunk, start, end)) onLine(chunk.toString("utf8", start, end));
+    else skipLine();
+  };
   // Split on the newline byte before decoding: UTF-8 never uses byte 10 inside
   // a character, and decoding line by line is several times faster than
   // decoding whole chunks to strings and searching those.
@@ -223,18 +270,14 @@ export const rebuildFromNdjson = async (
         }
         const joined = Buffer.concat([rest, chunk.subarray(0, nl)]);
         reader.newChunk();
-        if (otherShard(joined, 0, joined.length)) skipLine();
-        else if (mayBeWanted(joined, 0, joined.length)) onLine(joined.toString("utf8"));
-        else skipLine();
+        line(joined, 0, joined.length);
         rest = undefined;
         start = nl + 1;
         nl = chunk.indexOf(NEWLINE, start);
       }
       reader.newChunk();
       for (; nl >= 0; nl = chunk.indexOf(NEWLINE, start)) {
-        if (otherShard(chunk, start, nl)) skipLine();
-        else if (mayBeWanted(chunk, start, nl)) onLine(chunk.toString("utf8", start, nl));
-        else skipLine();
+        line(chunk, start, nl);
         start = nl + 1;
       }
       rest = start < chunk.length ? chunk.subarray(start) : undefined;

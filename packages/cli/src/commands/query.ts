@@ -8,8 +8,11 @@ import {
   LedgerProjection,
   liabilityAsOf,
   type NdjsonRebuildResult,
+  type Projection,
   type RebuildOptions,
   RFM_EVENT_TYPES,
+  RFM_LEAN,
+  RfmFold,
   rebuildFromNdjson,
   rebuildFromStore,
   rfmAsOf,
@@ -54,7 +57,7 @@ const readStrictly = async (options: QueryOptions): Promise<void> => {
  */
 const rebuildFile = async (
   options: QueryOptions,
-  projection: LedgerProjection,
+  projection: Projection,
   rebuild: RebuildOptions,
 ): Promise<NdjsonRebuildResult> => {
   const path = options.events as string;
@@ -86,7 +89,7 @@ export const projectForQuery = async (name: QueryName, options: QueryOptions): P
   const projection = new LedgerProjection({ keepHistory: period });
   const rebuild: RebuildOptions = {
     until: period ? options.to : options.asOf,
-    ...(name === "rfm" ? { types: RFM_EVENT_TYPES } : {}),
+    ...(name === "rfm" ? { types: RFM_EVENT_TYPES, lean: RFM_LEAN } : {}),
   };
   if (options.events === undefined) {
     const store = await openStore(options.store);
@@ -174,10 +177,27 @@ const rfmOnWorkers = async (options: QueryOptions): Promise<JsonValue | undefine
   return rows as unknown as JsonValue | undefined;
 };
 
+/**
+ * `vafa rfm --events` in one thread, folding only what RFM reads (`RfmFold`,
+ * each member reduced when its stream ends). Undefined when a member's stream
+ * comes back (not an export): `projectForQuery` reads it the plain way.
+ */
+const rfmInThread = async (options: QueryOptions): Promise<JsonValue | undefined> => {
+  const fold = new RfmFold();
+  await rebuildFile(options, fold, {
+    until: options.asOf,
+    types: RFM_EVENT_TYPES,
+    lean: RFM_LEAN,
+    onStreamEnd: (streamId) => fold.settle(streamId),
+  });
+  return fold.reopened ? undefined : (fold.rows(options.asOf as string) as unknown as JsonValue);
+};
+
 /** `vafa balances | rfm | liability | kpis | rollforward` (spec 8). */
 export const runQuery = async (name: QueryName, options: QueryOptions, io: CliIo): Promise<number> => {
-  const parallel = name === "rfm" && options.events !== undefined ? await rfmOnWorkers(options) : undefined;
-  const result = parallel ?? queryResult(name, await projectForQuery(name, options), options);
+  const rfmFile = name === "rfm" && options.events !== undefined;
+  const fast = rfmFile ? ((await rfmOnWorkers(options)) ?? (await rfmInThread(options))) : undefined;
+  const result = fast ?? queryResult(name, await projectForQuery(name, options), options);
   await writeOut(io.stdout, render(result, options.format));
   return 0;
 };

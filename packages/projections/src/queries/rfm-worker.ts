@@ -1,11 +1,10 @@
 import { parentPort, workerData } from "node:worker_threads";
 import type { Program } from "@vafa/core";
-import { LedgerProjection } from "../ledger.js";
 import { programView } from "../program-view.js";
-import { RFM_EVENT_TYPES, rebuildFromNdjson } from "../rebuild.js";
+import { RFM_EVENT_TYPES, RFM_LEAN, rebuildFromNdjson } from "../rebuild.js";
 import { ChainVerifier } from "../verify-chain.js";
 import { toWorkerError } from "../workers.js";
-import { rfmInputs } from "./rfm.js";
+import { RfmFold } from "./rfm-fold.js";
 
 // A worker of `rfmFromNdjsonParallel`: folds one part of the file (whole
 // streams), reports its member streams and the program it saw, then gives the
@@ -35,14 +34,14 @@ export type RfmWorkerReply =
 const port = parentPort;
 if (port) {
   const { path, asOf, start, end, verify } = workerData as RfmWorkerData;
-  const projection = new LedgerProjection({ keepHistory: false });
+  const projection = new RfmFold();
   const reply = (message: RfmWorkerReply): void => port.postMessage(message);
   port.on("message", (message: { kind: "score"; program: Program }) => {
     try {
       const view = programView(message.program);
       reply({
         kind: "inputs",
-        inputs: rfmInputs({ program: () => view, members: () => projection.members() }, asOf),
+        inputs: projection.inputs(asOf, view),
       });
     } catch (error) {
       reply({ kind: "failed", error: toWorkerError(error) });
@@ -51,15 +50,16 @@ if (port) {
   rebuildFromNdjson(path, projection, {
     until: asOf,
     types: RFM_EVENT_TYPES,
+    lean: RFM_LEAN,
     range: { start, end },
     ...(verify ? { chain: new ChainVerifier() } : {}),
     // Each member is reduced to what RFM reads when its stream ends.
-    onStreamEnd: (streamId) => projection.settleRfmStream(streamId),
+    onStreamEnd: (streamId) => projection.settle(streamId),
   })
     .then((rebuilt) =>
       reply({
         kind: "folded",
-        streams: projection.members().map((m) => m.memberId),
+        streams: projection.memberIds(),
         program: projection.publishedProgram,
         badLineCount: rebuilt.badLineCount,
         reopened: projection.reopened,

@@ -128,7 +128,7 @@ export const rfmInputOf = (f: MemberFold, tMs: number, windowStart: string): Rfm
 };
 
 /** `rfmInputOf` over a settled member's purchases (canonical times, so ms order is text order). */
-const compactRfmInput = (
+export const compactRfmInput = (
   memberId: string,
   p: { atMs: Float64Array; net: BigInt64Array },
   tMs: number,

@@ -209,3 +209,24 @@ describe("ledger-v1 §2, §6 lean read of RFM lines", () => {
     expect(lean).toEqual(await readFile(path, "2100-01-01T00:00:00.000Z", false));
   });
 });
+
+describe("ledger-v1 §2 lean read: JSON numbers", () => {
+  it("a revision that is not a JSON number declines the line; one that is keeps it lean", async () => {
+    const [scenario] = fc.sample(scenarioArb(30), { numRuns: 1, seed: 7 });
+    const h = await runScenario(scenario as Scenario);
+    const line = exportLines(h.events).find((l) => l.includes('"type":"PurchaseRecorded"')) as string;
+    const reader = new LeanReader(RFM_LEAN.types, RFM_LEAN.dataKeys, RFM_EVENT_TYPES);
+    const kindWith = (revision: string): string => {
+      const buf = Buffer.from(line.replace(/"revision":\d+/, `"revision":${revision}`));
+      return reader.read(buf, 0, buf.length).kind;
+    };
+    for (const bad of ["3.", "-", "01", "1e", "1e+", ".5", "+1", "--1", "1.e3"]) {
+      expect(() => JSON.parse(`[${bad}]`)).toThrow();
+      expect(kindWith(bad)).toBe("declined");
+    }
+    for (const good of ["3", "0", "-0", "1.5", "1e3", "1.5E+3", "2e-2"]) {
+      expect(JSON.parse(`[${good}]`)).toHaveLength(1);
+      expect(kindWith(good)).toBe("event");
+    }
+  });
+});

@@ -95,14 +95,21 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE ${t.events} DROP COLUMN data, DROP COLUMN metadata;
       CREATE VIEW ${t.eventsJson} AS
         SELECT position, stream_id, revision, event_id, type, occurred_at, recorded_at,
-               data_text::jsonb AS data, metadata_text::jsonb AS metadata
+               data_text, metadata_text, data_text::jsonb AS data, metadata_text::jsonb AS metadata
           FROM ${t.events};
     `,
   },
 ];
 
-/** Creates the schema or brings it up to date; safe to run from several processes at once. */
-export const migrate = async (client: SqlClient, schema: string): Promise<number[]> => {
+/**
+ * Creates the schema or brings it up to date; safe to run from several processes at once.
+ * `migrations` is for tests that build a database as an older release left it.
+ */
+export const migrate = async (
+  client: SqlClient,
+  schema: string,
+  migrations: readonly Migration[] = MIGRATIONS,
+): Promise<number[]> => {
   const t = tableNames(schema);
   return client.transaction(async (tx) => {
     await tx.query("SELECT pg_advisory_xact_lock(hashtext($1))", [`${schema}.vafa_migrations`]);
@@ -114,7 +121,7 @@ export const migrate = async (client: SqlClient, schema: string): Promise<number
     const rows = await tx.query<{ version: number }>(`SELECT version FROM ${t.migrations}`);
     const applied = new Set(rows.map((row) => Number(row.version)));
     const newlyApplied: number[] = [];
-    for (const migration of MIGRATIONS) {
+    for (const migration of migrations) {
       if (applied.has(migration.version)) continue;
       for (const statement of splitStatements(migration.sql(t))) await tx.query(statement);
       await tx.query(`INSERT INTO ${t.migrations} (version, name) VALUES ($1, $2)`, [

@@ -16,7 +16,8 @@ export interface AppendContext {
 
 /**
  * Appends to several streams in one transaction: one query reads every stream's
- * revision and the stored locations of every proposed id, each stream is
+ * revision and the stored locations of every proposed id (ids are distinct:
+ * `checkDistinctStreams`), each stream is
  * checked, then one statement inserts all rows and moves every stream's revision.
  */
 export const appendIn = async (
@@ -27,16 +28,20 @@ export const appendIn = async (
   const { t, now, options, channel, appendLockKey } = context;
   checkDistinctStreams(appends);
   if (options.appendLock) await tx.query("SELECT pg_advisory_xact_lock(hashtext($1))", [appendLockKey]);
+  // Index lookups driven by the batch's lists; a stream's head position only where the
+  // append is empty (the only result that needs it).
   const [state] = await tx.query<{ revisions: string | null; existing: string | null }>(
     `SELECT (SELECT json_agg(json_build_object('streamId', s.stream_id, 'revision', s.revision,
-                      'position', (SELECT e.position::text FROM ${t.events} e
-                                    WHERE e.stream_id = s.stream_id AND e.revision = s.revision)))::text
-               FROM ${t.streams} s WHERE s.stream_id IN (SELECT json_array_elements_text($1::json))) AS revisions,
-            (SELECT json_agg(json_build_object('eventId', event_id, 'streamId', stream_id,
-                      'revision', revision, 'position', position::text))::text
-               FROM ${t.events} WHERE event_id IN (SELECT json_array_elements_text($2::json))) AS existing`,
+                      'position', CASE WHEN a.head THEN (SELECT e.position::text FROM ${t.events} e
+                                    WHERE e.stream_id = s.stream_id AND e.revision = s.revision) END))::text
+               FROM json_to_recordset($1::json) AS a("streamId" text, head boolean)
+               JOIN ${t.streams} s ON s.stream_id = a."streamId") AS revisions,
+            (SELECT json_agg(json_build_object('eventId', e.event_id, 'streamId', e.stream_id,
+                      'revision', e.revision, 'position', e.position::text))::text
+               FROM json_array_elements_text($2::json) AS proposed(id)
+               JOIN ${t.events} e ON e.event_id = proposed.id) AS existing`,
     [
-      JSON.stringify(appends.map((a) => a.streamId)),
+      JSON.stringify(appends.map((a) => ({ streamId: a.streamId, head: a.events.length === 0 }))),
       JSON.stringify(appends.flatMap((a) => a.events.map((e) => e.eventId))),
     ],
   );

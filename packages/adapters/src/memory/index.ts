@@ -10,7 +10,7 @@ import type {
   Subscription,
 } from "@vafa/core";
 import { VafaError } from "@vafa/core";
-import { checkDistinctStreams, planAppend, type StoredLocation } from "../shared/append-plan.js";
+import { checkBatch, checkDistinctStreams, planAppend, type StoredLocation } from "../shared/append-plan.js";
 import { copyJson } from "../shared/json-copy.js";
 import { Notifier, runSubscription } from "../shared/live-feed.js";
 
@@ -90,6 +90,7 @@ export const createMemoryStore = (options: MemoryStoreOptions = {}): EventStore 
   return {
     async appendToStream(streamId, events, { expectedRevision }) {
       if (closed) throw closedError();
+      checkBatch(streamId, events);
       const checked = plan(streamId, events, expectedRevision);
       const result = write(streamId, events, checked, now());
       if (events.length > 0 && checked.plan.kind === "append") notifier.notify();

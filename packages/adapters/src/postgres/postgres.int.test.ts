@@ -3,6 +3,8 @@ import { describe, expect, it } from "vitest";
 import { describeEventStoreContract } from "../contract/event-store.contract.js";
 import { purchaseEvents, uniqueStreamId } from "../contract/fixtures.js";
 import { createPostgresStore, MIGRATIONS } from "./index.js";
+import { pgSqlClient } from "./pg-client.js";
+import { migrate } from "./schema.js";
 
 const url = process.env.VAFA_PG_URL;
 if (!url) {
@@ -42,6 +44,41 @@ describe.skipIf(!url)("PostgreSQL server (needs VAFA_PG_URL)", () => {
     },
     { interleavingRuns: 25 },
   );
+
+  it("migration 3 upgrades a database made before it: events kept byte for byte, jsonb in vafa_events_json", async () => {
+    const schema = freshSchema();
+    const pool = new pg.Pool({ connectionString: url });
+    const streamId = uniqueStreamId("upgrade");
+    // as releases before migration 3 left it, with an event their append wrote (jsonb columns filled)
+    const old = pgSqlClient({ pool });
+    await migrate(old, schema, MIGRATIONS.slice(0, 2));
+    const dataText = '{"z":1,"a":"é\\u0041"}';
+    await pool.query(
+      `INSERT INTO "${schema}".vafa_events (stream_id, revision, event_id, type, occurred_at, recorded_at, data_text, metadata_text)
+       VALUES ($1, 0, 'old-0', 'PointsEarned', '2024-01-01T00:00:00.000Z', '2024-01-01T00:00:01.000Z', $2, '{}')`,
+      [streamId, dataText],
+    );
+    await pool.query(`INSERT INTO "${schema}".vafa_streams VALUES ($1, 0)`, [streamId]);
+    const store = await createPostgresStore({ connectionString: url ?? "", schema });
+    try {
+      const [before] = await store.readStream(streamId);
+      expect(before?.data).toEqual({ z: 1, a: "éA" });
+      const next = purchaseEvents({ streamId, fromRevision: 1, count: 2, commandId: "c:2" });
+      await store.appendToStream(streamId, next, { expectedRevision: 0 });
+      const { rows } = await pool.query(
+        `SELECT revision, data_text, data FROM "${schema}".vafa_events_json WHERE stream_id = $1 ORDER BY revision`,
+        [streamId],
+      );
+      expect(rows.map((r) => r.data_text)).toEqual([dataText, ...next.map((e) => JSON.stringify(e.data))]);
+      expect(rows.map((r) => r.data)).toEqual([{ z: 1, a: "éA" }, ...next.map((e) => e.data)]);
+      const versions = await pool.query(`SELECT version FROM "${schema}".vafa_migrations ORDER BY version`);
+      expect(versions.rows.map((r) => r.version)).toEqual(MIGRATIONS.map((m) => m.version));
+    } finally {
+      await store.close();
+      await pool.end();
+      await dropSchema(schema);
+    }
+  });
 
   it("migrations run once even when several processes open the store at the same time", async () => {
     const schema = freshSchema();

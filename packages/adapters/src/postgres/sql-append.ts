@@ -16,7 +16,8 @@ export interface AppendContext {
 
 /**
  * Appends to several streams in one transaction: one query reads every stream's
- * revision and the stored locations of every proposed id, each stream is
+ * revision and the stored locations of every proposed id (ids are distinct:
+ * `checkDistinctStreams`), each stream is
  * checked, then one statement inserts all rows and moves every stream's revision.
  */
 export const appendIn = async (
@@ -27,16 +28,20 @@ export const appendIn = async (
   const { t, now, options, channel, appendLockKey } = context;
   checkDistinctStreams(appends);
   if (options.appendLock) await tx.query("SELECT pg_advisory_xact_lock(hashtext($1))", [appendLockKey]);
+  // Index lookups driven by the batch's lists; a stream's head position only where the
+  // append is empty (the only result that needs it).
   const [state] = await tx.query<{ revisions: string | null; existing: string | null }>(
     `SELECT (SELECT json_agg(json_build_object('streamId', s.stream_id, 'revision', s.revision,
-                      'position', (SELECT e.position::text FROM ${t.events} e
-                                    WHERE e.stream_id = s.stream_id AND e.revision = s.revision)))::text
-               FROM ${t.streams} s WHERE s.stream_id IN (SELECT json_array_elements_text($1::json))) AS revisions,
-            (SELECT json_agg(json_build_object('eventId', event_id, 'streamId', stream_id,
-                      'revision', revision, 'position', position::text))::text
-               FROM ${t.events} WHERE event_id IN (SELECT json_array_elements_text($2::json))) AS existing`,
+                      'position', CASE WHEN a.head THEN (SELECT e.position::text FROM ${t.events} e
+                                    WHERE e.stream_id = s.stream_id AND e.revision = s.revision) END))::text
+               FROM json_to_recordset($1::json) AS a("streamId" text, head boolean)
+               JOIN ${t.streams} s ON s.stream_id = a."streamId") AS revisions,
+            (SELECT json_agg(json_build_object('eventId', e.event_id, 'streamId', e.stream_id,
+                      'revision', e.revision, 'position', e.position::text))::text
+               FROM json_array_elements_text($2::json) AS proposed(id)
+               JOIN ${t.events} e ON e.event_id = proposed.id) AS existing`,
     [
-      JSON.stringify(appends.map((a) => a.streamId)),
+      JSON.stringify(appends.map((a) => ({ streamId: a.streamId, head: a.events.length === 0 }))),
       JSON.stringify(appends.flatMap((a) => a.events.map((e) => e.eventId))),
     ],
   );
@@ -81,6 +86,8 @@ export const appendIn = async (
   if (toWrite.length > 0) {
     const recordedAt = now();
     let n = 0;
+    // `data`/`metadata` go in as JSON values, not strings: a `json` field keeps its exact
+    // text (`::text` gives back JSON.stringify's bytes) and nothing is escaped twice.
     const rows = toWrite.flatMap((a) =>
       a.events.map((e) => ({
         n: n++,
@@ -89,36 +96,35 @@ export const appendIn = async (
         eventId: e.eventId,
         type: e.type,
         occurredAt: e.occurredAt,
-        dataText: JSON.stringify(e.data),
-        metadataText: JSON.stringify(e.metadata),
+        data: e.data,
+        metadata: e.metadata,
       })),
     );
     const newHeads = toWrite.map((a) => ({ streamId: a.streamId, revision: a.events.at(-1)?.revision }));
-    // one statement: every event, every stream's new revision and (on a server) the wake-up notice
-    const inserted = await tx.query<{ position: string; stream_id: string }>(
+    // one statement: every event, every stream's new revision and (on a server) the wake-up
+    // notice; it returns one text, each stream's last position, not a row per event
+    const [inserted] = await tx.query<{ last: string | null }>(
       `WITH inserted AS (
          INSERT INTO ${t.events}
            (stream_id, revision, event_id, type, occurred_at, recorded_at, data_text, metadata_text)
-         SELECT "streamId", revision, "eventId", type, "occurredAt", $1, "dataText", "metadataText"
+         SELECT "streamId", revision, "eventId", type, "occurredAt", $1, data::text, metadata::text
            FROM json_to_recordset($2::json) AS batch(n integer, "streamId" text, revision integer,
-                  "eventId" text, type text, "occurredAt" text, "dataText" text, "metadataText" text)
+                  "eventId" text, type text, "occurredAt" text, data json, metadata json)
           ORDER BY n
          RETURNING position, stream_id),
        stream AS (
          INSERT INTO ${t.streams} (stream_id, revision)
          SELECT "streamId", revision FROM json_to_recordset($3::json) AS heads("streamId" text, revision integer)
          ON CONFLICT (stream_id) DO UPDATE SET revision = EXCLUDED.revision)
-       SELECT position::text AS position, stream_id${options.notify ? ", (SELECT pg_notify($4, '')) AS notified" : ""}
-         FROM inserted`,
+       SELECT (SELECT json_agg(json_build_array(stream_id, last::text))::text
+                 FROM (SELECT stream_id, max(position) AS last FROM inserted GROUP BY stream_id) AS l) AS last
+              ${options.notify ? ", (SELECT pg_notify($4, '')) AS notified" : ""}`,
       options.notify
         ? [recordedAt, JSON.stringify(rows), JSON.stringify(newHeads), channel]
         : [recordedAt, JSON.stringify(rows), JSON.stringify(newHeads)],
     );
-    for (const row of inserted) {
-      const position = BigInt(row.position);
-      const before = lastPositions.get(row.stream_id);
-      if (before === undefined || position > before) lastPositions.set(row.stream_id, position);
-    }
+    for (const [streamId, last] of JSON.parse(inserted?.last ?? "[]") as [string, string][])
+      lastPositions.set(streamId, BigInt(last));
   }
   const results: AppendResult[] = [];
   for (const [i, a] of appends.entries()) {

@@ -47,6 +47,8 @@ export const checkBatch = (streamId: string, events: readonly ProposedEvent[]): 
 /**
  * Decides an append against the stream's current end (`-1` when it does not exist)
  * and the stored locations of the proposed event ids. Pure, shared by the adapters.
+ * The events must have passed `checkBatch` (`checkDistinctStreams` runs it; not
+ * twice: it walks every event of a batch of thousands).
  * Throws `ConcurrencyError` on an expected-revision or revision mismatch.
  */
 export const planAppend = (input: {
@@ -57,7 +59,6 @@ export const planAppend = (input: {
   existing: ReadonlyMap<string, StoredLocation>;
 }): AppendPlan => {
   const { streamId, events, expectedRevision, currentRevision, existing } = input;
-  checkBatch(streamId, events);
   const actual = currentRevision < 0 ? "no_stream" : currentRevision;
   if (existing.size > 0) {
     let sameSlots = 0;

@@ -113,15 +113,15 @@ export const projectForQuery = async (name: QueryName, options: QueryOptions): P
     });
     if (!settled.reopened) return settled;
     // Streams interleaved (not an export): read again keeping every member's history.
-  } else {
-    // When its stream ends, each member is reduced to what the query reads:
-    // its purchases' times and nets (rfm), or its answer as of T (balances, liability).
+  } else if (name !== "rfm") {
+    // When its stream ends, each member is reduced to its answer as of T
+    // (balances, liability). RFM from a file comes here only when `rfmInThread`
+    // found streams interleaved: it is read the plain way at once.
     const settled = new LedgerProjection({ keepHistory: false });
     const asOf = options.asOf as string;
     await rebuildFile(options, settled, {
       ...rebuild,
-      onStreamEnd: (streamId) =>
-        name === "rfm" ? settled.settleRfmStream(streamId) : settled.settleAsOfStream(streamId, asOf),
+      onStreamEnd: (streamId) => settled.settleAsOfStream(streamId, asOf),
     });
     if (!settled.reopened) return settled;
   }

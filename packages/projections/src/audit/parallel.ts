@@ -71,9 +71,9 @@ const resultOf = (worker: Worker, index: number): Promise<ShardResult> =>
   });
 
 /**
- * Audits an NDJSON export (spec 7) on worker threads: the file is cut at
- * stream changes into one range per worker, each reads and audits its own
- * range; the report is the one `auditEvents` gives for the file's lines,
+ * Audits an NDJSON export (spec 7) on `workers` threads (this one and worker
+ * threads): the file is cut at stream changes into one range per thread, each
+ * reads and audits its own range; the report is the one `auditEvents` gives for the file's lines,
  * finding for finding (docs/auditing.md, "Parallel audit of a file").
  */
 export const auditNdjsonFileParallel = async (
@@ -89,10 +89,11 @@ export const auditNdjsonFileParallel = async (
   const size = (await stat(path).catch(() => ({ size: 0 }))).size;
   // A stream too long to cut near a range's end, or an unreadable file: one range.
   const cuts = (await splitAtStreams(path, count).catch(() => null)) ?? [0, size];
-  // The workers load their modules while the file is planned.
-  const workers = Array.from({ length: cuts.length > 2 ? cuts.length - 1 : 0 }, (_, index) => {
+  // This thread audits the first range; the workers, loading their modules
+  // while the file is planned, the others.
+  const workers = Array.from({ length: Math.max(0, cuts.length - 2) }, (_, index) => {
     const worker = startWorker(import.meta.url, "audit-worker", undefined);
-    const result = resultOf(worker, index);
+    const result = resultOf(worker, index + 1);
     result.catch(() => undefined); // awaited unless the plan leaves the workers out
     return { worker, result };
   });
@@ -104,13 +105,13 @@ export const auditNdjsonFileParallel = async (
       pass: { streamsWhole: true, programsAhead: plan.programsAhead },
       ...(options.head ? { head: { ...options.head.options } } : {}),
     };
-    let results: ShardResult[];
-    if (plan.ranges.length === 1) results = [await auditRange(path, plan.ranges[0] as Range, job)];
-    else {
-      for (const [i, range] of plan.ranges.entries())
-        workers[i]?.worker.postMessage({ path, range, job } satisfies AuditWorkerMessage);
-      results = await Promise.all(workers.map((w) => w.result));
-    }
+    const [first, ...others] = plan.ranges;
+    for (const [i, range] of others.entries())
+      workers[i]?.worker.postMessage({ path, range, job } satisfies AuditWorkerMessage);
+    const results = await Promise.all([
+      auditRange(path, first as Range, job),
+      ...(others.length > 0 ? workers.map((w) => w.result) : []),
+    ]);
     const settled = settle(results, options.head);
     // The heads stand as merged; the findings come from one thread when a
     // shard's pass must be redone (the plain audit at once, as `auditReadable`

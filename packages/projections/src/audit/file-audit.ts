@@ -60,6 +60,16 @@ export class PublishedPrograms {
     return buf.lastIndexOf(NEWLINE) + 1;
   }
 
+  /** What was found, to be added to the programs found before it in the file (`add`). */
+  entries(): [string, Program | null][] {
+    return [...this.found];
+  }
+
+  /** Takes in what was found in a later part of the file. */
+  add(entries: readonly [string, Program | null][]): void {
+    for (const [key, program] of entries) this.found.set(key, this.found.has(key) ? null : program);
+  }
+
   /** A version published twice is left out: its checks wait for the end, as usual. */
   programs(): Program[] {
     return [...this.found.values()].filter((p): p is Program => p !== null);

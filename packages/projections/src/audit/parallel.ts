@@ -1,6 +1,6 @@
 import { stat } from "node:fs/promises";
 import { availableParallelism } from "node:os";
-import type { Worker } from "node:worker_threads";
+import { VafaError } from "@vafa/core";
 import { splitAtStreams } from "../queries/rfm-parallel.js";
 import { fromWorkerError, startWorker, type WorkerError } from "../workers.js";
 import { type AuditPass, auditEvents } from "./audit.js";
@@ -8,7 +8,16 @@ import type { AuditWorkerMessage } from "./audit-worker.js";
 import { auditReadable } from "./file-audit.js";
 import type { HeadTracker } from "./head.js";
 import { readNdjsonLines } from "./ndjson.js";
-import { auditRange, planRanges, type Range, type RangePlan, type ShardJob } from "./ranges.js";
+import {
+  auditRange,
+  planFromScans,
+  planRanges,
+  type Range,
+  type RangePlan,
+  type RangeScan,
+  type ShardJob,
+  scanRange,
+} from "./ranges.js";
 import { mergeShards, type ShardResult } from "./shard.js";
 import type { AuditOptions, AuditReport } from "./types.js";
 
@@ -59,16 +68,28 @@ export const auditFileInRanges = async (
   return typeof settled === "string" ? undefined : settled;
 };
 
-type Reply = { kind: "result"; result: ShardResult } | { kind: "failed"; error: WorkerError };
+type Reply = { kind: "done"; value: unknown } | { kind: "failed"; error: WorkerError };
 
-const resultOf = (worker: Worker, index: number): Promise<ShardResult> =>
-  new Promise<ShardResult>((resolve, reject) => {
-    worker.once("message", (m: Reply) =>
-      m.kind === "result" ? resolve(m.result) : reject(fromWorkerError(m.error)),
-    );
+/** A worker of the parallel audit: `ask` posts a message and gives its answer. */
+const auditWorker = (index: number) => {
+  const worker = startWorker(import.meta.url, "audit-worker", undefined);
+  const stopped = new Promise<never>((_, reject) => {
     worker.on("error", reject);
     worker.on("exit", (code) => reject(new Error(`audit worker ${index} stopped (exit ${code})`)));
   });
+  stopped.catch(() => undefined); // raced by every `ask`
+  const ask = <T>(message: AuditWorkerMessage): Promise<T> =>
+    Promise.race([
+      stopped,
+      new Promise<T>((resolve, reject) => {
+        worker.once("message", (m: Reply) =>
+          m.kind === "done" ? resolve(m.value as T) : reject(fromWorkerError(m.error)),
+        );
+        worker.postMessage(message);
+      }),
+    ]);
+  return { worker, ask };
+};
 
 /**
  * Audits an NDJSON export (spec 7) on `workers` threads (this one and worker
@@ -86,31 +107,40 @@ export const auditNdjsonFileParallel = async (
     ...auditOptions,
     ...(options.dataKeys ? { dataKeys: options.dataKeys } : {}),
   };
-  const size = (await stat(path).catch(() => ({ size: 0 }))).size;
+  const { size } = await stat(path).catch((cause: unknown) => {
+    throw new VafaError(
+      "STORE_UNAVAILABLE",
+      `cannot read export file ${path}`,
+      "check the path given to --events",
+      {
+        cause,
+      },
+    );
+  });
   // A stream too long to cut near a range's end, or an unreadable file: one range.
   const cuts = (await splitAtStreams(path, count).catch(() => null)) ?? [0, size];
-  // This thread audits the first range; the workers, loading their modules
-  // while the file is planned, the others.
-  const workers = Array.from({ length: Math.max(0, cuts.length - 2) }, (_, index) => {
-    const worker = startWorker(import.meta.url, "audit-worker", undefined);
-    const result = resultOf(worker, index + 1);
-    result.catch(() => undefined); // awaited unless the plan leaves the workers out
-    return { worker, result };
-  });
+  // This thread reads the first range; the workers, loading their modules
+  // meanwhile, the others: first for the plan, then to audit them.
+  const workers = Array.from({ length: Math.max(0, cuts.length - 2) }, (_, i) => auditWorker(i + 1));
   try {
+    const parts = cuts.slice(1).map((end, k) => ({ start: cuts[k] as number, end }));
+    const scans = await Promise.all([
+      scanRange(path, parts[0] as Range),
+      ...workers.map((w, i) => w.ask<RangeScan>({ kind: "scan", path, range: parts[i + 1] as Range })),
+    ]);
     // A program stream in two ranges: one range, in this thread.
-    const plan = (await planRanges(path, cuts)) ?? ((await planRanges(path, [0, size])) as RangePlan);
+    const plan = planFromScans(cuts, scans) ?? ((await planRanges(path, [0, size])) as RangePlan);
     const job: ShardJob = {
       options: auditOptions,
       pass: { streamsWhole: true, programsAhead: plan.programsAhead },
       ...(options.head ? { head: { ...options.head.options } } : {}),
     };
     const [first, ...others] = plan.ranges;
-    for (const [i, range] of others.entries())
-      workers[i]?.worker.postMessage({ path, range, job } satisfies AuditWorkerMessage);
     const results = await Promise.all([
       auditRange(path, first as Range, job),
-      ...(others.length > 0 ? workers.map((w) => w.result) : []),
+      ...others.map((range, i) =>
+        (workers[i] as (typeof workers)[number]).ask<ShardResult>({ kind: "audit", path, range, job }),
+      ),
     ]);
     const settled = settle(results, options.head);
     // The heads stand as merged; the findings come from one thread when a

@@ -12,11 +12,11 @@ import {
 import type { AuditOptions } from "./types.js";
 
 // The parallel audit's ranges: byte ranges of the file cut at stream changes,
-// each audited by one shard (shard.ts), which reads only its own range. One
-// pass over the file before (`planRanges`, with the programs read ahead)
-// numbers the ranges' first lines and finds the program lines each shard
-// replays; only lines holding `program-` or a `\u` escape (the only way to
-// spell a program stream id otherwise) are parsed.
+// each audited by one shard (shard.ts), which reads only its own range. Each
+// range is read once before (`scanRange`, by the thread that audits it) for the
+// plan: the programs read ahead, the ranges' first lines, the program lines
+// each shard replays; only lines holding `program-` or a `\u` escape (the
+// only way to spell a program stream id otherwise) are parsed.
 
 const NEWLINE = 0x0a;
 const PROGRAM_ID = Buffer.from("program-");
@@ -107,23 +107,26 @@ const linesHolding = (buf: Buffer, needle: Buffer): number[] => {
   return starts;
 };
 
-/**
- * The plan of `cuts` (byte offsets at line starts, from 0 to the file's size)
- * read from the whole file in one pass; null when a program stream has lines
- * in two ranges (its replay would not be the one-thread audit's).
- */
-export const planRanges = async (
+/** What one range holds that the plan needs: read by the thread that audits it (`scanRange`). */
+export interface RangeScan {
+  /** Newlines in the range. */
+  lines: number;
+  /** Program lines: byte offset in the file, line within the range (1-based). */
+  programLines: { at: number; local: number; text: string; streamId: string }[];
+  published: [string, Program | null][];
+}
+
+/** Reads bytes [start, end) of the file for the plan (`planFromScans`). */
+export const scanRange = async (
   path: string,
-  cuts: readonly number[],
+  { start, end }: { start: number; end: number },
   chunkBytes?: number,
-): Promise<RangePlan | null> => {
+): Promise<RangeScan> => {
   const published = new PublishedPrograms();
-  const firstLines = [0];
-  const programLines: { at: number; line: ProgramLine }[] = [];
-  let offset = 0;
+  const programLines: RangeScan["programLines"] = [];
+  let offset = start;
   let line = 0;
-  let nextCut = 1;
-  for await (const { bytes: buf } of newlineChunks(path, {}, chunkBytes)) {
+  for await (const { bytes: buf } of newlineChunks(path, { start, end }, chunkBytes)) {
     published.scan(buf, true);
     const candidates = [...new Set([...linesHolding(buf, PROGRAM_ID), ...linesHolding(buf, ESCAPE_U)])].sort(
       (a, b) => a - b,
@@ -136,44 +139,66 @@ export const planRanges = async (
         pos = nl + 1;
       }
     };
-    const end = offset + buf.length;
-    for (const start of candidates) {
-      for (; nextCut < cuts.length - 1 && (cuts[nextCut] as number) <= offset + start; nextCut++) {
-        countTo((cuts[nextCut] as number) - offset);
-        firstLines.push(line);
-      }
-      countTo(start);
-      const nl = buf.indexOf(NEWLINE, start);
-      const text = lineText(buf, start, nl < 0 ? buf.length : nl, line + 1);
-      const streamId = streamIdOf(text, line + 1);
+    for (const at of candidates) {
+      countTo(at);
+      const nl = buf.indexOf(NEWLINE, at);
+      // Only the file's line 1 has its BOM dropped.
+      const global = start === 0 ? line + 1 : line + 2;
+      const text = lineText(buf, at, nl < 0 ? buf.length : nl, global);
+      const streamId = streamIdOf(text, global);
       if (streamId?.startsWith("program-"))
-        programLines.push({ at: offset + start, line: { line: line + 1, text, streamId } });
-    }
-    for (; nextCut < cuts.length - 1 && (cuts[nextCut] as number) < end; nextCut++) {
-      countTo((cuts[nextCut] as number) - offset);
-      firstLines.push(line);
+        programLines.push({ at: offset + at, local: line + 1, text, streamId });
     }
     countTo(buf.length);
-    offset = end;
+    offset += buf.length;
   }
-  for (; nextCut < cuts.length - 1; nextCut++) firstLines.push(line);
-  const ranges = cuts.slice(1).map((end, k): Range => {
-    const start = cuts[k] as number;
-    return {
-      start,
-      end,
-      firstLine: firstLines[k] as number,
-      before: programLines.filter((p) => p.at < start).map((p) => p.line),
-      after: programLines.filter((p) => p.at >= end).map((p) => p.line),
-    };
-  });
+  return { lines: line, programLines, published: published.entries() };
+};
+
+/**
+ * The plan of `cuts` (byte offsets at line starts, from 0 to the file's size)
+ * from the scans of its ranges, in order; null when a program stream has
+ * lines in two ranges (its replay would not be the one-thread audit's).
+ */
+export const planFromScans = (cuts: readonly number[], scans: readonly RangeScan[]): RangePlan | null => {
+  const published = new PublishedPrograms();
+  const programLines: { at: number; range: number; line: ProgramLine }[] = [];
+  const firstLines: number[] = [];
+  let lines = 0;
+  for (const [k, scan] of scans.entries()) {
+    firstLines.push(lines);
+    published.add(scan.published);
+    for (const { at, local, text, streamId } of scan.programLines)
+      programLines.push({ at, range: k, line: { line: lines + local, text, streamId } });
+    lines += scan.lines;
+  }
   const rangeOf = new Map<string, number>();
   for (const p of programLines) {
-    const k = ranges.findIndex((r) => p.at < r.end);
-    if ((rangeOf.get(p.line.streamId) ?? k) !== k) return null;
-    rangeOf.set(p.line.streamId, k);
+    if ((rangeOf.get(p.line.streamId) ?? p.range) !== p.range) return null;
+    rangeOf.set(p.line.streamId, p.range);
   }
+  const ranges = cuts.slice(1).map(
+    (end, k): Range => ({
+      start: cuts[k] as number,
+      end,
+      firstLine: firstLines[k] as number,
+      before: programLines.filter((p) => p.range < k).map((p) => p.line),
+      after: programLines.filter((p) => p.range > k).map((p) => p.line),
+    }),
+  );
   return { ranges, programsAhead: published.programs() };
+};
+
+/** The plan of `cuts`, its ranges read one after another in this thread. */
+export const planRanges = async (
+  path: string,
+  cuts: readonly number[],
+  chunkBytes?: number,
+): Promise<RangePlan | null> => {
+  const scans: RangeScan[] = [];
+  for (const [k, end] of cuts.slice(1).entries())
+    scans.push(await scanRange(path, { start: cuts[k] as number, end }, chunkBytes));
+  return planFromScans(cuts, scans);
 };
 
 /** What a shard is given besides its range. */

@@ -43,7 +43,8 @@ const slice = async () => {
     last = streamOf(line);
     writer.write(`${line}\n`);
   }
-  for await (const line of linesOf(path)) if (line.startsWith('{"streamId":"program-')) writer.write(`${line}\n`);
+  for await (const line of linesOf(path))
+    if (line.startsWith('{"streamId":"program-')) writer.write(`${line}\n`);
   await new Promise((resolve, reject) => writer.end((e) => (e ? reject(e) : resolve())));
   renameSync(tmp, out);
   return out;
@@ -63,8 +64,7 @@ async function* linesOf(file) {
 const file = limit > 0 ? await slice() : path;
 const cpu0 = process.cpuUsage();
 const t0 = performance.now();
-const report =
-  workers > 1 ? await auditNdjsonFileParallel(file, { workers }) : await auditNdjsonFile(file);
+const report = workers > 1 ? await auditNdjsonFileParallel(file, { workers }) : await auditNdjsonFile(file);
 const s = seconds(t0);
 const cpu = process.cpuUsage(cpu0);
 const cpuSeconds = (cpu.user + cpu.system) / 1e6;

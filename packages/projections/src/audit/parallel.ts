@@ -22,7 +22,7 @@ import { mergeShards, type ShardResult } from "./shard.js";
 import type { AuditOptions, AuditReport } from "./types.js";
 
 export interface ParallelAuditOptions extends AuditOptions {
-  /** Worker threads (shards); default: the machine's available parallelism. */
+  /** Threads (ranges of the file), this one included; default: the machine's available parallelism. */
   workers?: number;
   /**
    * Receives the heads of every stream (the shards' heads merged by line), so
@@ -59,8 +59,8 @@ export const auditFileInRanges = async (
   pass: AuditPass = {},
   chunkBytes?: number,
 ): Promise<AuditReport | undefined> => {
-  const plan = await planRanges(path, cuts, chunkBytes);
-  if (plan === null) return undefined;
+  const whole = [0, cuts[cuts.length - 1] as number];
+  const plan = (await planRanges(path, cuts, chunkBytes)) ?? ((await planRanges(path, whole)) as RangePlan);
   const job: ShardJob = { options, pass, ...(head ? { head: { ...head.options } } : {}) };
   const results: ShardResult[] = [];
   for (const range of plan.ranges) results.push(await auditRange(path, range, job, chunkBytes));

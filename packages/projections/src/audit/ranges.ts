@@ -20,7 +20,8 @@ import type { AuditOptions } from "./types.js";
 
 const NEWLINE = 0x0a;
 const PROGRAM_ID = Buffer.from("program-");
-const ESCAPE_U = Buffer.from("\\u");
+const BACKSLASH = 0x5c;
+const U = 0x75;
 const CHUNK_BYTES = 1 << 20;
 
 /** One shard's part of the file: bytes [start, end), the lines before it, the program lines around it. */
@@ -57,15 +58,21 @@ export async function* newlineChunks(
       ...(end !== undefined ? { end: end - 1 } : {}),
       highWaterMark: chunkBytes,
     });
-    for await (const read of input) {
-      const chunk = carry ? Buffer.concat([carry, read as Buffer]) : (read as Buffer);
-      const last = chunk.lastIndexOf(NEWLINE);
-      if (last < 0) {
-        carry = chunk;
+    for await (const read of input as AsyncIterable<Buffer>) {
+      const first = read.indexOf(NEWLINE);
+      if (first < 0) {
+        carry = carry ? Buffer.concat([carry, read]) : Buffer.from(read);
         continue;
       }
-      carry = last + 1 < chunk.length ? Buffer.from(chunk.subarray(last + 1)) : undefined;
-      yield { bytes: chunk.subarray(0, last + 1), final: false };
+      // The line cut by the read on its own, so the read is never copied whole.
+      let from = 0;
+      if (carry) {
+        yield { bytes: Buffer.concat([carry, read.subarray(0, first + 1)]), final: false };
+        from = first + 1;
+      }
+      const last = read.lastIndexOf(NEWLINE);
+      if (last >= from) yield { bytes: read.subarray(from, last + 1), final: false };
+      carry = last + 1 < read.length ? Buffer.from(read.subarray(last + 1)) : undefined;
     }
   } catch (cause) {
     if (cause instanceof VafaError) throw cause;
@@ -107,6 +114,22 @@ const linesHolding = (buf: Buffer, needle: Buffer): number[] => {
   return starts;
 };
 
+/** Starts of the lines of `buf` that hold a `\u` escape (or `\\u`): a byte search, faster than a two-byte one. */
+const linesEscaping = (buf: Buffer): number[] => {
+  const starts: number[] = [];
+  for (let at = buf.indexOf(BACKSLASH); at >= 0; ) {
+    if (buf[at + 1] !== U) {
+      at = buf.indexOf(BACKSLASH, at + 1);
+      continue;
+    }
+    starts.push(buf.lastIndexOf(NEWLINE, at) + 1);
+    const nl = buf.indexOf(NEWLINE, at);
+    if (nl < 0) break;
+    at = buf.indexOf(BACKSLASH, nl + 1);
+  }
+  return starts;
+};
+
 /** What one range holds that the plan needs: read by the thread that audits it (`scanRange`). */
 export interface RangeScan {
   /** Newlines in the range. */
@@ -128,7 +151,7 @@ export const scanRange = async (
   let line = 0;
   for await (const { bytes: buf } of newlineChunks(path, { start, end }, chunkBytes)) {
     published.scan(buf, true);
-    const candidates = [...new Set([...linesHolding(buf, PROGRAM_ID), ...linesHolding(buf, ESCAPE_U)])].sort(
+    const candidates = [...new Set([...linesHolding(buf, PROGRAM_ID), ...linesEscaping(buf)])].sort(
       (a, b) => a - b,
     );
     let pos = 0;

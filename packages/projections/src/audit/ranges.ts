@@ -44,7 +44,7 @@ export interface RangePlan {
  * The chunks of bytes [start, end) of a file, each ending with a newline but
  * the last (`final`, a line without one). Only the line cut by a read is copied.
  */
-export async function* newlineChunks(
+async function* newlineChunks(
   path: string,
   range: { start?: number; end?: number } = {},
   chunkBytes = CHUNK_BYTES,

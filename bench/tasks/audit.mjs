@@ -17,6 +17,7 @@ const seconds = (fromMs) => (performance.now() - fromMs) / 1000;
 // or `--workers N` threads (auditNdjsonFileParallel), on the first `--limit`
 // events of the export and its program stream, which an export lists last
 // (cut once, cached beside it): without it no check that needs the program runs.
+// `--limit 0`: the whole export as it is. CPU time counts the worker threads.
 
 const path = arg("events");
 const workers = Number(arg("workers"));
@@ -42,7 +43,8 @@ const slice = async () => {
     last = streamOf(line);
     writer.write(`${line}\n`);
   }
-  for await (const line of linesOf(path)) if (line.startsWith('{"streamId":"program-')) writer.write(`${line}\n`);
+  for await (const line of linesOf(path))
+    if (line.startsWith('{"streamId":"program-')) writer.write(`${line}\n`);
   await new Promise((resolve, reject) => writer.end((e) => (e ? reject(e) : resolve())));
   renameSync(tmp, out);
   return out;
@@ -59,11 +61,13 @@ async function* linesOf(file) {
   if (rest !== "") yield rest;
 }
 
-const file = await slice();
+const file = limit > 0 ? await slice() : path;
+const cpu0 = process.cpuUsage();
 const t0 = performance.now();
-const report =
-  workers > 1 ? await auditNdjsonFileParallel(file, { workers }) : await auditNdjsonFile(file);
+const report = workers > 1 ? await auditNdjsonFileParallel(file, { workers }) : await auditNdjsonFile(file);
 const s = seconds(t0);
+const cpu = process.cpuUsage(cpu0);
+const cpuSeconds = (cpu.user + cpu.system) / 1e6;
 const maxRssMiB = round(process.resourceUsage().maxRSS / 1024);
 const result = {
   workers,
@@ -73,6 +77,8 @@ const result = {
   findingsDigest: createHash("sha256").update(JSON.stringify(report.findings)).digest("hex").slice(0, 16),
   seconds: round(s, 2),
   eventsPerSecond: Math.round(report.events / s),
+  cpuSeconds: round(cpuSeconds, 2),
+  eventsPerCpuSecond: Math.round(report.events / cpuSeconds),
   maxRssMiB,
 };
 process.stdout.write(`RESULT ${JSON.stringify(result)}\n`);

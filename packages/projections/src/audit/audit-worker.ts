@@ -1,31 +1,20 @@
-import { parentPort, workerData } from "node:worker_threads";
-import type { AuditPass } from "./audit.js";
-import { ShardAuditor, type ShardHeadOptions } from "./shard.js";
-import type { AuditOptions } from "./types.js";
+import { parentPort } from "node:worker_threads";
+import { toWorkerError } from "../workers.js";
+import { auditRange, type Range, type ShardJob, scanRange } from "./ranges.js";
 
-// A worker thread of the parallel audit (parallel.ts): one shard, fed every
-// chunk of the export, answering each with an ack (flow control) and the end
-// with its result.
+// A worker thread of the parallel audit (parallel.ts): one range of the file,
+// read first for the plan (`scan`), then audited (`audit`) once the main
+// thread has the plan of every range.
 
-export interface AuditWorkerData {
-  index: number;
-  count: number;
-  options: AuditOptions;
-  head?: ShardHeadOptions;
-  pass?: AuditPass;
-}
-
-export type AuditWorkerMessage = { kind: "chunk"; bytes: Uint8Array; final: boolean } | { kind: "end" };
+export type AuditWorkerMessage =
+  | { kind: "scan"; path: string; range: { start: number; end: number } }
+  | { kind: "audit"; path: string; range: Range; job: ShardJob };
 
 const port = parentPort;
-if (port) {
-  const data = workerData as AuditWorkerData;
-  const shard = new ShardAuditor(data.index, data.count, data.options, data.head, data.pass);
-  port.on("message", (message: AuditWorkerMessage) => {
-    if (message.kind === "chunk") {
-      const b = message.bytes;
-      shard.pushChunk(Buffer.from(b.buffer, b.byteOffset, b.byteLength), message.final);
-      port.postMessage({ kind: "ack" });
-    } else port.postMessage({ kind: "result", result: shard.finish() });
-  });
-}
+port?.on("message", (m: AuditWorkerMessage) => {
+  const work = m.kind === "scan" ? scanRange(m.path, m.range) : auditRange(m.path, m.range, m.job);
+  work.then(
+    (value) => port.postMessage({ kind: "done", value }),
+    (error: unknown) => port.postMessage({ kind: "failed", error: toWorkerError(error) }),
+  );
+});

@@ -10,7 +10,7 @@ import { type AuditPass, auditEvents } from "./audit.js";
 import { programsPublishedIn } from "./file-audit.js";
 import { HeadTracker } from "./head.js";
 import { auditNdjsonFile, readNdjsonLines } from "./ndjson.js";
-import { auditChunksInShards, auditNdjsonFileParallel } from "./parallel.js";
+import { auditFileInRanges, auditNdjsonFileParallel } from "./parallel.js";
 import type { AuditLine, AuditOptions, AuditReport } from "./types.js";
 
 // Spec 7: the parallel audit (shards by stream, merged) reports exactly what
@@ -30,24 +30,26 @@ const cliLines = (text: string): AuditLine[] => {
   return lines;
 };
 
-/** The text cut into chunks at newlines (the last one may lack its newline). */
-const chunksOf = (text: string, cuts: number[]): { bytes: Buffer; final: boolean }[] => {
+/** The starts of the text's lines but the first, in bytes; only those where the stream changes with `changes`. */
+const lineStarts = (text: string, changes = false): number[] => {
   const bytes = Buffer.from(text, "utf8");
-  const ends: number[] = [];
-  for (let i = bytes.indexOf(10); i >= 0; i = bytes.indexOf(10, i + 1)) ends.push(i + 1);
-  const at = [...new Set(cuts.map((c) => ends[c % Math.max(1, ends.length)] ?? 0))]
-    .filter((e) => e > 0)
-    .sort((a, b) => a - b);
-  const chunks: { bytes: Buffer; final: boolean }[] = [];
-  let start = 0;
-  for (const end of at) {
-    if (end > start) chunks.push({ bytes: bytes.subarray(start, end), final: false });
-    start = end;
+  const starts: number[] = [];
+  const idOf = (from: number) =>
+    /^\uFEFF*\{"streamId":"([^"]*)"/.exec(bytes.toString("utf8", from, from + 200))?.[1];
+  let previous = idOf(0);
+  for (let i = bytes.indexOf(10); i >= 0 && i + 1 < bytes.length; i = bytes.indexOf(10, i + 1)) {
+    const id = idOf(i + 1);
+    if (!changes || id !== previous) starts.push(i + 1);
+    previous = id;
   }
-  const lastNl = bytes.lastIndexOf(10) + 1;
-  if (lastNl > start) chunks.push({ bytes: bytes.subarray(start, lastNl), final: false });
-  if (lastNl < bytes.length) chunks.push({ bytes: bytes.subarray(lastNl), final: true });
-  return chunks;
+  return starts;
+};
+
+/** Range cuts (byte offsets, 0 to the size) at the line starts `picks` choose. */
+const cutsOf = (text: string, picks: number[], changes = false): number[] => {
+  const starts = lineStarts(text, changes);
+  const inner = starts.length === 0 ? [] : picks.map((p) => starts[p % starts.length] as number);
+  return [0, ...[...new Set(inner)].sort((a, b) => a - b), Buffer.byteLength(text)];
 };
 
 const exports = { gregorian: loadExport("gregorian"), jalali: loadExport("jalali") };
@@ -180,15 +182,15 @@ describe("7 the audit of a file in memory per stream = the plain audit", () => {
     await fc.assert(
       fc.asyncProperty(
         arbitraryExport,
-        fc.integer({ min: 1, max: 3 }),
-        fc.array(fc.nat(400), { maxLength: 4 }),
-        async (x, shards, cuts) => {
+        fc.array(fc.nat(400), { maxLength: 3 }),
+        fc.boolean(),
+        fc.integer({ min: 16, max: 4096 }),
+        async (x, picks, atChanges, chunkBytes) => {
           const { text, options } = build(x);
-          const pass: AuditPass = {
-            streamsWhole: true,
-            programsAhead: await programsPublishedIn(fileOf(text)),
-          };
-          const actual = await auditChunksInShards(chunksOf(text, cuts), shards, options, undefined, pass);
+          const path = fileOf(text);
+          const pass: AuditPass = { streamsWhole: true, programsAhead: await programsPublishedIn(path) };
+          const cuts = cutsOf(text, picks, atChanges);
+          const actual = await auditFileInRanges(path, cuts, options, undefined, pass, chunkBytes);
           if (actual === undefined) redone++;
           else expect(actual).toEqual(await single(text, options));
         },
@@ -200,40 +202,99 @@ describe("7 the audit of a file in memory per stream = the plain audit", () => {
 });
 
 describe("7 parallel audit = single-threaded audit", () => {
-  it("7 same report for 1 to 4 shards and any chunking, on tampered exports", async () => {
+  it("7 same report, or one thread, for 1 to 4 ranges cut anywhere and any read size", async () => {
+    // A range boundary may cut a stream, or the file may not be stream by stream: one thread then.
+    let defined = 0;
     await fc.assert(
       fc.asyncProperty(
         arbitraryExport,
-        fc.integer({ min: 1, max: 4 }),
-        fc.array(fc.nat(400), { maxLength: 6 }),
-        async (x, shards, cuts) => {
+        fc.array(fc.nat(400), { maxLength: 3 }),
+        fc.boolean(),
+        fc.integer({ min: 16, max: 4096 }),
+        async (x, picks, atChanges, chunkBytes) => {
           const { text, options } = build(x);
-          const expected = await single(text, options);
-          const actual = await auditChunksInShards(chunksOf(text, cuts), shards, options);
-          expect(actual).toEqual(expected);
+          const actual = await auditFileInRanges(
+            fileOf(text),
+            cutsOf(text, picks, atChanges),
+            options,
+            undefined,
+            {},
+            chunkBytes,
+          );
+          if (actual === undefined) return;
+          defined++;
+          expect(actual).toEqual(await single(text, options));
         },
       ),
       { numRuns: 300 },
     );
+    expect(defined).toBeGreaterThan(100);
   });
 
-  it("7 same head digest, with and without a recordedAt cut, for 1 to 4 shards", async () => {
-    // docs/auditing.md "Head digest": each shard tracks its own streams; merged by line.
+  it("7 ranges cut at stream changes of a file stream by stream: the same report, never one thread", async () => {
+    // Edits that keep each stream whole; program lines before, inside and after the ranges.
+    const wholeStreams = fc.record({
+      calendar: fc.constantFrom("gregorian" as const, "jalali" as const),
+      edits: fc.array(
+        fc.tuple(
+          fc.constantFrom(
+            "amount",
+            "amountRechained",
+            "remove",
+            "removeNormalized",
+            "sharedStrayId",
+            "copiedEventId",
+            "unknownVersion",
+            "programFirst",
+            "programEdited",
+          ),
+          fc.nat(200),
+          fc.nat(200),
+        ),
+        { maxLength: 4 },
+      ),
+      textEdits: fc.array(fc.tuple(fc.constantFrom("crlf", "bom"), fc.nat(200)), { maxLength: 2 }),
+      noFinalNewline: fc.boolean(),
+      withProgram: fc.boolean(),
+    });
+    await fc.assert(
+      fc.asyncProperty(
+        wholeStreams,
+        fc.array(fc.nat(400), { maxLength: 3 }),
+        fc.integer({ min: 16, max: 4096 }),
+        async (x, picks, chunkBytes) => {
+          const { text, options } = build(x);
+          const actual = await auditFileInRanges(
+            fileOf(text),
+            cutsOf(text, picks, true),
+            options,
+            undefined,
+            {},
+            chunkBytes,
+          );
+          expect(actual).toEqual(await single(text, options));
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
+  it("7 same head digest, with and without a recordedAt cut, for 1 to 4 ranges", async () => {
+    // docs/auditing.md "Head digest": each shard tracks the streams of its range; merged by line.
     await fc.assert(
       fc.asyncProperty(
         arbitraryExport,
-        fc.integer({ min: 1, max: 4 }),
-        fc.array(fc.nat(400), { maxLength: 6 }),
+        fc.array(fc.nat(400), { maxLength: 3 }),
         fc.option(
           fc.constantFrom("2011-01-01T00:00:00.000Z", "2011-06-01T00:00:00.000Z", "2012-01-01T00:00:00.000Z"),
         ),
-        async (x, shards, cuts, until) => {
+        async (x, picks, until) => {
           const { text, options } = build(x);
           const headOptions = until === null ? {} : { recordedUntil: until };
           const one = new HeadTracker(headOptions);
           for (const { text: line } of cliLines(text)) one.pushLine(line);
           const many = new HeadTracker(headOptions);
-          await auditChunksInShards(chunksOf(text, cuts), shards, options, many);
+          await auditFileInRanges(fileOf(text), cutsOf(text, picks), options, many);
           expect(many.digest()).toBe(one.digest());
         },
       ),
@@ -245,10 +306,29 @@ describe("7 parallel audit = single-threaded audit", () => {
     for (const calendar of ["gregorian", "jalali"] as const) {
       const text = `${exports[calendar].map((e) => JSON.stringify(e)).join("\n")}\n`;
       const options = { programs: [loadProgram(calendar)] };
-      const report = await auditChunksInShards(chunksOf(text, [3, 17]), 3, options);
+      const report = await auditFileInRanges(fileOf(text), cutsOf(text, [3, 17], true), options);
       expect(report).toEqual(await single(text, options));
-      expect(report.ok).toBe(true);
+      expect(report?.ok).toBe(true);
     }
+  });
+
+  it("7 a stream cut by a range boundary, or a file not stream by stream: one thread", async () => {
+    const text = `${exports.gregorian.map((e) => JSON.stringify(e)).join("\n")}\n`;
+    const inside = lineStarts(text).find((c) => !lineStarts(text, true).includes(c)) as number;
+    expect(await auditFileInRanges(fileOf(text), [0, inside, Buffer.byteLength(text)])).toBeUndefined();
+    const { text: global, options } = build({
+      calendar: "gregorian",
+      edits: [
+        ["globalOrder", 0, 0],
+        ["amount", 5, 0],
+      ],
+      textEdits: [],
+      noFinalNewline: false,
+      withProgram: false,
+    });
+    const expected = await single(global, options);
+    expect(expected.ok).toBe(false);
+    expect(await auditNdjsonFileParallel(fileOf(global), { ...options, workers: 2 })).toEqual(expected);
   });
 
   it("7 worker threads read a tampered file and report what one thread does", async () => {

@@ -97,6 +97,11 @@ export class Auditor {
     return { findings: this.findings.list, events: this.events, streams: this.streams.size };
   }
 
+  /** @internal The streams met so far (parallel audit). */
+  streamIds(): string[] {
+    return [...this.streams.keys()];
+  }
+
   /**
    * @internal Whether the log read so far has checks that span streams beyond
    * what the shards settle (club-v1 §2 stock, §3 draws): a parallel audit then

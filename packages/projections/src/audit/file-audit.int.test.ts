@@ -6,7 +6,7 @@ import { clone, type Env, loadExport, loadProgram } from "../testing/audit-expor
 import { Auditor, auditEvents } from "./audit.js";
 import { auditReadable, programsPublishedIn } from "./file-audit.js";
 import { auditNdjsonFile } from "./ndjson.js";
-import { auditChunksInShards } from "./parallel.js";
+import { auditFileInRanges } from "./parallel.js";
 import type { AuditLine } from "./types.js";
 
 // Spec 7 on a file (file-audit.ts): the programs are read ahead and each
@@ -248,11 +248,20 @@ describe("shards in memory per stream", () => {
     expect(expected.findings.map((f) => `${f.code} ${f.streamId}@${f.revision}`)).toContain(
       "EARN_MISMATCH member-dan@8",
     );
+    const path = fileOf(lines);
+    // Cuts at each stream change from the end: the last range holds the program stream only.
     const text = `${lines.join("\n")}\n`;
-    for (const shards of [2, 3, 4]) {
-      const report = await auditChunksInShards(
-        [{ bytes: Buffer.from(text), final: false }],
-        shards,
+    const programAt = Buffer.from(text).indexOf('{"streamId":"program-');
+    const memberStarts = lines
+      .map((l, i) => ({ l, at: Buffer.byteLength(lines.slice(0, i).join("\n")) + (i > 0 ? 1 : 0) }))
+      .filter(({ l }, i) => i > 0 && JSON.parse(l).streamId !== JSON.parse(lines[i - 1] as string).streamId)
+      .map(({ at }) => at)
+      .filter((at) => at < programAt);
+    for (const more of [0, 1, 2]) {
+      const cuts = [0, ...(more === 0 ? [] : memberStarts.slice(-more)), programAt, Buffer.byteLength(text)];
+      const report = await auditFileInRanges(
+        path,
+        [...new Set(cuts)].sort((a, b) => a - b),
         {},
         undefined,
         {

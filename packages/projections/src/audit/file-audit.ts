@@ -35,15 +35,15 @@ const publishedProgram = (text: string): Program | undefined => {
   return parsed.success ? (parsed.data as { program: Program }).program : undefined;
 };
 
-/**
- * The programs a file publishes, each version published once (a version
- * published twice is left out: its checks wait for the end, as usual). Only
- * lines holding the text `"ProgramPublished"` are parsed.
- */
-export const programsPublishedIn = async (path: string): Promise<Program[]> => {
-  const found = new Map<string, Program | null>();
-  let carry: Buffer | undefined;
-  const scan = (buf: Buffer, final: boolean): number => {
+/** The programs published by the lines scanned, each version published once. */
+export class PublishedPrograms {
+  private readonly found = new Map<string, Program | null>();
+
+  /**
+   * Scans the lines of `buf` holding the mark; returns where the lines left
+   * unread start (a line cut by the end of `buf`, unless `final`).
+   */
+  scan(buf: Buffer, final: boolean): number {
     let from = 0;
     for (let at = buf.indexOf(MARK); at >= 0; at = buf.indexOf(MARK, from)) {
       const start = buf.lastIndexOf(NEWLINE, at) + 1;
@@ -53,22 +53,47 @@ export const programsPublishedIn = async (path: string): Promise<Program[]> => {
       const program = publishedProgram(buf.toString("utf8", start, end));
       if (program) {
         const key = `${program.programId}\u0000${program.version}`;
-        found.set(key, found.has(key) ? null : program);
+        this.found.set(key, this.found.has(key) ? null : program);
       }
       from = end + 1;
     }
     return buf.lastIndexOf(NEWLINE) + 1;
-  };
+  }
+
+  /** What was found, to be added to the programs found before it in the file (`add`). */
+  entries(): [string, Program | null][] {
+    return [...this.found];
+  }
+
+  /** Takes in what was found in a later part of the file. */
+  add(entries: readonly [string, Program | null][]): void {
+    for (const [key, program] of entries) this.found.set(key, this.found.has(key) ? null : program);
+  }
+
+  /** A version published twice is left out: its checks wait for the end, as usual. */
+  programs(): Program[] {
+    return [...this.found.values()].filter((p): p is Program => p !== null);
+  }
+}
+
+/**
+ * The programs a file publishes, each version published once (a version
+ * published twice is left out: its checks wait for the end, as usual). Only
+ * lines holding the text `"ProgramPublished"` are parsed.
+ */
+export const programsPublishedIn = async (path: string): Promise<Program[]> => {
+  const found = new PublishedPrograms();
+  let carry: Buffer | undefined;
   try {
     for await (const read of createReadStream(path, { highWaterMark: 1 << 20 })) {
       const buf = carry ? Buffer.concat([carry, read as Buffer]) : (read as Buffer);
-      carry = Buffer.from(buf.subarray(scan(buf, false)));
+      carry = Buffer.from(buf.subarray(found.scan(buf, false)));
     }
   } catch (cause) {
     throw readError(path, cause);
   }
-  if (carry) scan(carry, true);
-  return [...found.values()].filter((p): p is Program => p !== null);
+  if (carry) found.scan(carry, true);
+  return found.programs();
 };
 
 /**

@@ -1,32 +1,34 @@
-import { idStartsWith, StreamIdReader, streamHash } from "../stream-route.js";
 import { Auditor, type AuditPass } from "./audit.js";
 import { Findings } from "./findings.js";
 import { HeadTracker, type PlacedHead } from "./head.js";
 import { type ProgramReference, reportUnknownReference } from "./programs.js";
 import type { AuditFinding, AuditOptions, AuditReport } from "./types.js";
 
-// One shard of the parallel audit (spec 7): every shard reads every line of
-// the export, audits the streams it owns (by a hash of the streamId) and
-// replays the program streams of the others without reporting them, so its
-// program book at each event is the one of a single-threaded audit. The
-// checks that span streams (a stray eventId repeated in another stream, the
-// first reference to an unknown program version) and the order of findings
-// no stream owns are settled when the shards are merged, by log position.
+// One shard of the parallel audit (spec 7): a range of the export's lines, cut
+// at stream changes (ranges.ts), audited whole. Program lines outside the
+// range are replayed, without reporting them, before and after it, so the
+// shard's program book at each event is the one of a single-threaded audit.
+// The checks that span streams (a stray eventId repeated in another stream,
+// the first reference to an unknown program version) and the order of
+// findings no stream owns are settled when the shards are merged, by line.
 
 const NEWLINE = 0x0a;
 const CR = 0x0d;
-const PROGRAM = Buffer.from("program-");
-const BLANK = /^[ \t]*$/;
-
-/** The shard (of `count`) that owns a stream. */
-const shardOf = (streamId: string, count: number): number => streamHash(streamId) % count;
 
 /** A line's text as the CLI reads it (`readLines`): BOM dropped on line 1, one trailing CR dropped. */
-const lineText = (buf: Buffer, start: number, end: number, line: number): string => {
+export const lineText = (buf: Buffer, start: number, end: number, line: number): string => {
   const stop = end > start && buf[end - 1] === CR ? end - 1 : end;
   const text = buf.toString("utf8", start, stop);
   return line === 1 && text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 };
+
+/** A program line outside a shard's range, replayed there (`ShardAuditor.replay`). */
+export interface ProgramLine {
+  line: number;
+  /** As `lineText` gives it. */
+  text: string;
+  streamId: string;
+}
 
 /** A stray eventId met by a shard: where its report goes if another stream used it first. */
 interface Stray {
@@ -49,7 +51,9 @@ export interface ShardResult {
   streams: number;
   /** The shard saw stock or draws (club-v1 §2, §3): only a one-thread audit checks them. */
   spansStreams: boolean;
-  /** The heads of the owned streams (by line), when asked for (`ShardAuditor` `head`). */
+  /** The streams of the range: a stream in two ranges is a file not stream by stream. */
+  streamIds: string[];
+  /** The heads of the range's streams (by line), when asked for (`ShardAuditor` `head`). */
   heads?: PlacedHead[];
   /** The shard's pass must be redone the plain way (`Auditor.mustRedo`). */
   mustRedo: boolean;
@@ -63,23 +67,19 @@ export interface ShardHeadOptions {
 
 export class ShardAuditor {
   private readonly auditor: Auditor;
-  private line = 0;
+  private line: number;
   private shadow = false;
   private shadowEvents = 0;
   private shadowStreams = 0;
   private readonly strays: Stray[] = [];
   private readonly unplacedLines: [number, number][] = [];
-  private readonly reader = new StreamIdReader();
   private readonly head: HeadTracker | undefined;
+  private readonly replayed = new Set<string>();
 
-  constructor(
-    private readonly index: number,
-    private readonly count: number,
-    options: AuditOptions = {},
-    head?: ShardHeadOptions,
-    pass: AuditPass = {},
-  ) {
-    // Each non-blank line is owned by one shard, which feeds it to its head tracker.
+  /** `firstLine`: the number of the range's first line, less one. */
+  constructor(firstLine: number, options: AuditOptions = {}, head?: ShardHeadOptions, pass: AuditPass = {}) {
+    this.line = firstLine;
+    // Each line belongs to one range, whose shard feeds it to its head tracker.
     this.head = head === undefined ? undefined : new HeadTracker(head);
     this.auditor = new Auditor(
       options,
@@ -100,55 +100,41 @@ export class ShardAuditor {
   }
 
   /**
-   * Audits the owned lines of a chunk. Every chunk but the last ends with a
-   * newline; the last (`final`) is one line without its newline.
+   * Audits the lines of a chunk of the range, in order. Every chunk but the
+   * last ends with a newline; the last (`final`) is one line without its newline.
    */
   pushChunk(buf: Buffer, final = false): void {
-    this.reader.newChunk();
     let start = 0;
     for (let nl = buf.indexOf(NEWLINE); nl >= 0; nl = buf.indexOf(NEWLINE, start)) {
-      this.pushLine(buf, start, nl);
+      this.pushLine(lineText(buf, start, nl, ++this.line));
       start = nl + 1;
     }
-    if (final && start < buf.length) this.pushLine(buf, start, buf.length);
+    if (final && start < buf.length) this.pushLine(lineText(buf, start, buf.length, ++this.line));
   }
 
-  private pushLine(buf: Buffer, start: number, end: number): void {
-    const line = ++this.line;
-    let text: string | undefined;
-    let owner: number;
-    let program: boolean;
-    const fast = this.reader.read(buf, start, end);
-    if (fast !== null) {
-      owner = fast.hash % this.count;
-      program = idStartsWith(buf, fast, PROGRAM);
-    } else {
-      text = lineText(buf, start, end, line);
-      if (BLANK.test(text)) return;
-      const streamId = streamIdOf(text, line);
-      // A line that names no stream is unplaced: shard 0 reports it.
-      owner = streamId === null ? 0 : shardOf(streamId, this.count);
-      program = streamId?.startsWith("program-") ?? false;
-    }
-    if (owner !== this.index && !program) return;
-    text ??= lineText(buf, start, end, line);
-    if (owner === this.index) this.head?.pushLine(text, line);
-    else this.auditor.endCurrentStream();
+  private pushLine(text: string): void {
+    const line = this.line;
+    this.head?.pushLine(text, line);
+    const findings = this.auditor.progress().findings;
+    const before = findings.length;
+    this.auditor.push({ line, text });
+    for (let i = before; i < findings.length; i++)
+      if ((findings[i] as AuditFinding).streamId === null) this.unplacedLines.push([i, line]);
+  }
+
+  /** Replays a program line of another range: only its publication matters here. */
+  replay({ line, text, streamId }: ProgramLine): void {
+    this.replayed.add(streamId);
+    this.auditor.endCurrentStream();
     const before = this.auditor.progress();
     const findingsBefore = before.findings.length;
-    this.shadow = owner !== this.index;
+    this.shadow = true;
     this.auditor.push({ line, text });
     const after = this.auditor.progress();
-    if (this.shadow) {
-      // Another shard reports this line; only its program publication matters here.
-      after.findings.length = findingsBefore;
-      this.shadowEvents += after.events - before.events;
-      this.shadowStreams += after.streams - before.streams;
-      this.shadow = false;
-      return;
-    }
-    for (let i = findingsBefore; i < after.findings.length; i++)
-      if ((after.findings[i] as AuditFinding).streamId === null) this.unplacedLines.push([i, line]);
+    after.findings.length = findingsBefore;
+    this.shadowEvents += after.events - before.events;
+    this.shadowStreams += after.streams - before.streams;
+    this.shadow = false;
   }
 
   finish(): ShardResult {
@@ -163,24 +149,11 @@ export class ShardAuditor {
       unknownReferences,
       events: events - this.shadowEvents,
       streams: streams - this.shadowStreams,
+      streamIds: this.auditor.streamIds().filter((id) => !this.replayed.has(id)),
       ...(this.head ? { heads: this.head.placed() } : {}),
     };
   }
 }
-
-/** The stream a line names, read as `Auditor.push` reads it (its own BOM and CR rules). */
-const streamIdOf = (text: string, line: number): string | null => {
-  let t = text.endsWith("\r") ? text.slice(0, -1) : text;
-  if (line === 1 && t.startsWith("\uFEFF")) t = t.slice(1);
-  try {
-    const v: unknown = JSON.parse(t);
-    if (typeof v !== "object" || v === null || Array.isArray(v)) return null;
-    const id = (v as { streamId?: unknown }).streamId;
-    return typeof id === "string" ? id : null;
-  } catch {
-    return null;
-  }
-};
 
 /**
  * The report of the whole log from its shards' results: the same findings,

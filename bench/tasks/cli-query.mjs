@@ -40,7 +40,11 @@ const code = await runCli(argv, {
 });
 const seconds = (performance.now() - t0) / 1000;
 if (code !== 0) throw new Error(`vafa ${argv.join(" ")} exited ${code}`);
-const result = { query: argv.includes("--no-verify") ? `${query} --no-verify` : query, seconds: Math.round(seconds * 100) / 100, outputBytes: bytes };
+const result = {
+  query: argv.includes("--no-verify") ? `${query} --no-verify` : query,
+  seconds: Math.round(seconds * 100) / 100,
+  outputBytes: bytes,
+};
 if (query === "rfm") {
   const rows = JSON.parse(Buffer.concat(kept).toString("utf8"));
   const lines = [...rows]

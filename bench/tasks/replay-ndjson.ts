@@ -7,13 +7,28 @@ import { arg, finish, round, seconds, startRssSampler } from "../lib/task.js";
 // End to end from the NDJSON export: rebuild the ledger projection (no history
 // kept: memory bounded by lots and purchases), then RFM, balances and liability
 // as of the end of the history. Runs with Node's default heap limit.
+// `--settle`: the events up to T only, each member reduced to its answers as of
+// T when its stream ends (memory per member, not per lot); a file that is not
+// stream by stream is read again the plain way.
 
 const path = arg("events");
 const rfmOut = arg("rfm-out");
+const settle = process.argv.includes("--settle");
 const rss = startRssSampler();
 const t0 = performance.now();
-const projection = createLedgerProjection({ keepHistory: false });
-const rebuilt = await rebuildFromNdjson(path, projection);
+let projection = createLedgerProjection({ keepHistory: false });
+const settled = projection;
+let rebuilt = settle
+  ? await rebuildFromNdjson(path, settled, {
+      until: AS_OF,
+      onStreamEnd: (id) => settled.settleAsOfStream(id, AS_OF, { rfm: true }),
+    })
+  : await rebuildFromNdjson(path, projection);
+const reopened = projection.reopened;
+if (reopened) {
+  projection = createLedgerProjection({ keepHistory: false });
+  rebuilt = await rebuildFromNdjson(path, projection);
+}
 const replaySeconds = seconds(t0);
 const t1 = performance.now();
 const rfm = projection.rfmAsOf(AS_OF);
@@ -26,6 +41,8 @@ const total = seconds(t0);
 writeFileSync(rfmOut, JSON.stringify(rfm));
 rss.stop();
 finish({
+  settle,
+  reopened,
   events: rebuilt.applied + rebuilt.skipped,
   badLines: rebuilt.badLineCount,
   replaySeconds: round(replaySeconds, 2),

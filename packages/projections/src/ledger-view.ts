@@ -87,19 +87,9 @@ export class MemberRecord {
    */
   settleRfm(): void {
     if (this.settled || this.keepHistory) return;
-    const purchases = this.live().purchases;
-    const atMs: number[] = [];
-    const net: bigint[] = [];
-    for (const p of purchases) {
-      const ms = Date.parse(p.at);
-      if (Number.isNaN(ms) || new Date(ms).toISOString() !== p.at) return;
-      const n = p.amount - p.refunded;
-      if (n <= 0n) continue;
-      if (n > 0x7fffffffffffffffn) return;
-      atMs.push(ms);
-      net.push(n);
-    }
-    this.rfmPurchases = { atMs: Float64Array.from(atMs), net: BigInt64Array.from(net) };
+    const compact = compactPurchases(this.live().purchases);
+    if (compact === undefined) return;
+    this.rfmPurchases = compact;
     this.current = undefined;
     this.settled = true;
   }
@@ -112,9 +102,16 @@ export class MemberRecord {
    * about twenty numbers) once its stream has ended and every applied event is
    * at or before `cut`; drops the fold. Projections without history only.
    */
-  settleAsOf(cut: string, summarise: (fold: MemberFold) => unknown): void {
+  settleAsOf(cut: string, summarise: (fold: MemberFold) => unknown, withRfm = false): void {
     if (this.settled || this.keepHistory) return;
-    this.asOfAnswer = { cut, value: summarise(this.foldAt(cut, true)) };
+    const fold = this.foldAt(cut, true);
+    // With RFM's purchases too (as `settleRfm`), one pass answers rfm, balances and liability at `cut`.
+    if (withRfm) {
+      const compact = compactPurchases(fold.purchases);
+      if (compact === undefined) return;
+      this.rfmPurchases = compact;
+    }
+    this.asOfAnswer = { cut, value: summarise(fold) };
     this.current = undefined;
     this.settled = true;
   }
@@ -177,6 +174,28 @@ export class MemberRecord {
     return value;
   }
 }
+
+/**
+ * The purchases with a positive net amount as times (ms) and nets (1e-8
+ * units), or undefined when a time is not canonical (`toISOString` form: only
+ * then is ms order text order) or a net does not fit 64 bits.
+ */
+const compactPurchases = (
+  purchases: MemberFold["purchases"],
+): { atMs: Float64Array; net: BigInt64Array } | undefined => {
+  const atMs: number[] = [];
+  const net: bigint[] = [];
+  for (const p of purchases) {
+    const ms = Date.parse(p.at);
+    if (Number.isNaN(ms) || new Date(ms).toISOString() !== p.at) return undefined;
+    const n = p.amount - p.refunded;
+    if (n <= 0n) continue;
+    if (n > 0x7fffffffffffffffn) return undefined;
+    atMs.push(ms);
+    net.push(n);
+  }
+  return { atMs: Float64Array.from(atMs), net: BigInt64Array.from(net) };
+};
 
 /** Lots a member may hold before empty, expired ones are dropped (projections without history). */
 const PRUNE_FROM = 32;

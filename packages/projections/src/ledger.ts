@@ -110,12 +110,16 @@ export class LedgerProjection implements Projection, LedgerView {
     return this.sorted;
   }
 
-  /** `settleAsOf` at `asOf` for the member of a stream (no-op for other streams): balances and liability at that T. */
-  settleAsOfStream(streamId: string, asOf: string): void {
+  /**
+   * `settleAsOf` at `asOf` for the member of a stream (no-op for other
+   * streams): balances and liability at that T, and with `rfm` its RFM
+   * purchases too (read with `until: asOf`, so rfm as of that T).
+   */
+  settleAsOfStream(streamId: string, asOf: string, options: { rfm?: boolean } = {}): void {
     const rec = this.byStream.get(streamId);
     if (rec === undefined) return;
     const t = queryTime(asOf, "asOf");
-    rec.settleAsOf(t, asOfSummariser(t));
+    rec.settleAsOf(t, asOfSummariser(t), options.rfm === true);
   }
 
   /** `settleRfm` for the member of a stream (no-op for other streams). */

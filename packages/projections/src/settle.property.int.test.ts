@@ -123,6 +123,15 @@ describe("6 queries from members settled stream by stream equal the plain replay
             if (fromGlobal.p.reopened) reopenedSeen = true;
             else expect(answer(fromGlobal.p, q, asOf, from, to)).toEqual(expected);
           }
+          // One pass for rfm, balances and liability: settled as of T with RFM's purchases.
+          const asOfAll = new LedgerProjection({ keepHistory: false });
+          await rebuildFromNdjson(files.export, asOfAll, {
+            until: asOf,
+            onStreamEnd: (id) => asOfAll.settleAsOfStream(id, asOf, { rfm: true }),
+          });
+          expect(asOfAll.reopened).toBe(false);
+          for (const q of ["balances", "liability", "rfm"] as const)
+            expect(answer(asOfAll, q, asOf, from, to)).toEqual(answer(full, q, asOf, from, to));
         },
       ),
       { numRuns: 20 },

@@ -23,7 +23,8 @@ const copy = (value: unknown, depth: number): unknown => {
       return value;
     case "number":
       if (!Number.isFinite(value)) throw NOT_PLAIN;
-      return value;
+      // JSON writes -0 as 0.
+      return value === 0 ? 0 : value;
     case "object": {
       if (value === null) return null;
       if (depth >= MAX_DEPTH) throw NOT_PLAIN;

@@ -22,6 +22,10 @@ describe("copyJson", () => {
     );
   });
 
+  it("writes -0 as 0, as JSON does", () => {
+    expect(copyJson({ n: -0, a: [-0] })).toStrictEqual({ n: 0, a: [0] });
+  });
+
   it("returns a copy: changing it leaves the original as it was", () => {
     const original = { a: [1, { b: "x" }], c: { d: null }, e: undefined, f: [undefined] };
     const copied = copyJson(original) as { a: [number, { b: string }] };

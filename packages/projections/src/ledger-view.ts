@@ -3,6 +3,7 @@
  * ledger view. Kept apart from ledger.ts so queries/* depend on this module one way.
  */
 import { type EventType, VafaError } from "@vafa/core";
+import { compactPurchases } from "./compact-purchases.js";
 import { MemberFold } from "./member-fold.js";
 import type { ProgramView } from "./program-view.js";
 
@@ -174,28 +175,6 @@ export class MemberRecord {
     return value;
   }
 }
-
-/**
- * The purchases with a positive net amount as times (ms) and nets (1e-8
- * units), or undefined when a time is not canonical (`toISOString` form: only
- * then is ms order text order) or a net does not fit 64 bits.
- */
-const compactPurchases = (
-  purchases: MemberFold["purchases"],
-): { atMs: Float64Array; net: BigInt64Array } | undefined => {
-  const atMs: number[] = [];
-  const net: bigint[] = [];
-  for (const p of purchases) {
-    const ms = Date.parse(p.at);
-    if (Number.isNaN(ms) || new Date(ms).toISOString() !== p.at) return undefined;
-    const n = p.amount - p.refunded;
-    if (n <= 0n) continue;
-    if (n > 0x7fffffffffffffffn) return undefined;
-    atMs.push(ms);
-    net.push(n);
-  }
-  return { atMs: Float64Array.from(atMs), net: BigInt64Array.from(net) };
-};
 
 /** Lots a member may hold before empty, expired ones are dropped (projections without history). */
 const PRUNE_FROM = 32;

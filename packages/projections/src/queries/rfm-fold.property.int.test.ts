@@ -4,10 +4,11 @@ import { join } from "node:path";
 import { type StoredEvent, toEnvelope } from "@vafa/core";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { canonicalMs } from "../compact-purchases.js";
 import { LedgerProjection } from "../ledger.js";
 import { RFM_EVENT_TYPES, RFM_LEAN, rebuildFromNdjson } from "../rebuild.js";
 import { runScenario, scenarioArb } from "../testing/histories.js";
-import { canonicalMs, RfmFold } from "./rfm-fold.js";
+import { RfmFold } from "./rfm-fold.js";
 
 // Spec 6 rfm folded with only what it reads (`RfmFold`) equals the ledger
 // projection's, from an export and from the same events in global order

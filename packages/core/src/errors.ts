@@ -66,7 +66,9 @@ export type VafaErrorCode =
   /** A program that encrypts personal data was given no key store (club-v1 §6). */
   | "KEY_STORE_MISSING"
   /** A key was asked to be created again for a member whose key was destroyed (club-v1 §6). */
-  | "KEY_DESTROYED";
+  | "KEY_DESTROYED"
+  /** `executeMany(commands, { after })`: the call it was chained after failed; nothing was appended. */
+  | "PRECEDING_BATCH_FAILED";
 
 /** Typed error with a stable code; `hint` says what to do next. */
 export class VafaError extends Error {

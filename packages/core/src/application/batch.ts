@@ -1,7 +1,7 @@
 import type { Command, DrawCommand } from "../commands.js";
 import type { DecideContext, SealedDecision } from "../decide/index.js";
 import { memberStreamId, type ProposedEvent } from "../envelope.js";
-import { ConcurrencyError, reject } from "../errors.js";
+import { ConcurrencyError, reject, VafaError } from "../errors.js";
 import type { KeyStore } from "../privacy/key-store.js";
 import type { Program } from "../program.js";
 import type { MemberState } from "../state.js";
@@ -22,6 +22,32 @@ export interface BatchItem {
   /** A draw is not batched: `executeMany` appends the batch before it and runs it alone. */
   command: Exclude<Command, DrawCommand>;
 }
+
+/**
+ * How a batch was stored: exactly as first decided (its drafted states are the
+ * stored ones), decided again (after a conflict or a dropped chain), or not at all.
+ */
+export type StoredAs = "as-decided" | "redecided" | "failed";
+
+/**
+ * Pipelining (issue 11): a batch decided on the states the batch before it
+ * drafted, while that one is being stored. It appends only once that one is
+ * stored; if that one was decided again, this one is decided again too, and
+ * if that one failed, this one fails without appending.
+ */
+export interface BatchChain {
+  ahead?: { states: ReadonlyMap<string, MemberState>; stored: Promise<StoredAs> };
+  /** Called once the batch is decided, with the state of every stream it read or wrote. */
+  onDecided?(states: ReadonlyMap<string, MemberState>): void;
+}
+
+/** `executeMany(commands, { after })`: the batch it was chained after was not stored. */
+export const precedingBatchFailed = (): VafaError =>
+  new VafaError(
+    "PRECEDING_BATCH_FAILED",
+    "the executeMany call this batch was chained after (`after`) failed: nothing of this batch was appended",
+    "fix what stopped that batch, then run both again in order (commands are idempotent)",
+  );
 
 /** Streams read per round trip when a batch fetches states it has not cached. */
 const PREFETCH_STREAMS = 1000;
@@ -65,7 +91,8 @@ export const runBatch = async (
   deps: BatchDeps,
   items: readonly BatchItem[],
   outcomes: CommandOutcome[],
-): Promise<void> => {
+  chain: BatchChain = {},
+): Promise<StoredAs> => {
   const { program } = deps;
   const { ctx, keyStore } = deps;
   // A command's context (whether a join's referrer exists), made once per batch rather than per command.
@@ -74,12 +101,17 @@ export const runBatch = async (
   const draft = emptyDraft();
   /** Streams each command read or wrote, by item position. */
   const touched: string[][] = items.map(() => []);
+  /** The states the batch before drafted, while it is being stored; dropped if it is not stored as drafted. */
+  let ahead = chain.ahead?.states;
 
   const stateOf = async (streamId: string, item: number): Promise<MemberState> => {
     (touched[item] as string[]).push(streamId);
     const current = draft.current.get(streamId);
     if (current) return current;
-    const state = deps.cached(streamId) ?? (await deps.load(streamId));
+    const drafted = ahead?.get(streamId);
+    // Another batch's state is read, never written in place: its working copies copy.
+    if (drafted) unmarkAdoptable(drafted);
+    const state = drafted ?? deps.cached(streamId) ?? (await deps.load(streamId));
     draft.base.set(streamId, state);
     draft.current.set(streamId, state);
     return state;
@@ -97,7 +129,9 @@ export const runBatch = async (
 
   /** Fetches in one round trip the states of `streamIds` that neither the draft nor the cache has. */
   const prefetch = async (streamIds: Iterable<string>): Promise<void> => {
-    const missing = [...new Set(streamIds)].filter((id) => !draft.current.has(id) && !deps.cached(id));
+    const missing = [...new Set(streamIds)].filter(
+      (id) => !draft.current.has(id) && ahead?.has(id) !== true && !deps.cached(id),
+    );
     for (let i = 0; i < missing.length; i += PREFETCH_STREAMS)
       await deps.loadMany(missing.slice(i, i + PREFETCH_STREAMS));
   };
@@ -168,16 +202,38 @@ export const runBatch = async (
     return decision.ok ? decision.events : [];
   };
 
-  await prefetch(
-    items.flatMap(({ command }) =>
-      command.type === "sweep"
-        ? []
-        : command.type === "join" && command.referredBy !== undefined
-          ? [memberStreamId(command.memberId), memberStreamId(command.referredBy)]
-          : [memberStreamId(command.memberId)],
-    ),
-  );
-  for (let position = 0; position < items.length; position++) await decideItem(position);
+  const decideAll = async (): Promise<void> => {
+    await prefetch(
+      items.flatMap(({ command }) =>
+        command.type === "sweep"
+          ? []
+          : command.type === "join" && command.referredBy !== undefined
+            ? [memberStreamId(command.memberId), memberStreamId(command.referredBy)]
+            : [memberStreamId(command.memberId)],
+      ),
+    );
+    for (let position = 0; position < items.length; position++) await decideItem(position);
+  };
+  await decideAll();
+  chain.onDecided?.(new Map(draft.current));
+  let storedAs: StoredAs = "as-decided";
+  if (chain.ahead) {
+    // Nothing is appended before the batch this one was decided after is stored.
+    const before = await chain.ahead.stored;
+    if (before === "failed") throw precedingBatchFailed();
+    if (before === "redecided") {
+      // What this batch read is not what was stored: decide it again on the stored states.
+      ahead = undefined;
+      storedAs = "redecided";
+      const fresh = emptyDraft();
+      draft.base = fresh.base;
+      draft.current = fresh.current;
+      draft.pending = fresh.pending;
+      await decideAll();
+    }
+    // Stored and cached by now: a command decided again after a conflict reads fresh state.
+    ahead = undefined;
+  }
 
   for (let attempt = 1; ; attempt++) {
     const appends: StreamAppend[] = [];
@@ -195,8 +251,9 @@ export const runBatch = async (
         deps.remember(state);
       }
       await destroyForgottenKeys(keyStore, items, outcomes);
-      return;
+      return storedAs;
     } catch (error) {
+      storedAs = "redecided";
       if (!(error instanceof ConcurrencyError)) {
         for (const streamId of draft.base.keys()) deps.forget(streamId);
         throw error;

@@ -146,6 +146,20 @@ const batched = async (store: EventStore, commands: readonly Raw[], sizes: reado
   return outcomes;
 };
 
+/** Every call started at once, each chained after the one before (`after`). */
+const pipelined = async (store: EventStore, commands: readonly Raw[], sizes: readonly number[]) => {
+  const ledger = createLedger({ store, program: prog });
+  await ledger.publishProgram(iso(START));
+  const calls: Promise<CommandOutcome[]>[] = [];
+  for (let i = 0, k = 0; i < commands.length; k++) {
+    const size = sizes[k % sizes.length] as number;
+    const after = calls.at(-1);
+    calls.push(ledger.executeMany(commands.slice(i, i + size), after ? { after } : {}));
+    i += size;
+  }
+  return (await Promise.all(calls)).flat();
+};
+
 describe("issue 11 executeMany", () => {
   it("5 property: for random commands and batch sizes, batched = one by one, outcome for outcome and event for event", async () => {
     await fc.assert(
@@ -169,6 +183,226 @@ describe("issue 11 executeMany", () => {
       { numRuns: process.env.VAFA_LEDGER_STORE === "postgres" ? 15 : 150 },
     );
   }, 300_000);
+
+  it("5 property: pipelined calls (each decided while the one before is stored) = one by one, event for event", async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        historyArb,
+        fc.array(fc.integer({ min: 1, max: 25 }), { minLength: 1, maxLength: 5 }),
+        async (commands, sizes) => {
+          const a = testStore();
+          const b = testStore();
+          try {
+            const expected = await oneByOne(a, commands);
+            const actual = await pipelined(b, commands, sizes);
+            expect(actual).toEqual(expected);
+            expect(await everything(b)).toEqual(await everything(a));
+          } finally {
+            await a.close();
+            await b.close();
+          }
+        },
+      ),
+      { numRuns: process.env.VAFA_LEDGER_STORE === "postgres" ? 15 : 150 },
+    );
+  }, 300_000);
+
+  it("5.9 property: another ledger writing while a pipeline runs loses nothing, and the pipeline lands in order", async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        historyArb,
+        fc.array(fc.integer({ min: 1, max: 25 }), { minLength: 1, maxLength: 5 }),
+        fc.array(fc.nat(), { minLength: 1, maxLength: 6 }),
+        fc.scheduler(),
+        async (commands, sizes, picks, s) => {
+          const store = createMemoryStore();
+          // The other ledger's purchases are dated before every command, so none is refused as out of order.
+          const other = createLedger({ store, program: prog });
+          await other.publishProgram(iso(START));
+          const scheduled: EventStore = {
+            ...store,
+            appendToStreams: s.scheduleFunction(store.appendToStreams),
+          };
+          const ledger = createLedger({ store: scheduled, program: prog });
+          const calls: Promise<CommandOutcome[]>[] = [];
+          for (let i = 0, k = 0; i < commands.length; k++) {
+            const size = sizes[k % sizes.length] as number;
+            const after = calls.at(-1);
+            calls.push(ledger.executeMany(commands.slice(i, i + size), after ? { after } : {}));
+            i += size;
+          }
+          // The other ledger runs some of the same commands: where it comes first, the
+          // pipeline's copy is a replay, and its drafts meet a stream that moved on.
+          const theirs = picks.map((n) => commands[n % commands.length] as Raw);
+          const writes = theirs.map((c, n) => s.schedule(Promise.resolve(n)).then(() => other.execute(c)));
+          await s.waitFor(Promise.allSettled([...calls, ...writes]));
+          const outcomes = (await Promise.all(calls)).flat();
+          // Six other writes never exhaust ten attempts: a conflict is decided again on fresh state.
+          expect(
+            outcomes.filter((o) => o.status === "rejected" && o.rejection.code === "CONCURRENCY"),
+          ).toEqual([]);
+          // Serialisable: the accepted commands, run one by one in the order their events
+          // were stored, give the same events, id for id and hash for hash.
+          const byCommandId = new Map<string, Raw>();
+          const accepted = [
+            ...outcomes.map((o, n) => [o, commands[n] as Raw] as const),
+            ...(await Promise.all(writes)).map((o, n) => [o, theirs[n] as Raw] as const),
+          ];
+          for (const [outcome, command] of accepted)
+            if (outcome.status === "accepted" && !outcome.replay && outcome.events.length > 0)
+              byCommandId.set(outcome.events[0]?.metadata.commandId as string, command);
+          const inOrder: Raw[] = [];
+          for await (const e of store.readAll()) {
+            const command = byCommandId.get(e.metadata.commandId);
+            if (command) {
+              inOrder.push(command);
+              byCommandId.delete(e.metadata.commandId);
+            }
+          }
+          const reference = createMemoryStore();
+          await oneByOne(reference, inOrder);
+          expect(await everything(store)).toEqual(await everything(reference));
+        },
+      ),
+      { numRuns: 100 },
+    );
+  }, 300_000);
+
+  it("issue 11 a chained call appends nothing when the call before it failed (PRECEDING_BATCH_FAILED)", async () => {
+    const store = createMemoryStore();
+    let failNext = false;
+    const flaky: EventStore = {
+      ...store,
+      appendToStreams: async (appends) => {
+        if (failNext) {
+          failNext = false;
+          throw new Error("disk full");
+        }
+        return store.appendToStreams(appends);
+      },
+    };
+    const ledger = createLedger({ store: flaky, program: prog });
+    const t = iso(START);
+    await ledger.executeMany([{ type: "join", memberId: "a", at: t, kind: "person" }]);
+    failNext = true;
+    const first = ledger.executeMany([
+      { type: "purchase", memberId: "a", at: t, purchaseId: "p1", amount: "10" },
+    ]);
+    const second = ledger.executeMany(
+      [
+        { type: "purchase", memberId: "a", at: t, purchaseId: "p2", amount: "10" },
+        { type: "join", memberId: "b", at: t, kind: "person" },
+      ],
+      { after: first },
+    );
+    await expect(first).rejects.toThrow("disk full");
+    await expect(second).rejects.toMatchObject({ code: "PRECEDING_BATCH_FAILED" });
+    expect((await store.readStream("member-a")).map((e) => e.metadata.commandId)).toEqual([
+      "join:a",
+      "join:a",
+    ]);
+    expect(await store.readStream("member-b")).toEqual([]);
+    // Run again in order: both land, as one by one.
+    const again = ledger.executeMany([
+      { type: "purchase", memberId: "a", at: t, purchaseId: "p1", amount: "10" },
+    ]);
+    const then = await ledger.executeMany(
+      [
+        { type: "purchase", memberId: "a", at: t, purchaseId: "p2", amount: "10" },
+        { type: "join", memberId: "b", at: t, kind: "person" },
+      ],
+      { after: again },
+    );
+    expect(then.map((o) => o.status)).toEqual(["accepted", "accepted"]);
+    expect(new Set((await store.readStream("member-a")).map((e) => e.metadata.commandId))).toEqual(
+      new Set(["join:a", "purchase:p1", "purchase:p2"]),
+    );
+  });
+
+  it("issue 11 a call chained after a call that was decided again (a conflict) is decided again on what was stored", async () => {
+    const t = iso(START);
+    const setup = [
+      { type: "join", memberId: "a", at: t, kind: "person" },
+      { type: "purchase", memberId: "a", at: t, purchaseId: "q", amount: "99" },
+      { type: "purchase", memberId: "a", at: t, purchaseId: "r", amount: "0.5" },
+    ];
+    // p1 brings the spend to 100: silver, two events. After another writer's refund of r
+    // (one event) it does not: one event. The stream ends at the same revision either way,
+    // so only `redecided` tells the chained call that its base was not what was stored.
+    const refundR = { type: "refund", memberId: "a", at: t, refundId: "f", purchaseId: "r", amount: "0.5" };
+    const p1 = { type: "purchase", memberId: "a", at: t, purchaseId: "p1", amount: "0.5" };
+    const p2 = { type: "purchase", memberId: "a", at: t, purchaseId: "p2", amount: "10" };
+    const store = createMemoryStore();
+    const other = createLedger({ store, program: prog });
+    await other.publishProgram(t);
+    await other.executeMany(setup);
+    let injected = false;
+    const racing: EventStore = {
+      ...store,
+      appendToStreams: async (appends) => {
+        if (!injected) {
+          // The other writer gets in between the first batch's decision and its append.
+          injected = true;
+          await other.execute(refundR);
+        }
+        return store.appendToStreams(appends);
+      },
+    };
+    const ledger = createLedger({ store: racing, program: prog });
+    await ledger.loadMember("a");
+    const first = ledger.executeMany([p1]);
+    const second = ledger.executeMany([p2], { after: first });
+    expect((await first).map((o) => o.status)).toEqual(["accepted"]);
+    expect((await second).map((o) => o.status)).toEqual(["accepted"]);
+
+    const oneByOneStream = async (commands: readonly Raw[]) => {
+      const reference = createMemoryStore();
+      await oneByOne(reference, commands);
+      return (await reference.readStream("member-a")).map(comparable);
+    };
+    const stale = await oneByOneStream([...setup, p1]);
+    const stored = await oneByOneStream([...setup, refundR, p1]);
+    expect(stored.length).toBe(stale.length); // the revision alone cannot tell them apart
+    expect((await store.readStream("member-a")).map(comparable)).toEqual(
+      await oneByOneStream([...setup, refundR, p1, p2]),
+    );
+  });
+
+  it("5.9 a chained call that meets another writer after the call before it was stored decides again on fresh state", async () => {
+    const t = iso(START);
+    const store = createMemoryStore();
+    const other = createLedger({ store, program: prog });
+    await other.publishProgram(t);
+    await other.executeMany([{ type: "join", memberId: "a", at: t, kind: "person" }]);
+    let appends = 0;
+    const racing: EventStore = {
+      ...store,
+      appendToStreams: async (list) => {
+        // The other writer gets in just before the chained call's first append.
+        if (++appends === 2)
+          await other.execute({ type: "purchase", memberId: "a", at: t, purchaseId: "x", amount: "1" });
+        return store.appendToStreams(list);
+      },
+    };
+    const ledger = createLedger({ store: racing, program: prog });
+    const first = ledger.executeMany([
+      { type: "purchase", memberId: "a", at: t, purchaseId: "p1", amount: "1" },
+    ]);
+    const second = ledger.executeMany(
+      [{ type: "purchase", memberId: "a", at: t, purchaseId: "p2", amount: "1" }],
+      {
+        after: first,
+      },
+    );
+    expect([...(await first), ...(await second)].map((o) => o.status)).toEqual(["accepted", "accepted"]);
+    expect(appends).toBe(3); // one conflict, then on fresh state
+    expect([...new Set((await store.readStream("member-a")).map((e) => e.metadata.commandId))]).toEqual([
+      "join:a",
+      "purchase:p1",
+      "purchase:x",
+      "purchase:p2",
+    ]);
+  });
 
   it("5.9 a conflict decides again only on fresh state: another ledger's write to one member is not lost", async () => {
     const store = createMemoryStore();

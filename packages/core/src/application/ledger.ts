@@ -9,14 +9,21 @@ import { describeProgramError, programSchema } from "../program.js";
 import { issuesCoupons } from "../program-rewards.js";
 import type { MemberState } from "../state.js";
 import { admit } from "./admit.js";
-import { type BatchDeps, type BatchItem, runBatch } from "./batch.js";
+import {
+  type BatchChain,
+  type BatchDeps,
+  type BatchItem,
+  precedingBatchFailed,
+  runBatch,
+  type StoredAs,
+} from "./batch.js";
 import { setBounded } from "./bounded-map.js";
 import { type DrawDeps, executeDraw } from "./draw.js";
 import { checkKeyStore, decideSealing, openStream } from "./personal-data.js";
 import { publishProgram } from "./publish-program.js";
 import { firstPurchase, referralDue } from "./referral-due.js";
 import { createStockCommands } from "./stock-commands.js";
-import type { CommandOutcome, Ledger, LedgerOptions } from "./types.js";
+import type { CommandOutcome, ExecuteManyOptions, Ledger, LedgerOptions } from "./types.js";
 
 const DEFAULT_MAX_ATTEMPTS = 10;
 const CACHE_LIMIT = 50_000;
@@ -233,29 +240,88 @@ export const createLedger = (options: LedgerOptions): Ledger => {
     remember,
   };
 
-  const executeMany = async (inputs: readonly unknown[]): Promise<CommandOutcome[]> => {
-    const outcomes: CommandOutcome[] = new Array(inputs.length);
+  /** What a pipelined call (`after`) needs from the executeMany call before it. */
+  interface Link {
+    /** Its drafted states once decided, or undefined when it cannot be decided ahead on. */
+    decided: Promise<ReadonlyMap<string, MemberState> | undefined>;
+    stored: Promise<StoredAs>;
+  }
+  const links = new WeakMap<Promise<unknown>, Link>();
+
+  const executeMany = (
+    inputs: readonly unknown[],
+    options: ExecuteManyOptions = {},
+  ): Promise<CommandOutcome[]> => {
+    let decided: (states: ReadonlyMap<string, MemberState> | undefined) => void = () => {};
+    let stored: (as: StoredAs) => void = () => {};
+    const link: Link = {
+      decided: new Promise((resolve) => {
+        decided = resolve;
+      }),
+      stored: new Promise((resolve) => {
+        stored = resolve;
+      }),
+    };
+    const run = async (): Promise<CommandOutcome[]> => {
+      let storedAs: StoredAs = "failed";
+      try {
+        const admitted = inputs.map((input) => admit(input, program));
+        // Only a batch of member commands can be decided on the states of the one before.
+        const plain = admitted.every(
+          (a) =>
+            "outcome" in a ||
+            (a.command.type !== "draw" && a.command.type !== "sweep" && !touchesStock(a.command)),
+        );
+        let chain: BatchChain = {};
+        if (options.after !== undefined) {
+          const before = plain ? links.get(options.after) : undefined;
+          const states = before ? await before.decided : undefined;
+          if (before && states) chain = { ahead: { states, stored: before.stored } };
+          else if ((await settled(options.after)) === "failed") throw precedingBatchFailed();
+        }
+        if (plain) chain.onDecided = decided;
+        else decided(undefined);
+        const outcomes = await runAdmitted(admitted, chain);
+        storedAs = outcomes.storedAs;
+        return outcomes.outcomes;
+      } finally {
+        decided(undefined);
+        stored(storedAs);
+      }
+    };
+    const promise = run();
+    links.set(promise, link);
+    return promise;
+  };
+
+  const runAdmitted = async (
+    admitted: readonly ReturnType<typeof admit>[],
+    chain: BatchChain,
+  ): Promise<{ outcomes: CommandOutcome[]; storedAs: StoredAs }> => {
+    const outcomes: CommandOutcome[] = new Array(admitted.length);
     const items: BatchItem[] = [];
     const redeems: [number, Command][] = [];
-    for (const [index, input] of inputs.entries()) {
-      const admitted = admit(input, program);
-      if (!("outcome" in admitted) && admitted.command.type === "redeem")
-        redeems.push([index, admitted.command]);
-      if ("outcome" in admitted) outcomes[index] = admitted.outcome;
-      else if (admitted.command.type === "draw") {
+    // A batch split by a draw or a stocked reward is not decided ahead on (`chain` is empty then).
+    let storedAs: StoredAs = "as-decided";
+    for (const [index, one] of admitted.entries()) {
+      if (!("outcome" in one) && one.command.type === "redeem") redeems.push([index, one.command]);
+      if ("outcome" in one) outcomes[index] = one.outcome;
+      else if (one.command.type === "draw") {
         // A draw reads every member stream as stored: the batch so far is
         // appended first, then the draw runs on its own (club §3).
         await runBatch(batchDeps, items.splice(0), outcomes);
-        outcomes[index] = await executeDraw(drawDeps, admitted.command);
-      } else if (touchesStock(admitted.command)) {
+        outcomes[index] = await executeDraw(drawDeps, one.command);
+        storedAs = "redecided";
+      } else if (touchesStock(one.command)) {
         // Stock needs the reward stream: the batch so far first, then this command alone.
         await runBatch(batchDeps, items.splice(0), outcomes);
-        outcomes[index] = await executeCommand(admitted.command);
-      } else items.push({ index, command: admitted.command });
+        outcomes[index] = await executeCommand(one.command);
+        storedAs = "redecided";
+      } else items.push({ index, command: one.command });
     }
-    await runBatch(batchDeps, items, outcomes);
+    const last = await runBatch(batchDeps, items, outcomes, chain);
     for (const [index, command] of redeems) noteForm(command, outcomes[index] as CommandOutcome);
-    return outcomes;
+    return { outcomes, storedAs: storedAs === "as-decided" ? last : storedAs };
   };
 
   return {
@@ -266,3 +332,10 @@ export const createLedger = (options: LedgerOptions): Ledger => {
     loadMember: (memberId: string) => load(memberStreamId(memberId)),
   };
 };
+
+/** Whether a promise the caller chained after resolved (its value does not matter) or failed. */
+const settled = (promise: Promise<unknown>): Promise<"ok" | "failed"> =>
+  promise.then(
+    () => "ok" as const,
+    () => "failed" as const,
+  );

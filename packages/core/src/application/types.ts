@@ -53,8 +53,23 @@ export interface Ledger {
    * (a sweep covers the members this batch created too). On a
    * conflict only the commands of the streams involved are decided again.
    * Typed like `execute`; each command is still validated at run time.
+   *
+   * Pipelining: start the next call before this one resolves, with
+   * `{ after: thisCallsPromise }`, and it is decided while this one is stored.
    */
-  executeMany(commands: readonly Command[]): Promise<CommandOutcome[]>;
+  executeMany(commands: readonly Command[], options?: ExecuteManyOptions): Promise<CommandOutcome[]>;
   /** The member's state as the ledger decides on it (caught up with the store). */
   loadMember(memberId: string): Promise<MemberState>;
+}
+
+export interface ExecuteManyOptions {
+  /**
+   * The promise of an earlier `executeMany` call on this ledger (issue 11):
+   * this batch is decided on the states that call drafted, while it is being
+   * stored, and appended only after it. If that call fails, this one fails with
+   * `PRECEDING_BATCH_FAILED` and appends nothing, so the batches land in order;
+   * if it was decided again (a conflict), this one is decided again on what
+   * was stored. Any other promise: this call waits for it, then runs.
+   */
+  after?: Promise<unknown>;
 }

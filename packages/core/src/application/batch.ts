@@ -49,6 +49,13 @@ export const precedingBatchFailed = (): VafaError =>
     "fix what stopped that batch, then run both again in order (commands are idempotent)",
   );
 
+/** Commands a chained batch decides between two turns of the event loop. */
+const YIELD_EVERY = 64;
+const nextTurn = (): Promise<void> =>
+  new Promise((resolve) =>
+    typeof setImmediate === "function" ? setImmediate(resolve) : setTimeout(resolve, 0),
+  );
+
 /** Streams read per round trip when a batch fetches states it has not cached. */
 const PREFETCH_STREAMS = 1000;
 
@@ -140,6 +147,10 @@ export const runBatch = async (
   const decideSweepItem = async (position: number, at: string): Promise<CommandOutcome> => {
     const ids = new Set(await deps.store.listStreams("member-"));
     for (const streamId of draft.pending.keys()) if (streamId.startsWith("member-")) ids.add(streamId);
+    // The members the batch before created, not stored yet.
+    if (ahead)
+      for (const [streamId, state] of ahead)
+        if (state.revision >= 0 && streamId.startsWith("member-")) ids.add(streamId);
     const sorted = [...ids].sort();
     const events: ProposedEvent[] = [];
     for (let i = 0; i < sorted.length; i += PREFETCH_STREAMS) {
@@ -212,7 +223,11 @@ export const runBatch = async (
             : [memberStreamId(command.memberId)],
       ),
     );
-    for (let position = 0; position < items.length; position++) await decideItem(position);
+    for (let position = 0; position < items.length; position++) {
+      // While the batch before is being stored, its round trips need the event loop now and then.
+      if (ahead !== undefined && position % YIELD_EVERY === YIELD_EVERY - 1) await nextTurn();
+      await decideItem(position);
+    }
   };
   await decideAll();
   chain.onDecided?.(new Map(draft.current));

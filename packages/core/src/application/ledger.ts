@@ -266,11 +266,9 @@ export const createLedger = (options: LedgerOptions): Ledger => {
       let storedAs: StoredAs = "failed";
       try {
         const admitted = inputs.map((input) => admit(input, program));
-        // Only a batch of member commands can be decided on the states of the one before.
+        // A draw or a stocked reward splits a batch: such a call is not decided ahead on.
         const plain = admitted.every(
-          (a) =>
-            "outcome" in a ||
-            (a.command.type !== "draw" && a.command.type !== "sweep" && !touchesStock(a.command)),
+          (a) => "outcome" in a || (a.command.type !== "draw" && !touchesStock(a.command)),
         );
         let chain: BatchChain = {};
         if (options.after !== undefined) {

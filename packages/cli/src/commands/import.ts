@@ -1,5 +1,6 @@
 import {
   type Command,
+  type CommandOutcome,
   createLedger,
   type EventStore,
   type KeyStore,
@@ -80,6 +81,8 @@ export const runImport = async (options: ImportOptions, io: CliIo): Promise<numb
   const summary: ImportSummary = { accepted: 0, rejected: 0, events: 0 };
   let interrupted = false;
   let lastLine = 0;
+  /** The last batch handed to the ledger: awaited before the store closes. */
+  let lastSent: Promise<unknown> | undefined;
   const stopListening = io.onInterrupt(() => {
     if (interrupted) {
       // A second Ctrl-C: the user does not want to wait for the current command.
@@ -133,27 +136,26 @@ export const runImport = async (options: ImportOptions, io: CliIo): Promise<numb
     let deadline: ReturnType<typeof batchDeadline> | undefined;
     let batchLimit = FIRST_BATCH_COMMANDS;
 
-    const flush = async () => {
-      deadline?.cancel();
-      deadline = undefined;
-      if (batch.length === 0) return;
-      const items = batch;
-      batch = [];
-      batchBytes = 0;
-      batchLimit = Math.min(batchLimit * 2, BATCH_MAX_COMMANDS);
-      const parsed = items.map((item) => parseLine(item.text));
-      // Any JSON value: executeMany validates each at run time (a rejection, never a throw).
-      const commands: Command[] = [];
-      for (const p of parsed) if ("command" in p) commands.push(p.command as Command);
-      let outcomes: Awaited<ReturnType<Ledger["executeMany"]>>;
+    /** A batch handed to the ledger, reported once its outcomes are in. */
+    interface Sent {
+      items: InputLine[];
+      parsed: ReturnType<typeof parseLine>[];
+      outcomes: Promise<CommandOutcome[]>;
+    }
+    // One batch is decided while the one before it is stored (chained with `after`:
+    // they land in order, and if one fails the next appends nothing).
+    let inflight: Sent | undefined;
+
+    const report = async ({ items, parsed, outcomes: pending }: Sent) => {
+      let outcomes: CommandOutcome[];
       try {
-        outcomes = await ledger.executeMany(commands);
+        outcomes = await pending;
       } catch (error) {
         const reason = error instanceof Error ? error.message.replace(/\s*[\r\n]+\s*/g, " ") : String(error);
         const first = items[0]?.line;
         const last = items.at(-1)?.line;
         throw failure(
-          `import stopped in lines ${first} to ${last}: ${reason}; what was accepted stays (those lines were not applied), fix the cause and run the same import again`,
+          `import stopped in lines ${first} to ${last}: ${reason}; what was accepted stays (those lines and the ones after them were not applied), fix the cause and run the same import again`,
           error,
         );
       }
@@ -164,7 +166,7 @@ export const runImport = async (options: ImportOptions, io: CliIo): Promise<numb
           await reject({ line: item.line, ...p.rejection });
           continue;
         }
-        const outcome = outcomes[next++] as (typeof outcomes)[number];
+        const outcome = outcomes[next++] as CommandOutcome;
         if (outcome.status === "accepted") {
           summary.accepted += 1;
           summary.events += outcome.events.length;
@@ -178,6 +180,33 @@ export const runImport = async (options: ImportOptions, io: CliIo): Promise<numb
       // A store that answers from memory never leaves the microtask queue: give
       // the event loop a turn so Ctrl-C and the progress bar are seen promptly.
       await new Promise<void>((resolve) => setImmediate(resolve));
+    };
+
+    /** Reports the batch in flight, if any. */
+    const drain = async () => {
+      const sent = inflight;
+      inflight = undefined;
+      if (sent) await report(sent);
+    };
+
+    const flush = async () => {
+      deadline?.cancel();
+      deadline = undefined;
+      if (batch.length === 0) return;
+      const items = batch;
+      batch = [];
+      batchBytes = 0;
+      batchLimit = Math.min(batchLimit * 2, BATCH_MAX_COMMANDS);
+      const parsed = items.map((item) => parseLine(item.text));
+      // Any JSON value: executeMany validates each at run time (a rejection, never a throw).
+      const commands: Command[] = [];
+      for (const p of parsed) if ("command" in p) commands.push(p.command as Command);
+      const before = inflight;
+      const outcomes = ledger.executeMany(commands, before ? { after: before.outcomes } : {});
+      // Reported (and its failure thrown) by `report`, after the batch before it.
+      lastSent = outcomes.catch(() => undefined);
+      inflight = { items, parsed, outcomes };
+      if (before) await report(before);
     };
 
     const add = async (item: InputLine) => {
@@ -221,6 +250,7 @@ export const runImport = async (options: ImportOptions, io: CliIo): Promise<numb
     }
     // Ctrl-C: the lines already read finish as one batch, nothing after them starts.
     await flush();
+    await drain();
     if (interrupted) {
       if (pendingLine !== undefined) await pendingLine.catch(() => undefined);
       await lines.return(undefined);
@@ -236,6 +266,8 @@ export const runImport = async (options: ImportOptions, io: CliIo): Promise<numb
       error,
     );
   } finally {
+    // A batch still in flight lands whole or not at all; the store stays open until it has.
+    await lastSent;
     progress.stop();
     stopListening();
     if (rejects) {

@@ -8,6 +8,7 @@ import { unavailable } from "../postgres/sql-errors.js";
 import type { SqlEventStore } from "../postgres/sql-store.js";
 import { LOCK_FILE, lockDataDir } from "./dir-lock.js";
 import { pgliteSqlClient } from "./pglite-client.js";
+import { pgliteThreadClient } from "./thread-client.js";
 
 export type { SqlKeyStoreOptions } from "../postgres/key-store.js";
 export type { CommonOptions } from "../postgres/open.js";
@@ -26,6 +27,12 @@ export interface PgliteStoreOptions extends CommonOptions {
   relaxedDurability?: boolean;
   /** An open PGlite to use instead (the store then does not close it). Only one store per database. */
   db?: PGlite;
+  /**
+   * Run PGlite on a worker thread (default true; not with `db`): its WASM work
+   * then overlaps with the ledger's, so chained `executeMany` calls are decided
+   * while the one before is stored (issue 11). False keeps it on the caller's thread.
+   */
+  thread?: boolean;
 }
 
 export const DEFAULT_PGLITE_DIR = "./.vafa";
@@ -62,16 +69,15 @@ export const createPgliteStore = async (options: PgliteStoreOptions = {}): Promi
   }
   let client: SqlClient;
   try {
-    client = await pgliteSqlClient(
-      options.db
-        ? { db: options.db }
-        : {
-            ...(dir !== undefined ? { dataDir: dir } : {}),
-            ...(options.relaxedDurability !== undefined
-              ? { relaxedDurability: options.relaxedDurability }
-              : {}),
-          },
-    );
+    const source = {
+      ...(dir !== undefined ? { dataDir: dir } : {}),
+      ...(options.relaxedDurability !== undefined ? { relaxedDurability: options.relaxedDurability } : {}),
+    };
+    client = options.db
+      ? await pgliteSqlClient({ db: options.db })
+      : options.thread === false
+        ? await pgliteSqlClient(source)
+        : await pgliteThreadClient(source);
   } catch (error) {
     release?.();
     throw unavailable(error);

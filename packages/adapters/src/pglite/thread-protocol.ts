@@ -1,0 +1,16 @@
+/** Messages between `pgliteThreadClient` and its worker (pglite-thread.ts). */
+export interface ThreadSource {
+  dataDir?: string;
+  relaxedDurability?: boolean;
+}
+
+export type ThreadRequest =
+  | { id: number; op: "query"; text: string; params: readonly unknown[]; tx?: number }
+  | { id: number; op: "begin" }
+  | { id: number; op: "end"; tx: number; commit: boolean }
+  | { id: number; op: "close" };
+
+/** `id` 0 answers the opening of the database. */
+export type ThreadReply =
+  | { id: number; ok: true; value: unknown }
+  | { id: number; ok: false; error: { message: string; code?: string } };

@@ -10,7 +10,7 @@ import { baseProgram, TEST_COUPON_SECRET } from "../testing/harness.js";
 
 let pglite: EventStore;
 beforeAll(async () => {
-  pglite = await createPgliteStore();
+  pglite = await createPgliteStore({ thread: false });
 });
 afterAll(async () => {
   await pglite?.close();

@@ -1,5 +1,6 @@
 import { createMemoryStore } from "@vafa/adapters/memory";
 import type { EventStore } from "@vafa/core";
+import { Readable } from "node:stream";
 import { describe, expect, it, vi } from "vitest";
 import { memoryIo } from "../testing/memory-io.js";
 import { runImport } from "./import.js";
@@ -39,5 +40,24 @@ describe("8 import with chained batches (issue 11)", () => {
     );
     const members = (await memory.listStreams("member-")).map((s) => Number(s.slice("member-m".length)));
     expect(members.sort((a, b) => a - b)).toEqual(Array.from({ length: 48 }, (_, i) => i + 1));
+  });
+
+  it("a batch's rejections are reported while the input is idle, not held until the next line", async () => {
+    appendsBeforeFailure = Number.POSITIVE_INFINITY;
+    let resume = () => {};
+    const idle = new Promise<void>((resolve) => {
+      resume = resolve;
+    });
+    async function* input() {
+      yield Buffer.from(`${joinLine(1001)}\n{"type":"join"}\n`);
+      await idle; // a pipe that goes quiet
+      yield Buffer.from(`${joinLine(1002)}\n`);
+    }
+    const m = memoryIo(Readable.from(input()));
+    const done = runImport({ program: PROGRAM, store: "memory:", input: "-" }, m.io);
+    await vi.waitFor(() => expect(m.stderr()).toContain("line 2: VALIDATION"), { timeout: 10_000 });
+    resume();
+    expect(await done).toBe(3); // rejections
+    expect(m.stdout()).toContain("2 accepted, 1 rejected");
   });
 });

@@ -55,6 +55,8 @@ export const BATCH_MAX_BYTES = 1024 * 1024;
 export const BATCH_MAX_WAIT_MS = 100;
 
 const TIMED_OUT = Symbol("timed out");
+const STORED = Symbol("stored");
+const stored = (): typeof STORED => STORED;
 
 /** One timer per batch: resolves TIMED_OUT when the batch has waited BATCH_MAX_WAIT_MS. */
 const batchDeadline = (): { expired: Promise<typeof TIMED_OUT>; cancel: () => void } => {
@@ -232,12 +234,19 @@ export const runImport = async (options: ImportOptions, io: CliIo): Promise<numb
     let pendingLine = interrupted ? undefined : lines.next();
     while (pendingLine !== undefined && !interrupted) {
       // A slow input (a pipe) must not hold back a started batch for longer than BATCH_MAX_WAIT_MS.
+      // Nor the report of a batch in flight while the input is idle.
       const next =
-        batch.length === 0
-          ? await pendingLine
-          : await Promise.race([pendingLine, (deadline ?? batchDeadline()).expired]);
+        batch.length > 0
+          ? await Promise.race([pendingLine, (deadline ?? batchDeadline()).expired])
+          : inflight
+            ? await Promise.race([pendingLine, inflight.outcomes.then(stored, stored)])
+            : await pendingLine;
       if (next === TIMED_OUT) {
         await flush();
+        continue;
+      }
+      if (next === STORED) {
+        await drain();
         continue;
       }
       if (next.done) {

@@ -83,8 +83,8 @@ describe("PGlite template cache (issue 11)", () => {
     await again.store.close();
   });
 
-  it("an in-memory store loads it too; mustExist in memory still finds no store", async () => {
-    const memory = await open({ templateDir });
+  it("an in-memory store loads it too, on the caller's thread as well; mustExist in memory still finds no store", async () => {
+    const memory = await open({ templateDir, thread: false });
     expect(memory.kinds()).toEqual(["loaded"]);
     await works(memory.store);
     await memory.store.close();
@@ -94,7 +94,8 @@ describe("PGlite template cache (issue 11)", () => {
 
   it("garbage bytes in the template: discarded, initdb as without one, the store works, the template is replaced", async () => {
     writeFileSync(file, "not a tarball at all");
-    const store = await open({ dataDir: await temp("garbage"), templateDir });
+    // on the caller's thread: the template is written from there too (the others use PGlite's thread)
+    const store = await open({ dataDir: await temp("garbage"), templateDir, thread: false });
     expect(store.kinds()).toEqual(["discarded", "written"]);
     await works(store.store);
     await store.store.close();

@@ -1,3 +1,5 @@
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
 
@@ -19,6 +21,8 @@ export default defineConfig({
       include: ["packages/*/src/**/*.test-d.ts"],
       tsconfig: "packages/core/tsconfig.types.json",
     },
+    // New PGlite stores load a cached template (issue 11): the suite's own cache, never the user's.
+    env: { VAFA_PGLITE_TEMPLATE_DIR: join(tmpdir(), "vafa-test-pglite-templates") },
     testTimeout: 120_000,
     hookTimeout: 120_000,
   },

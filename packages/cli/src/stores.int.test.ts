@@ -1,4 +1,8 @@
-import { describe, expect, it } from "vitest";
+import { existsSync, readdirSync, rmSync, statSync } from "node:fs";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it, vi } from "vitest";
 import { CliError } from "./errors.js";
 import { DEFAULT_STORE, displayStoreUrl, openStore, parseStoreUrl } from "./stores.js";
 
@@ -66,5 +70,36 @@ describe("postgres schema in the store URL", () => {
       schema: "club_a",
     });
     expect(() => parseStoreUrl("postgres://h/db?schema=a;drop")).toThrow(/schema/);
+  });
+});
+
+describe("pglite: a new store starts from the template cache (issue 11)", () => {
+  it("a writer opening a new directory writes the template under VAFA_PGLITE_TEMPLATE_DIR, the next loads it; off writes none", async () => {
+    const root = await mkdtemp(join(tmpdir(), "vafa-cli-template-"));
+    const cache = join(root, "cache");
+    vi.stubEnv("VAFA_PGLITE_TEMPLATE_DIR", cache);
+    try {
+      const first = await openStore(`pglite:${join(root, "a")}`, { intent: "write" });
+      await first.close();
+      const [file] = readdirSync(cache);
+      expect(readdirSync(cache)).toEqual([expect.stringMatching(/^pglite-.*\.tgz$/)]);
+      const mtime = statSync(join(cache, file as string)).mtimeMs;
+      // loaded, not rewritten: the file is the same one, and the new directory got a store
+      const second = await openStore(`pglite:${join(root, "b")}`, { intent: "write" });
+      expect(await second.listStreams("program-")).toEqual([]);
+      await second.close();
+      expect(readdirSync(cache)).toEqual([file]);
+      expect(statSync(join(cache, file as string)).mtimeMs).toBe(mtime);
+      expect(existsSync(join(root, "b", "PG_VERSION"))).toBe(true);
+
+      vi.stubEnv("VAFA_PGLITE_TEMPLATE_DIR", "off");
+      rmSync(cache, { recursive: true });
+      const third = await openStore(`pglite:${join(root, "c")}`, { intent: "write" });
+      await third.close();
+      expect(existsSync(cache)).toBe(false);
+    } finally {
+      vi.unstubAllEnvs();
+      await rm(root, { recursive: true, force: true });
+    }
   });
 });

@@ -9,7 +9,7 @@ import type { ThreadReply, ThreadRequest, ThreadSource } from "./thread-protocol
 const port = parentPort;
 if (port === null) throw new Error("pglite-thread runs as a worker thread");
 
-const reply = (message: ThreadReply) => port.postMessage(message);
+const reply = (message: ThreadReply, transfer: ArrayBuffer[] = []) => port.postMessage(message, transfer);
 const errorOf = (error: unknown) => {
   const e = error as { message?: unknown; code?: unknown; name?: unknown };
   return {
@@ -62,6 +62,9 @@ port.on("message", async (m: ThreadRequest) => {
       const finished = finishing.get(m.tx);
       finishing.delete(m.tx);
       reply({ id: m.id, ok: true, value: await finished });
+    } else if (m.op === "dump") {
+      const tar = await db.dump();
+      reply({ id: m.id, ok: true, value: tar }, [tar.buffer as ArrayBuffer]);
     } else {
       await db.close();
       reply({ id: m.id, ok: true, value: null });

@@ -27,7 +27,8 @@ afterAll(async () => {
 describeEventStoreContract(
   "PGlite (temp dir)",
   async () => {
-    const store = await createPgliteStore({ dataDir: dir, pollIntervalMs: 50 });
+    // templateDir false: this contract run is on an initdb'd store (template.int.test.ts runs it on a loaded one)
+    const store = await createPgliteStore({ dataDir: dir, pollIntervalMs: 50, templateDir: false });
     return {
       store,
       checkpoints: store.checkpoints,

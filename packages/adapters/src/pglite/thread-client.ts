@@ -1,6 +1,7 @@
 import { Worker } from "node:worker_threads";
-import type { SqlClient, SqlQueryable } from "../postgres/sql-client.js";
+import type { SqlQueryable } from "../postgres/sql-client.js";
 import { SerialQueue } from "../postgres/sql-client.js";
+import type { PgliteClient } from "./pglite-client.js";
 import type { ThreadReply, ThreadRequest, ThreadSource } from "./thread-protocol.js";
 
 /**
@@ -9,7 +10,7 @@ import type { ThreadReply, ThreadRequest, ThreadSource } from "./thread-protocol
  * before it is stored. Same queue discipline as in process: one transaction
  * or query at a time.
  */
-export const pgliteThreadClient = async (source: ThreadSource): Promise<SqlClient> => {
+export const pgliteThreadClient = async (source: ThreadSource): Promise<PgliteClient> => {
   const worker = startThread(source);
   const waiting = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();
   let nextId = 1;
@@ -77,6 +78,7 @@ export const pgliteThreadClient = async (source: ThreadSource): Promise<SqlClien
         await ask({ id: nextId++, op: "end", tx, commit: true });
         return result;
       }),
+    dump: () => queue.run(() => ask({ id: nextId++, op: "dump" }) as Promise<Uint8Array>),
     close: () =>
       queue.run(async () => {
         try {

@@ -1,6 +1,6 @@
+import { Readable } from "node:stream";
 import { createMemoryStore } from "@vafa/adapters/memory";
 import type { EventStore } from "@vafa/core";
-import { Readable } from "node:stream";
 import { describe, expect, it, vi } from "vitest";
 import { memoryIo } from "../testing/memory-io.js";
 import { runImport } from "./import.js";

@@ -1,4 +1,5 @@
 import { debtRepaid, type EarnReason, type MemberState, type ProposedEvent } from "@vafa/core";
+import { timeMs } from "./envelope-schema.js";
 import type { EventLocation, Findings } from "./findings.js";
 import { repeated, reportProblems } from "./member-findings.js";
 import {
@@ -42,7 +43,8 @@ export interface AwaitingLot extends PurchaseFact {
   programVersion: number;
 }
 
-const ms = (text: string): number => Date.parse(text);
+// A time that passed its schema: `timeMs` reads the digits of the usual form.
+const ms = timeMs;
 
 /** What the program checks read of a lot. */
 export const lotFactOf = (d: EarnedData, now: number): LotFact => ({

@@ -32,8 +32,6 @@ import type { DataKeyLookup } from "./types.js";
 
 type Ev<T extends ProposedEvent["type"]> = ProposedEvent<T>;
 
-const ms = (text: string): number => Date.parse(text);
-
 /**
  * Replays one member stream (spec 4, 5) and checks each event against the
  * state before it (spec 7). The state is the one of `@vafa/core` evolve, fed
@@ -66,10 +64,9 @@ export class MemberAudit {
     this.tiers = new TierCheck(this.state, findings, programs);
   }
 
-  /** Checks then applies one event whose envelope and data passed their schemas. */
-  apply(sealedEvent: ProposedEvent, loc: EventLocation): void {
+  /** Checks then applies one event whose envelope and data passed their schemas; `now`: its occurredAt in ms. */
+  apply(sealedEvent: ProposedEvent, loc: EventLocation, now: number): void {
     const e = this.personal(sealedEvent, loc);
-    const now = ms(e.occurredAt);
     const s = this.state;
     if (!s.joined && e.type !== "MemberJoined" && !this.beforeJoinReported) {
       this.beforeJoinReported = true;

@@ -105,18 +105,30 @@ export const auditReadable = async (
   open: () => AsyncIterable<AuditInput>,
   options: AuditOptions,
   programsAhead: readonly Program[],
+): Promise<AuditReport> => auditBatches(() => inBatches(open()), options, programsAhead);
+
+async function* inBatches(items: AsyncIterable<AuditInput>): AsyncGenerator<AuditInput[]> {
+  for await (const item of items) yield [item];
+}
+
+/** @internal `auditReadable` of a log read in batches of items (ndjson.ts: the lines of one read). */
+export const auditBatches = async (
+  open: () => AsyncIterable<readonly AuditInput[]>,
+  options: AuditOptions,
+  programsAhead: readonly Program[],
 ): Promise<AuditReport> => {
   const pass: AuditPass = { streamsWhole: true, programsAhead };
   const auditor = new Auditor(options, undefined, pass);
-  for await (const item of open()) {
-    auditor.push(item);
-    if (auditor.mustRedo) break;
-  }
+  read: for await (const batch of open())
+    for (const item of batch) {
+      auditor.push(item);
+      if (auditor.mustRedo) break read;
+    }
   if (!auditor.mustRedo) {
     const report = auditor.finish();
     if (!auditor.mustRedo) return report;
   }
   const plain = new Auditor(options);
-  for await (const item of open()) plain.push(item);
+  for await (const batch of open()) for (const item of batch) plain.push(item);
   return plain.finish();
 };

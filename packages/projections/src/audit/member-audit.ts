@@ -1,6 +1,5 @@
 import {
   applyMemberEvent,
-  Dec,
   encryptsPersonalData,
   initialMemberState,
   isSealedValue,
@@ -22,7 +21,7 @@ import {
 } from "./earn-checks.js";
 import type { EventLocation, Findings } from "./findings.js";
 import { LotBook } from "./lot-book.js";
-import { repeated, reportProblems } from "./member-findings.js";
+import { isPositiveMoney, repeated, reportProblems } from "./member-findings.js";
 import { bonusProblems, type LotFact } from "./program-checks.js";
 import type { ProgramBook } from "./programs.js";
 import { checkRefund, clawbackProblems, type PendingRefund, reportMissingClawback } from "./refund-checks.js";
@@ -219,7 +218,7 @@ export class MemberAudit {
       repeated(this.findings, loc, "purchaseId", d.purchaseId);
       return;
     }
-    if (new Dec(d.amount).lte(0)) this.findings.at(loc, "SCHEMA", "purchase amount must be greater than 0");
+    if (!isPositiveMoney(d.amount)) this.findings.at(loc, "SCHEMA", "purchase amount must be greater than 0");
     this.awaitingLot = awaitingLotOf(e, this.state.tier, loc, now);
     this.tiers.purchaseRecorded(d.purchaseId, e.revision);
     this.evolve(e);

@@ -78,6 +78,16 @@ export const timeMs = (v: string): number => (isTimeOut(v) ? timeOutMs(v) : Date
 const isSafeInt = (v: unknown, min: number): v is number => Number.isSafeInteger(v) && (v as number) >= min;
 const isText = (v: unknown): v is string => typeof v === "string" && v.length > 0;
 
+/** An "unknown key" problem per key of `o` not in `known`, in Object.keys order. */
+const pushUnknownKeys = (o: object, known: Set<string>, prefix: string, problems: string[]): void => {
+  // for...in lists a plain object's keys in that order (Object.prototype has
+  // no enumerable key), without an array per event.
+  if (Object.getPrototypeOf(o) === Object.prototype) {
+    for (const key in o) if (!known.has(key)) problems.push(`${prefix}.${key}: unknown key`);
+  } else
+    for (const key of Object.keys(o)) if (!known.has(key)) problems.push(`${prefix}.${key}: unknown key`);
+};
+
 export interface CheckedEnvelope {
   streamId: string;
   revision: number;
@@ -97,8 +107,7 @@ export const checkEnvelope = (
   derivedId = false,
 ): { problems: string[]; envelope?: CheckedEnvelope } => {
   const problems: string[] = [];
-  for (const key of Object.keys(raw))
-    if (!ENVELOPE_KEYS.has(key)) problems.push(`envelope.${key}: unknown key`);
+  pushUnknownKeys(raw, ENVELOPE_KEYS, "envelope", problems);
   if (!isText(raw.streamId)) problems.push("envelope.streamId: must be a non-empty string");
   if (!isSafeInt(raw.revision, 0)) problems.push("envelope.revision: must be an integer >= 0");
   if (typeof raw.eventId !== "string" || (!derivedId && !UUID.test(raw.eventId)))
@@ -127,8 +136,7 @@ export const checkMetadata = (meta: unknown, prevHex?: string, hashHex?: string)
     return ["metadata: must be an object"];
   const m = meta as Record<string, unknown>;
   const problems: string[] = [];
-  for (const key of Object.keys(m))
-    if (!METADATA_KEYS.has(key)) problems.push(`metadata.${key}: unknown key`);
+  pushUnknownKeys(m, METADATA_KEYS, "metadata", problems);
   if (m.schemaVersion !== SCHEMA_VERSION) problems.push(`metadata.schemaVersion: must be ${SCHEMA_VERSION}`);
   if (typeof m.programId !== "string" || !ID_PATTERN.test(m.programId))
     problems.push("metadata.programId: must be an id");
@@ -192,8 +200,18 @@ export type CommandRef =
       id: string;
     };
 
-/** Parses `<command type>:<its own id>` of spec 2, or undefined when it is none. */
+/** The last commandId parsed: the events of one command come one after another. */
+let lastCommand: { commandId: string; ref: CommandRef | undefined } | undefined;
+
+/** Parses `<command type>:<its own id>` of spec 2, or undefined when it is none (the result is shared: read only). */
 export const parseCommandId = (commandId: string): CommandRef | undefined => {
+  if (lastCommand?.commandId === commandId) return lastCommand.ref;
+  const ref = parseCommandIdText(commandId);
+  lastCommand = { commandId, ref };
+  return ref;
+};
+
+const parseCommandIdText = (commandId: string): CommandRef | undefined => {
   if (SWEEP.test(commandId))
     return parseTime(commandId.slice(6)) === undefined ? undefined : { kind: "sweep" };
   const pub = PUBLISH.exec(commandId);

@@ -1,4 +1,5 @@
-import { type Program, type Purchase, parseTime, toUnits } from "@vafa/core";
+import { type Program, type Purchase, parseTime, purchasePoints, toUnits } from "@vafa/core";
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { loadProgram } from "../testing/audit-export.js";
 import {
@@ -169,6 +170,46 @@ describe("7 EARN_MISMATCH: purchase points (5.2)", () => {
     );
     expect(expectedPurchasePoints(greg, { amount: "100", at: spring, tierBefore: "gold" }).toFixed()).toBe(
       "300",
+    );
+  });
+
+  it("5.2 the points kept per amount, tier and campaigns are core's purchasePoints at every time", () => {
+    const jalali = loadProgram("jalali");
+    const firstIsCampaignTier: Program = {
+      ...greg,
+      tiers: { ...greg.tiers, levels: greg.tiers.levels.slice(1) },
+    };
+    const programs = [greg, jalali, firstIsCampaignTier];
+    // Campaign edges, a millisecond either side, and times around them.
+    const edges = programs.flatMap((p) =>
+      (p.earn.campaigns ?? []).flatMap((c) => [c.from, c.to].map((x) => parseTime(x) as number)),
+    );
+    const at = fc.oneof(
+      fc.constantFrom(...edges).chain((e) => fc.integer({ min: e - 2, max: e + 2 })),
+      fc.constantFrom(...edges).chain((e) => fc.integer({ min: e - 40 * DAY, max: e + 40 * DAY })),
+    );
+    const amount = fc.oneof(
+      fc.constantFrom("0", "1", "100", "370.5", "0.01", "99.99999999", "12345678901234567890.5"),
+      fc.tuple(fc.nat(5000), fc.nat(99)).map(([a, b]) => (b === 0 ? `${a}` : `${a}.${b}`.replace(/0+$/, ""))),
+    );
+    const tierBefore = fc.constantFrom("", "bronze", "silver", "gold", "platinum");
+    fc.assert(
+      fc.property(
+        fc.array(fc.record({ program: fc.nat(programs.length - 1), amount, at, tierBefore }), {
+          minLength: 1,
+          maxLength: 30,
+        }),
+        (purchases) => {
+          for (const p of purchases) {
+            const program = programs[p.program] as Program;
+            const tier = p.tierBefore === "" ? (program.tiers.levels[0]?.id as string) : p.tierBefore;
+            expect(expectedPurchasePoints(program, p).toFixed()).toBe(
+              purchasePoints(program, p.amount, p.at, tier).toFixed(),
+            );
+          }
+        },
+      ),
+      { numRuns: 2000 },
     );
   });
 

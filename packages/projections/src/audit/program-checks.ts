@@ -9,6 +9,7 @@ import {
   formatMoney,
   type Program,
   type Purchase,
+  parseTime,
   purchasePoints,
   startOfUtcDay,
   type TierLevel,
@@ -94,9 +95,52 @@ export interface PurchaseFact {
   tierBefore: string;
 }
 
-/** Points of a purchase by 5.2 (a decimal: it may exceed a safe integer). */
-export const expectedPurchasePoints = (program: Program, p: PurchaseFact): Dec =>
-  purchasePoints(program, p.amount, p.at, resolveTier(program, p.tierBefore));
+/** A program's campaign windows read once, and the points of 5.2 it gave (`expectedPurchasePoints`). */
+interface PointsMemo {
+  campaigns: { from: number; to: number; tiers: readonly string[] | undefined }[];
+  points: Map<string, Dec>;
+}
+const pointsMemo = new WeakMap<Program, PointsMemo>();
+const MEMO_SIZE = 4096;
+
+const memoOf = (program: Program): PointsMemo => {
+  let memo = pointsMemo.get(program);
+  if (memo === undefined) {
+    memo = {
+      campaigns: (program.earn.campaigns ?? []).map((c) => ({
+        from: parseTime(c.from) as number,
+        to: parseTime(c.to) as number,
+        tiers: c.tiers,
+      })),
+      points: new Map(),
+    };
+    pointsMemo.set(program, memo);
+  }
+  return memo;
+};
+
+/**
+ * Points of a purchase by 5.2 (a decimal: it may exceed a safe integer).
+ * `purchasePoints` reads the time only to pick the campaigns in force (core's
+ * `campaignsFor`, the same test here): its Decimal product is kept per amount,
+ * tier and campaigns, as many purchases repeat an amount.
+ */
+export const expectedPurchasePoints = (program: Program, p: PurchaseFact): Dec => {
+  const tier = resolveTier(program, p.tierBefore);
+  const memo = memoOf(program);
+  let key = `${p.amount.length}:${p.amount}${tier.length}:${tier}`;
+  for (let i = 0; i < memo.campaigns.length; i++) {
+    const c = memo.campaigns[i] as PointsMemo["campaigns"][number];
+    if (c.from <= p.at && p.at < c.to && (c.tiers === undefined || c.tiers.includes(tier))) key += `,${i}`;
+  }
+  let points = memo.points.get(key);
+  if (points === undefined) {
+    points = purchasePoints(program, p.amount, p.at, tier);
+    if (memo.points.size >= MEMO_SIZE) memo.points.clear();
+    memo.points.set(key, points);
+  }
+  return points;
+};
 
 export interface TierFact {
   at: number;

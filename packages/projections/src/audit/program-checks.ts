@@ -1,15 +1,16 @@
 import {
   availableAtFor,
   birthdayInYear,
+  campaignsFor,
   DAY_MS,
-  type Dec,
+  Dec,
   dateInCalendar,
   type EarnReason,
   expiresAtFor,
   formatMoney,
+  levelOf,
   type Program,
   type Purchase,
-  parseTime,
   purchasePoints,
   startOfUtcDay,
   type TierLevel,
@@ -95,51 +96,55 @@ export interface PurchaseFact {
   tierBefore: string;
 }
 
-/** A program's campaign windows read once, and the points of 5.2 it gave (`expectedPurchasePoints`). */
-interface PointsMemo {
-  campaigns: { from: number; to: number; tiers: readonly string[] | undefined }[];
-  points: Map<string, Dec>;
-}
-const pointsMemo = new WeakMap<Program, PointsMemo>();
-const MEMO_SIZE = 4096;
-
-const memoOf = (program: Program): PointsMemo => {
-  let memo = pointsMemo.get(program);
-  if (memo === undefined) {
-    memo = {
-      campaigns: (program.earn.campaigns ?? []).map((c) => ({
-        from: parseTime(c.from) as number,
-        to: parseTime(c.to) as number,
-        tiers: c.tiers,
-      })),
-      points: new Map(),
-    };
-    pointsMemo.set(program, memo);
-  }
-  return memo;
+/** A plain decimal ("12", "0.5") as an integer and its count of decimals; undefined for any other text. */
+const PLAIN_DECIMAL = /^([0-9]+)(?:\.([0-9]+))?$/;
+const scaled = (text: string): { n: bigint; scale: number } | undefined => {
+  const m = PLAIN_DECIMAL.exec(text);
+  if (m === null) return undefined;
+  const fraction = m[2] ?? "";
+  return { n: BigInt((m[1] as string) + fraction), scale: fraction.length };
 };
 
+/** Products below 10^64 have at most Dec's 64 significant digits: Decimal's `times` gives them exactly. */
+const EXACT_BELOW = 10n ** 64n;
+
 /**
- * Points of a purchase by 5.2 (a decimal: it may exceed a safe integer).
- * `purchasePoints` reads the time only to pick the campaigns in force (core's
- * `campaignsFor`, the same test here): its Decimal product is kept per amount,
- * tier and campaigns, as many purchases repeat an amount.
+ * `purchasePoints` (5.2) in integers when every factor is a plain decimal and
+ * every product stays exact in Decimal: the same value, without a Decimal
+ * per factor; undefined otherwise (Decimal then computes it).
  */
+const exactPurchasePoints = (program: Program, amount: string, at: number, tier: string): Dec | undefined => {
+  const factors = [
+    amount,
+    program.earn.pointsPerUnit,
+    levelOf(program, tier)?.multiplier ?? "1",
+    ...campaignsFor(program, at, tier).map((c) => c.multiplier),
+  ];
+  let n = 1n;
+  let scale = 0;
+  for (const text of factors) {
+    const f = scaled(text);
+    if (f === undefined) return undefined;
+    n *= f.n;
+    scale += f.scale;
+    if (n >= EXACT_BELOW) return undefined;
+  }
+  const unit = 10n ** BigInt(scale);
+  // roundTo: floor, ceil, else half-up (half away from zero; n is not negative).
+  const rounding = program.earn.rounding;
+  const points =
+    rounding === "floor"
+      ? n / unit
+      : rounding === "ceil"
+        ? (n + unit - 1n) / unit
+        : (2n * n + unit) / (2n * unit);
+  return new Dec(points.toString());
+};
+
+/** Points of a purchase by 5.2 (a decimal: it may exceed a safe integer). */
 export const expectedPurchasePoints = (program: Program, p: PurchaseFact): Dec => {
   const tier = resolveTier(program, p.tierBefore);
-  const memo = memoOf(program);
-  let key = `${p.amount.length}:${p.amount}${tier.length}:${tier}`;
-  for (let i = 0; i < memo.campaigns.length; i++) {
-    const c = memo.campaigns[i] as PointsMemo["campaigns"][number];
-    if (c.from <= p.at && p.at < c.to && (c.tiers === undefined || c.tiers.includes(tier))) key += `,${i}`;
-  }
-  let points = memo.points.get(key);
-  if (points === undefined) {
-    points = purchasePoints(program, p.amount, p.at, tier);
-    if (memo.points.size >= MEMO_SIZE) memo.points.clear();
-    memo.points.set(key, points);
-  }
-  return points;
+  return exactPurchasePoints(program, p.amount, p.at, tier) ?? purchasePoints(program, p.amount, p.at, tier);
 };
 
 export interface TierFact {

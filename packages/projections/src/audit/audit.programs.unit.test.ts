@@ -174,9 +174,14 @@ describe("7 EARN_MISMATCH: purchase points (5.2)", () => {
   });
 
   it("5.2 the points computed in integers are core's purchasePoints, to the digit", () => {
-    // Plain decimals of every size (a product past 64 digits goes to Decimal), and other spellings.
+    // Plain decimals of every size (a product past 2^53 goes to Decimal), and other spellings.
+    const digits = fc.oneof(
+      fc.bigInt({ min: 0n, max: 10n ** 40n }),
+      fc.bigInt({ min: 10n ** 5n, max: 2n ** 53n + 10n }),
+      fc.bigInt({ min: 0n, max: 1000n }),
+    );
     const decimal = fc.oneof(
-      fc.tuple(fc.bigInt({ min: 0n, max: 10n ** 40n }), fc.nat(12)).map(([n, scale]) => {
+      fc.tuple(digits, fc.nat(12)).map(([n, scale]) => {
         const digits = n.toString().padStart(scale + 1, "0");
         return scale === 0 ? digits : `${digits.slice(0, -scale)}.${digits.slice(-scale)}`;
       }),

@@ -96,49 +96,55 @@ export interface PurchaseFact {
   tierBefore: string;
 }
 
-/** A plain decimal ("12", "0.5") as an integer and its count of decimals; undefined for any other text. */
+/** A plain decimal ("12", "0.5") as a safe integer and its count of decimals; undefined for any other text. */
 const PLAIN_DECIMAL = /^([0-9]+)(?:\.([0-9]+))?$/;
-const scaled = (text: string): { n: bigint; scale: number } | undefined => {
+type Scaled = { n: number; scale: number } | undefined;
+const scaled = (text: string): Scaled => {
   const m = PLAIN_DECIMAL.exec(text);
   if (m === null) return undefined;
   const fraction = m[2] ?? "";
-  return { n: BigInt((m[1] as string) + fraction), scale: fraction.length };
+  const n = Number((m[1] as string) + fraction);
+  return Number.isSafeInteger(n) ? { n, scale: fraction.length } : undefined;
 };
 
-/** Products below 10^64 have at most Dec's 64 significant digits: Decimal's `times` gives them exactly. */
-const EXACT_BELOW = 10n ** 64n;
+/** A program's decimals (pointsPerUnit, multipliers) read once: each purchase multiplies by the same few. */
+const programScaled = new Map<string, Scaled>();
+const programFactor = (text: string): Scaled => {
+  if (programScaled.has(text)) return programScaled.get(text);
+  const f = scaled(text);
+  if (programScaled.size >= 1000) programScaled.clear();
+  programScaled.set(text, f);
+  return f;
+};
 
 /**
- * `purchasePoints` (5.2) in integers when every factor is a plain decimal and
- * every product stays exact in Decimal: the same value, without a Decimal
- * per factor; undefined otherwise (Decimal then computes it).
+ * `purchasePoints` (5.2) in safe integers: each factor a plain decimal, each
+ * product of the integers below 2^53 (so exact in doubles, and in Decimal's
+ * 64 digits), rounded by quotient and remainder. The same value without a
+ * Decimal per factor; undefined otherwise (Decimal then computes it).
  */
 const exactPurchasePoints = (program: Program, amount: string, at: number, tier: string): Dec | undefined => {
-  const factors = [
-    amount,
-    program.earn.pointsPerUnit,
-    levelOf(program, tier)?.multiplier ?? "1",
-    ...campaignsFor(program, at, tier).map((c) => c.multiplier),
-  ];
-  let n = 1n;
-  let scale = 0;
-  for (const text of factors) {
-    const f = scaled(text);
-    if (f === undefined) return undefined;
+  const first = scaled(amount);
+  if (first === undefined) return undefined;
+  let n = first.n;
+  let scale = first.scale;
+  const times = (f: Scaled): boolean => {
+    if (f === undefined) return false;
     n *= f.n;
     scale += f.scale;
-    if (n >= EXACT_BELOW) return undefined;
-  }
-  const unit = 10n ** BigInt(scale);
+    return Number.isSafeInteger(n);
+  };
+  if (!times(programFactor(program.earn.pointsPerUnit))) return undefined;
+  if (!times(programFactor(levelOf(program, tier)?.multiplier ?? "1"))) return undefined;
+  for (const c of campaignsFor(program, at, tier)) if (!times(programFactor(c.multiplier))) return undefined;
+  const unit = 10 ** scale;
+  if (!Number.isSafeInteger(unit)) return undefined;
+  const rest = n % unit;
+  const whole = (n - rest) / unit;
   // roundTo: floor, ceil, else half-up (half away from zero; n is not negative).
   const rounding = program.earn.rounding;
-  const points =
-    rounding === "floor"
-      ? n / unit
-      : rounding === "ceil"
-        ? (n + unit - 1n) / unit
-        : (2n * n + unit) / (2n * unit);
-  return new Dec(points.toString());
+  const up = rounding === "floor" ? false : rounding === "ceil" ? rest > 0 : 2 * rest >= unit;
+  return new Dec(up ? whole + 1 : whole);
 };
 
 /** Points of a purchase by 5.2 (a decimal: it may exceed a safe integer). */

@@ -80,7 +80,7 @@ export const computeHash = (
 };
 
 /** The prevHash the event must record: the genesis hash first, then the last recorded hash (null: none to compare). */
-export const expectedPrevHash = (s: ChainTail, streamId: string): string | null =>
+const expectedPrevHash = (s: ChainTail, streamId: string): string | null =>
   s.lastHash === undefined ? genesisHash(streamId) : s.lastHash;
 
 /**

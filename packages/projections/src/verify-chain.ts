@@ -44,20 +44,19 @@ export class ChainVerifier {
   push(event: ChainEvent): void {
     const m: unknown = event.metadata;
     const { streamId } = event;
-    const revision = typeof event.revision === "number" ? event.revision : null;
-    const eventId = typeof event.eventId === "string" ? event.eventId : null;
-    const broken = (problem: string) => new ChainBrokenError(streamId, revision, eventId, problem);
     if (!isRecord(m) || typeof m.prevHash !== "string" || typeof m.hash !== "string")
-      throw broken("the event has no prevHash and hash to verify");
+      throw this.broken(event, "the event has no prevHash and hash to verify");
     const tail = this.tails.get(streamId);
     const expectedRevision = tail === undefined ? 0 : tail.revision + 1;
-    if (revision !== expectedRevision)
-      throw broken(
-        `revision ${revision ?? "missing"} where ${expectedRevision} comes next (an event is missing)`,
+    if (event.revision !== expectedRevision)
+      throw this.broken(
+        event,
+        `revision ${typeof event.revision === "number" ? event.revision : "missing"} where ${expectedRevision} comes next (an event is missing)`,
       );
     const expectedPrev = tail === undefined ? genesisHash(streamId) : tail.hash;
     if (m.prevHash !== expectedPrev)
-      throw broken(
+      throw this.broken(
+        event,
         tail === undefined
           ? "prevHash is not the stream's genesis hash"
           : "prevHash is not the previous event's hash",
@@ -73,11 +72,22 @@ export class ChainVerifier {
         data: event.data,
       });
     } catch {
-      throw broken("the event body cannot be hashed");
+      throw this.broken(event, "the event body cannot be hashed");
     }
-    if (computed !== m.hash) throw broken("hash does not match the event's content");
-    this.tails.set(streamId, { revision: expectedRevision, hash: m.hash });
+    if (computed !== m.hash) throw this.broken(event, "hash does not match the event's content");
+    // The tail is updated in place: one object per stream, not per event.
+    if (tail === undefined) this.tails.set(streamId, { revision: expectedRevision, hash: m.hash });
+    else {
+      tail.revision = expectedRevision;
+      tail.hash = m.hash;
+    }
     this.count++;
+  }
+
+  private broken(event: ChainEvent, problem: string): ChainBrokenError {
+    const revision = typeof event.revision === "number" ? event.revision : null;
+    const eventId = typeof event.eventId === "string" ? event.eventId : null;
+    return new ChainBrokenError(event.streamId, revision, eventId, problem);
   }
 }
 

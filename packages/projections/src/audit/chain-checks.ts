@@ -19,6 +19,8 @@ export interface ChainTail {
   lastHash: string | null | undefined;
   /** Events per commandId so far: the index of the next eventId (spec 2). */
   commandCounts: Map<string, number>;
+  /** lastHash equals the hash computed from its event: 64 hex digits. */
+  lastHashHex?: boolean;
 }
 
 export const checkRevision = (
@@ -48,9 +50,53 @@ const hashValidEvent = (prevHash: string, e: CheckedEnvelope, dataJcs: string): 
 };
 
 /**
- * The event's hash from its recorded prevHash, and the link to the previous
- * recorded hash (spec 2). `valid`: the envelope passed its checks and its data's
- * canonical text is known (`parseEventData`).
+ * The event's hash from its recorded prevHash (spec 2): undefined when the
+ * event has no prevHash and hash strings, null when its body cannot be hashed.
+ * `valid`: the envelope passed its checks and its data's canonical text is
+ * known (`parseEventData`).
+ */
+export const computeHash = (
+  raw: Record<string, unknown>,
+  meta: Record<string, unknown>,
+  streamId: string,
+  valid?: { envelope: CheckedEnvelope; dataJcs: string },
+): string | null | undefined => {
+  const prevHash = meta.prevHash;
+  if (typeof prevHash !== "string" || typeof meta.hash !== "string") return undefined;
+  const computed = valid ? hashValidEvent(prevHash, valid.envelope, valid.dataJcs) : null;
+  if (computed !== null) return computed;
+  try {
+    return hashEvent(prevHash, {
+      streamId,
+      revision: raw.revision as number,
+      eventId: raw.eventId as string,
+      type: raw.type as string,
+      occurredAt: raw.occurredAt as string,
+      data: raw.data,
+    });
+  } catch {
+    return null;
+  }
+};
+
+/** The prevHash the event must record: the genesis hash first, then the last recorded hash (null: none to compare). */
+const expectedPrevHash = (s: ChainTail, streamId: string): string | null =>
+  s.lastHash === undefined ? genesisHash(streamId) : s.lastHash;
+
+/**
+ * A string the stream's next prevHash can be compared with instead of testing
+ * its 64 hex digits: the genesis hash, or the last hash when it was computed.
+ */
+export const knownHexPrevHash = (s: ChainTail, streamId: string): string | undefined =>
+  s.lastHash === undefined
+    ? genesisHash(streamId)
+    : s.lastHashHex === true
+      ? (s.lastHash as string)
+      : undefined;
+
+/**
+ * The event's hash against its content, and the link to the previous recorded
+ * hash (spec 2). `computed`: `computeHash` of the event, when the caller has it.
  */
 export const checkHash = (
   findings: Findings,
@@ -59,33 +105,21 @@ export const checkHash = (
   meta: Record<string, unknown>,
   loc: EventLocation,
   valid?: { envelope: CheckedEnvelope; dataJcs: string },
+  computed: string | null | undefined = computeHash(raw, meta, loc.streamId, valid),
 ): void => {
   const prevHash = meta.prevHash;
   const hash = meta.hash;
   const isFirst = s.lastHash === undefined;
-  const expectedPrev = isFirst ? genesisHash(loc.streamId) : s.lastHash;
+  const expectedPrev = expectedPrevHash(s, loc.streamId);
   s.lastHash = typeof hash === "string" ? hash : null;
+  s.lastHashHex = typeof computed === "string" && computed === hash;
   if (typeof prevHash !== "string" || typeof hash !== "string") {
     findings.at(loc, "HASH_MISMATCH", "the event has no prevHash and hash to verify");
     return;
   }
   const problems: string[] = [];
-  let computed: string | null = null;
-  if (valid) computed = hashValidEvent(prevHash, valid.envelope, valid.dataJcs);
-  if (computed === null)
-    try {
-      computed = hashEvent(prevHash, {
-        streamId: loc.streamId,
-        revision: raw.revision as number,
-        eventId: raw.eventId as string,
-        type: raw.type as string,
-        occurredAt: raw.occurredAt as string,
-        data: raw.data,
-      });
-    } catch {
-      problems.push("the event body cannot be hashed");
-    }
-  if (computed !== null && computed !== hash) problems.push("hash does not match the event's content");
+  if (computed === null || computed === undefined) problems.push("the event body cannot be hashed");
+  else if (computed !== hash) problems.push("hash does not match the event's content");
   if (expectedPrev !== null && prevHash !== expectedPrev)
     problems.push(
       isFirst ? "prevHash is not the stream's genesis hash" : "prevHash is not the previous event's hash",
@@ -141,17 +175,19 @@ export const isDerivedEventId = (
 /**
  * The eventId against streamId|commandId|index (spec 2). Returns the eventId
  * when it does not re-derive (a stray id, whose repeats the caller checks).
+ * `derived`: `isDerivedEventId` of the event, when the caller has it.
  */
 export const checkEventId = (
   findings: Findings,
   s: ChainTail,
   commandId: string,
   loc: EventLocation,
+  derived?: boolean,
 ): string | null => {
   const index = s.commandCounts.get(commandId) ?? 0;
   s.commandCounts.set(commandId, index + 1);
   if (loc.eventId === null) return null;
-  if (isDerivedEventId(loc.eventId, loc.streamId, commandId, index)) return null;
+  if (derived ?? isDerivedEventId(loc.eventId, loc.streamId, commandId, index)) return null;
   const expected = eventIdFor(loc.streamId, commandId, index);
   findings.at(
     loc,

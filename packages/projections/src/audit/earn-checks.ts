@@ -1,4 +1,5 @@
 import { debtRepaid, type EarnReason, type MemberState, type ProposedEvent } from "@vafa/core";
+import { timeMs } from "./envelope-schema.js";
 import type { EventLocation, Findings } from "./findings.js";
 import { repeated, reportProblems } from "./member-findings.js";
 import {
@@ -42,7 +43,8 @@ export interface AwaitingLot extends PurchaseFact {
   programVersion: number;
 }
 
-const ms = (text: string): number => Date.parse(text);
+// A time that passed its schema: `timeMs` reads the digits of the usual form.
+const ms = timeMs;
 
 /** What the program checks read of a lot. */
 export const lotFactOf = (d: EarnedData, now: number): LotFact => ({
@@ -89,13 +91,19 @@ export const checkEarnFields = (
   loc: EventLocation,
 ): void => {
   const wanted = EARN_FIELDS[d.reason];
-  const present = OPTIONAL_EARN_FIELDS.filter((k) => d[k] !== undefined);
-  if (present.join() !== wanted.join())
+  // Both lists follow OPTIONAL_EARN_FIELDS' order: the same length and every wanted field present is the same list.
+  let count = 0;
+  for (const k of OPTIONAL_EARN_FIELDS) if (d[k] !== undefined) count++;
+  let same = count === wanted.length;
+  for (const k of wanted) if (d[k as keyof EarnedData] === undefined) same = false;
+  if (!same) {
+    const present = OPTIONAL_EARN_FIELDS.filter((k) => d[k] !== undefined);
     findings.at(
       loc,
       "SCHEMA",
       `a ${d.reason} lot carries ${present.join(", ") || "no optional field"}; it must carry ${wanted.join(", ") || "none"}`,
     );
+  }
   const repaid = debtRepaid(d.points, debt);
   if (d.debtRepaid !== repaid)
     findings.at(loc, "ALLOCATION", `debtRepaid is ${d.debtRepaid}, the debt asks for ${repaid}`);

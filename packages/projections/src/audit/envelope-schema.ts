@@ -50,8 +50,43 @@ export const isTimeOut = (v: unknown): v is string => {
   return day <= (month === 2 && leap ? 29 : (DAYS_IN_MONTH[month] as number));
 };
 
+const threeDigits = (s: string, i: number): number => twoDigits(s, i) * 10 + s.charCodeAt(i + 2) - 48;
+
+/**
+ * `Date.parse(v)` of a time that passed `isTimeOut`, from its digits (days
+ * from the civil date, proleptic Gregorian as ECMAScript counts them):
+ * Date.parse reads the text again, several times per event.
+ */
+export const timeOutMs = (v: string): number => {
+  const month = twoDigits(v, 5);
+  const y = twoDigits(v, 0) * 100 + twoDigits(v, 2) - (month <= 2 ? 1 : 0);
+  const era = Math.floor(y / 400);
+  const yoe = y - era * 400;
+  const doy = Math.floor((153 * (month + (month > 2 ? -3 : 9)) + 2) / 5) + twoDigits(v, 8) - 1;
+  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
+  const days = era * 146097 + doe - 719468;
+  return (
+    ((days * 24 + twoDigits(v, 11)) * 60 + twoDigits(v, 14)) * 60000 +
+    twoDigits(v, 17) * 1000 +
+    threeDigits(v, 20)
+  );
+};
+
+/** `Date.parse(v)`, from the digits when `v` is a UTC ISO time with milliseconds. */
+export const timeMs = (v: string): number => (isTimeOut(v) ? timeOutMs(v) : Date.parse(v));
+
 const isSafeInt = (v: unknown, min: number): v is number => Number.isSafeInteger(v) && (v as number) >= min;
 const isText = (v: unknown): v is string => typeof v === "string" && v.length > 0;
+
+/** An "unknown key" problem per key of `o` not in `known`, in Object.keys order. */
+const pushUnknownKeys = (o: object, known: Set<string>, prefix: string, problems: string[]): void => {
+  // for...in lists a plain object's keys in that order (Object.prototype has
+  // no enumerable key), without an array per event.
+  if (Object.getPrototypeOf(o) === Object.prototype) {
+    for (const key in o) if (!known.has(key)) problems.push(`${prefix}.${key}: unknown key`);
+  } else
+    for (const key of Object.keys(o)) if (!known.has(key)) problems.push(`${prefix}.${key}: unknown key`);
+};
 
 export interface CheckedEnvelope {
   streamId: string;
@@ -62,16 +97,20 @@ export interface CheckedEnvelope {
   recordedAt: string;
 }
 
-/** The envelope of spec 2 (data and metadata are checked apart); problems or the checked fields. */
+/**
+ * The envelope of spec 2 (data and metadata are checked apart); problems or
+ * the checked fields. `derivedId`: the eventId re-derives (`isDerivedEventId`),
+ * so it is a UUID without testing its text.
+ */
 export const checkEnvelope = (
   raw: Record<string, unknown>,
+  derivedId = false,
 ): { problems: string[]; envelope?: CheckedEnvelope } => {
   const problems: string[] = [];
-  for (const key of Object.keys(raw))
-    if (!ENVELOPE_KEYS.has(key)) problems.push(`envelope.${key}: unknown key`);
+  pushUnknownKeys(raw, ENVELOPE_KEYS, "envelope", problems);
   if (!isText(raw.streamId)) problems.push("envelope.streamId: must be a non-empty string");
   if (!isSafeInt(raw.revision, 0)) problems.push("envelope.revision: must be an integer >= 0");
-  if (typeof raw.eventId !== "string" || !UUID.test(raw.eventId))
+  if (typeof raw.eventId !== "string" || (!derivedId && !UUID.test(raw.eventId)))
     problems.push("envelope.eventId: must be a UUID");
   if (!TYPES.has(raw.type as string)) problems.push(`envelope.type: unknown event type`);
   if (!isTimeOut(raw.occurredAt))
@@ -87,14 +126,17 @@ export const checkEnvelope = (
   return { problems, envelope: raw as unknown as CheckedEnvelope };
 };
 
-/** The metadata of spec 2; problems (empty when it is valid). */
-export const checkMetadata = (meta: unknown): string[] => {
+/**
+ * The metadata of spec 2; problems (empty when it is valid). `prevHex`,
+ * `hashHex`: strings known to be 64 hex digits (the genesis hash, a computed
+ * hash); a prevHash or hash equal to one is not tested digit by digit.
+ */
+export const checkMetadata = (meta: unknown, prevHex?: string, hashHex?: string): string[] => {
   if (typeof meta !== "object" || meta === null || Array.isArray(meta))
     return ["metadata: must be an object"];
   const m = meta as Record<string, unknown>;
   const problems: string[] = [];
-  for (const key of Object.keys(m))
-    if (!METADATA_KEYS.has(key)) problems.push(`metadata.${key}: unknown key`);
+  pushUnknownKeys(m, METADATA_KEYS, "metadata", problems);
   if (m.schemaVersion !== SCHEMA_VERSION) problems.push(`metadata.schemaVersion: must be ${SCHEMA_VERSION}`);
   if (typeof m.programId !== "string" || !ID_PATTERN.test(m.programId))
     problems.push("metadata.programId: must be an id");
@@ -102,9 +144,9 @@ export const checkMetadata = (meta: unknown): string[] => {
   if (!isText(m.commandId)) problems.push("metadata.commandId: must be a non-empty string");
   if (!isText(m.correlationId)) problems.push("metadata.correlationId: must be a non-empty string");
   if (m.actor !== undefined && !isText(m.actor)) problems.push("metadata.actor: must be a non-empty string");
-  if (typeof m.prevHash !== "string" || !HEX64.test(m.prevHash))
+  if (typeof m.prevHash !== "string" || (m.prevHash !== prevHex && !HEX64.test(m.prevHash)))
     problems.push("metadata.prevHash: must be 64 hex digits");
-  if (typeof m.hash !== "string" || !HEX64.test(m.hash))
+  if (typeof m.hash !== "string" || (m.hash !== hashHex && !HEX64.test(m.hash)))
     problems.push("metadata.hash: must be 64 hex digits");
   return problems;
 };
@@ -158,8 +200,18 @@ export type CommandRef =
       id: string;
     };
 
-/** Parses `<command type>:<its own id>` of spec 2, or undefined when it is none. */
+/** The last commandId parsed: the events of one command come one after another. */
+let lastCommand: { commandId: string; ref: CommandRef | undefined } | undefined;
+
+/** Parses `<command type>:<its own id>` of spec 2, or undefined when it is none (the result is shared: read only). */
 export const parseCommandId = (commandId: string): CommandRef | undefined => {
+  if (lastCommand?.commandId === commandId) return lastCommand.ref;
+  const ref = parseCommandIdText(commandId);
+  lastCommand = { commandId, ref };
+  return ref;
+};
+
+const parseCommandIdText = (commandId: string): CommandRef | undefined => {
   if (SWEEP.test(commandId))
     return parseTime(commandId.slice(6)) === undefined ? undefined : { kind: "sweep" };
   const pub = PUBLISH.exec(commandId);

@@ -105,18 +105,50 @@ export const auditReadable = async (
   open: () => AsyncIterable<AuditInput>,
   options: AuditOptions,
   programsAhead: readonly Program[],
+): Promise<AuditReport> =>
+  auditPasses(
+    async (auditor, untilRedo) => {
+      for await (const item of open()) {
+        auditor.push(item);
+        if (untilRedo && auditor.mustRedo) return;
+      }
+    },
+    options,
+    programsAhead,
+  );
+
+/** @internal `auditReadable` of a log read in batches of items (ndjson.ts: the lines of one read). */
+export const auditBatches = async (
+  open: () => AsyncIterable<readonly AuditInput[]>,
+  options: AuditOptions,
+  programsAhead: readonly Program[],
+): Promise<AuditReport> =>
+  auditPasses(
+    async (auditor, untilRedo) => {
+      for await (const batch of open())
+        for (const item of batch) {
+          auditor.push(item);
+          if (untilRedo && auditor.mustRedo) return;
+        }
+    },
+    options,
+    programsAhead,
+  );
+
+/** The passes of `auditReadable`: `feed` reads the log into an auditor (until it must be redone). */
+const auditPasses = async (
+  feed: (auditor: Auditor, untilRedo: boolean) => Promise<void>,
+  options: AuditOptions,
+  programsAhead: readonly Program[],
 ): Promise<AuditReport> => {
   const pass: AuditPass = { streamsWhole: true, programsAhead };
   const auditor = new Auditor(options, undefined, pass);
-  for await (const item of open()) {
-    auditor.push(item);
-    if (auditor.mustRedo) break;
-  }
+  await feed(auditor, true);
   if (!auditor.mustRedo) {
     const report = auditor.finish();
     if (!auditor.mustRedo) return report;
   }
   const plain = new Auditor(options);
-  for await (const item of open()) plain.push(item);
+  await feed(plain, false);
   return plain.finish();
 };

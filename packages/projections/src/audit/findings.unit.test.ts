@@ -1,6 +1,8 @@
+import { Dec, MONEY_PATTERN } from "@vafa/core";
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { Findings } from "./findings.js";
-import { iso, repeated, reportProblems, sum } from "./member-findings.js";
+import { iso, isPositiveMoney, repeated, reportProblems, sum } from "./member-findings.js";
 import type { AuditFinding } from "./types.js";
 
 // Spec 8: the findings of `vafa audit --json`, in report order.
@@ -83,6 +85,32 @@ describe("7 member-findings helpers", () => {
         { lotId: "b", points: 7 },
       ]),
     ).toBe(12);
+  });
+
+  it("4 isPositiveMoney says what Decimal says of every amount the money schema accepts", () => {
+    const digits = fc.string({
+      unit: fc.constantFrom("0", "0", "0", "1", "5", "9"),
+      minLength: 1,
+      maxLength: 12,
+    });
+    const amount = fc
+      .tuple(
+        digits,
+        fc.option(fc.string({ unit: fc.constantFrom("0", "0", "3"), minLength: 1, maxLength: 8 })),
+      )
+      .map(([whole, frac]) => `${whole.replace(/^0+(?=.)/, "")}${frac === null ? "" : `.${frac}`}`);
+    fc.assert(
+      fc.property(amount, (a) => {
+        expect(MONEY_PATTERN.test(a)).toBe(true);
+        expect(isPositiveMoney(a)).toBe(new Dec(a).gt(0));
+      }),
+      { numRuns: 2000 },
+    );
+    expect([isPositiveMoney("0"), isPositiveMoney("0.00000000"), isPositiveMoney("0.00000001")]).toEqual([
+      false,
+      false,
+      true,
+    ]);
   });
 
   it("repeated names the field and id", () => {

@@ -1,6 +1,5 @@
 import {
   applyMemberEvent,
-  Dec,
   encryptsPersonalData,
   initialMemberState,
   isSealedValue,
@@ -22,7 +21,7 @@ import {
 } from "./earn-checks.js";
 import type { EventLocation, Findings } from "./findings.js";
 import { LotBook } from "./lot-book.js";
-import { repeated, reportProblems } from "./member-findings.js";
+import { isPositiveMoney, repeated, reportProblems } from "./member-findings.js";
 import { bonusProblems, type LotFact } from "./program-checks.js";
 import type { ProgramBook } from "./programs.js";
 import { checkRefund, clawbackProblems, type PendingRefund, reportMissingClawback } from "./refund-checks.js";
@@ -31,8 +30,6 @@ import { TierCheck } from "./tier-checks.js";
 import type { DataKeyLookup } from "./types.js";
 
 type Ev<T extends ProposedEvent["type"]> = ProposedEvent<T>;
-
-const ms = (text: string): number => Date.parse(text);
 
 /**
  * Replays one member stream (spec 4, 5) and checks each event against the
@@ -66,10 +63,9 @@ export class MemberAudit {
     this.tiers = new TierCheck(this.state, findings, programs);
   }
 
-  /** Checks then applies one event whose envelope and data passed their schemas. */
-  apply(sealedEvent: ProposedEvent, loc: EventLocation): void {
+  /** Checks then applies one event whose envelope and data passed their schemas; `now`: its occurredAt in ms. */
+  apply(sealedEvent: ProposedEvent, loc: EventLocation, now: number): void {
     const e = this.personal(sealedEvent, loc);
-    const now = ms(e.occurredAt);
     const s = this.state;
     if (!s.joined && e.type !== "MemberJoined" && !this.beforeJoinReported) {
       this.beforeJoinReported = true;
@@ -222,7 +218,7 @@ export class MemberAudit {
       repeated(this.findings, loc, "purchaseId", d.purchaseId);
       return;
     }
-    if (new Dec(d.amount).lte(0)) this.findings.at(loc, "SCHEMA", "purchase amount must be greater than 0");
+    if (!isPositiveMoney(d.amount)) this.findings.at(loc, "SCHEMA", "purchase amount must be greater than 0");
     this.awaitingLot = awaitingLotOf(e, this.state.tier, loc, now);
     this.tiers.purchaseRecorded(d.purchaseId, e.revision);
     this.evolve(e);

@@ -7,6 +7,12 @@ export const iso = (ms: number | null): string => (ms === null ? "never" : toIso
 export const sum = (allocations: readonly Allocation[]): number =>
   allocations.reduce((s, a) => s + a.points, 0);
 
+/**
+ * `new Dec(amount).gt(0)` of an amount that passed the money schema
+ * (MONEY_PATTERN: plain digits, no sign or exponent): some digit is not 0.
+ */
+export const isPositiveMoney = (amount: string): boolean => /[1-9]/.test(amount);
+
 /** An id that must be unique in the stream appears again. */
 export const repeated = (findings: Findings, loc: EventLocation, field: string, id: string): void => {
   findings.at(loc, "SCHEMA", `${field} ${id} repeats in the stream`);

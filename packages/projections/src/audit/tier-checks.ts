@@ -54,6 +54,10 @@ export class TierCheck {
   private *purchasesBefore(revision: number): Generator<Purchase> {
     for (const p of this.state.purchases.values()) {
       if ((this.purchaseRevision.get(p.purchaseId) ?? 0) >= revision) continue;
+      if (p.refunds.length === 0) {
+        yield p;
+        continue;
+      }
       const refunds = p.refunds.filter((r) => (this.refundRevision.get(r.refundId) ?? 0) < revision);
       yield refunds.length === p.refunds.length ? p : { ...p, refunds };
     }

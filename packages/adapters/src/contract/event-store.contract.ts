@@ -2,6 +2,7 @@ import {
   type CheckpointStore,
   ConcurrencyError,
   type EventStore,
+  type ProposedEvent,
   type StoredEvent,
   VafaError,
 } from "@vafa/core";
@@ -22,6 +23,11 @@ export interface ContractOptions {
   interleavingRuns?: number;
   /** Events of the large-stream test (default 10 000). */
   largeStreamEvents?: number;
+  /**
+   * Why the store takes the same event ids with other content as a retry
+   * (EventStoreDB: the server dedupes by id alone); omitted, it must refuse them.
+   */
+  dedupesByIdOnly?: string;
 }
 
 const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
@@ -235,6 +241,83 @@ export const describeEventStoreContract = (
       expect((await store.readStream(streamId)).map((e) => e.eventId)).toEqual(
         [...events, ...more].map((e) => e.eventId),
       );
+    });
+
+    const sameIdsOtherContent = async (): Promise<{
+      streamId: string;
+      first: ProposedEvent[];
+      other: ProposedEvent[];
+    }> => {
+      const streamId = uniqueStreamId("sameids");
+      const commandId = "purchase:same";
+      const first = purchaseEvents({ streamId, fromRevision: 0, count: 2, commandId });
+      await store.appendToStream(streamId, first, { expectedRevision: "no_stream" });
+      // Ids derive from stream, command id and index (spec 2): a different decision under the
+      // same command id has the same ids and other hashes.
+      const other = purchaseEvents({
+        streamId,
+        fromRevision: 0,
+        count: 2,
+        commandId,
+        occurredAt: "2011-02-01T00:00:00.000Z",
+      });
+      expect(other.map((e) => e.eventId)).toEqual(first.map((e) => e.eventId));
+      return { streamId, first, other };
+    };
+
+    if (options.dedupesByIdOnly === undefined)
+      it("2 the same event ids with other content are a conflict, not a retry (another command under the same id got there first)", async () => {
+        const { streamId, first, other } = await sameIdsOtherContent();
+        const error = await expectRejects(
+          store.appendToStream(streamId, other, { expectedRevision: "no_stream" }),
+        );
+        expect(error).toBeInstanceOf(ConcurrencyError);
+        const many = await expectRejects(
+          store.appendToStreams([{ streamId, events: other, expectedRevision: "no_stream" }]),
+        );
+        expect(many).toBeInstanceOf(ConcurrencyError);
+        expect((await store.readStream(streamId)).map((e) => e.metadata.hash)).toEqual(
+          first.map((e) => e.metadata.hash),
+        );
+      });
+    else
+      it(`2 the same event ids with other content are taken as a retry, as documented: ${options.dedupesByIdOnly}`, async () => {
+        const { streamId, first, other } = await sameIdsOtherContent();
+        await store.appendToStream(streamId, other, { expectedRevision: "no_stream" });
+        expect((await store.readStream(streamId)).map((e) => e.metadata.hash)).toEqual(
+          first.map((e) => e.metadata.hash),
+        );
+      });
+
+    it("5.9 a command decided on an older state, whose events are stored at later revisions, is a conflict (decide again: a replay)", async () => {
+      const streamId = uniqueStreamId("laterrev");
+      await store.appendToStream(
+        streamId,
+        purchaseEvents({ streamId, fromRevision: 0, count: 1, commandId: "c:1" }),
+        {
+          expectedRevision: "no_stream",
+        },
+      );
+      await store.appendToStream(streamId, nextEvents(await store.readStream(streamId), streamId, "c:x"), {
+        expectedRevision: 0,
+      });
+      await store.appendToStream(streamId, nextEvents(await store.readStream(streamId), streamId, "c:2"), {
+        expectedRevision: 1,
+      });
+      // c:2 decided again on revision 0 (a stale state): the same ids, one revision earlier.
+      const stale = nextEvents((await store.readStream(streamId)).slice(0, 1), streamId, "c:2");
+      expect(stale[0]?.revision).toBe(1);
+      const error = await expectRejects(store.appendToStream(streamId, stale, { expectedRevision: 0 }));
+      expect(error).toBeInstanceOf(ConcurrencyError);
+      const many = await expectRejects(
+        store.appendToStreams([{ streamId, events: stale, expectedRevision: 0 }]),
+      );
+      expect(many).toBeInstanceOf(ConcurrencyError);
+      expect((await store.readStream(streamId)).map((e) => e.metadata.commandId)).toEqual([
+        "c:1",
+        "c:x",
+        "c:2",
+      ]);
     });
 
     it("2 an event id stored in one stream is refused in another, and nothing of that append is stored", async () => {

@@ -79,7 +79,12 @@ export const createMemoryStore = (options: MemoryStoreOptions = {}): EventStore 
       };
       log.push(entry);
       stream.push(entry);
-      locations.set(entry.eventId, { streamId, revision: entry.revision, position: entry.position });
+      locations.set(entry.eventId, {
+        streamId,
+        revision: entry.revision,
+        position: entry.position,
+        hash: entry.metadata.hash,
+      });
     }
     return {
       nextExpectedRevision: stream.length - 1,

@@ -37,7 +37,8 @@ export const appendIn = async (
                FROM json_to_recordset($1::json) AS a("streamId" text, head boolean)
                JOIN ${t.streams} s ON s.stream_id = a."streamId") AS revisions,
             (SELECT json_agg(json_build_object('eventId', e.event_id, 'streamId', e.stream_id,
-                      'revision', e.revision, 'position', e.position::text))::text
+                      'revision', e.revision, 'position', e.position::text,
+                      'hash', e.metadata_text::json->>'hash'))::text
                FROM json_array_elements_text($2::json) AS proposed(id)
                JOIN ${t.events} e ON e.event_id = proposed.id) AS existing`,
     [
@@ -61,12 +62,14 @@ export const appendIn = async (
     streamId: string;
     revision: number;
     position: string;
+    hash: string | null;
   }[];
   for (const row of found) {
     existing.set(row.eventId, {
       streamId: row.streamId,
       revision: row.revision,
       position: BigInt(row.position),
+      hash: row.hash ?? undefined,
     });
   }
   // Every stream is checked before anything is written; a ConcurrencyError rolls all back.

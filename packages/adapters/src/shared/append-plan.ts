@@ -6,15 +6,16 @@ import {
   VafaError,
 } from "@vafa/core";
 
-/** Where an event id is already stored. */
+/** Where an event id is already stored, and the stored event's hash (spec 2). */
 export interface StoredLocation {
   streamId: string;
   revision: number;
   position: bigint;
+  hash: string | undefined;
 }
 
 export type AppendPlan =
-  /** Every event id is already stored at the same revisions of this stream: a retried append. */
+  /** Every event id is already stored at the same revisions of this stream, with the same hashes: a retried append. */
   { kind: "duplicate"; position: bigint } | { kind: "append" };
 
 /** Checks a batch on its own: one stream, consecutive revisions, distinct ids. */
@@ -66,13 +67,19 @@ export const planAppend = (input: {
     for (const event of events) {
       const found = existing.get(event.eventId);
       if (found === undefined) continue;
-      if (found.streamId !== streamId || found.revision !== event.revision) {
+      // The same command decided on an older state: its events are stored at other revisions.
+      if (found.streamId === streamId && found.revision !== event.revision)
+        throw new ConcurrencyError(streamId, expectedRevision, actual);
+      if (found.streamId !== streamId) {
         throw new VafaError(
           "INVARIANT",
           `event id ${event.eventId} is already stored in stream ${found.streamId} at revision ${found.revision}`,
           "event ids must be unique: derive them from the stream, command id and index (spec 2)",
         );
       }
+      // The same ids with other content: another command under the same command id got
+      // there first. Not a retry: the caller decides again on what is stored.
+      if (found.hash !== event.metadata.hash) throw new ConcurrencyError(streamId, expectedRevision, actual);
       sameSlots += 1;
       if (found.position > lastPosition) lastPosition = found.position;
     }

@@ -110,6 +110,8 @@ export const runBatch = async (
   const touched: string[][] = items.map(() => []);
   /** The states the batch before drafted, while it is being stored; dropped if it is not stored as drafted. */
   let ahead = chain.ahead?.states;
+  /** The member streams this batch's sweeps covered, if it has one. */
+  let swept: Set<string> | undefined;
 
   const stateOf = async (streamId: string, item: number): Promise<MemberState> => {
     (touched[item] as string[]).push(streamId);
@@ -151,6 +153,8 @@ export const runBatch = async (
     if (ahead)
       for (const [streamId, state] of ahead)
         if (state.revision >= 0 && streamId.startsWith("member-")) ids.add(streamId);
+    swept ??= new Set();
+    for (const streamId of ids) swept.add(streamId);
     const sorted = [...ids].sort();
     const events: ProposedEvent[] = [];
     for (let i = 0; i < sorted.length; i += PREFETCH_STREAMS) {
@@ -236,7 +240,8 @@ export const runBatch = async (
     // Nothing is appended before the batch this one was decided after is stored.
     const before = await chain.ahead.stored;
     if (before === "failed") throw precedingBatchFailed();
-    if (before === "redecided") {
+    // A sweep decided ahead missed the members a batch further back created (stored by now).
+    if (before === "redecided" || (swept !== undefined && (await sweptTooFew(deps.store, swept)))) {
       // What this batch read is not what was stored: decide it again on the stored states.
       ahead = undefined;
       storedAs = "redecided";
@@ -312,6 +317,10 @@ export const runBatch = async (
     }
   }
 };
+
+/** Whether the store has a member stream the batch's sweeps did not cover. */
+const sweptTooFew = async (store: EventStore, swept: ReadonlySet<string>): Promise<boolean> =>
+  (await store.listStreams("member-")).some((streamId) => !swept.has(streamId));
 
 /** Whether a command outside `positions` touched `streamId`. */
 const otherTouches = (

@@ -6,6 +6,7 @@ import {
   ConcurrencyError,
   createLedger,
   type EventStore,
+  type Ledger,
   type StoredEvent,
 } from "../index.js";
 import { program, testStore } from "../testing/harness.js";
@@ -147,9 +148,7 @@ const batched = async (store: EventStore, commands: readonly Raw[], sizes: reado
 };
 
 /** Every call started at once, each chained after the one before (`after`). */
-const pipelined = async (store: EventStore, commands: readonly Raw[], sizes: readonly number[]) => {
-  const ledger = createLedger({ store, program: prog });
-  await ledger.publishProgram(iso(START));
+const chainCalls = (ledger: Ledger, commands: readonly Raw[], sizes: readonly number[]) => {
   const calls: Promise<CommandOutcome[]>[] = [];
   for (let i = 0, k = 0; i < commands.length; k++) {
     const size = sizes[k % sizes.length] as number;
@@ -157,55 +156,45 @@ const pipelined = async (store: EventStore, commands: readonly Raw[], sizes: rea
     calls.push(ledger.executeMany(commands.slice(i, i + size), after ? { after } : {}));
     i += size;
   }
-  return (await Promise.all(calls)).flat();
+  return calls;
+};
+
+const pipelined = async (store: EventStore, commands: readonly Raw[], sizes: readonly number[]) => {
+  const ledger = createLedger({ store, program: prog });
+  await ledger.publishProgram(iso(START));
+  return (await Promise.all(chainCalls(ledger, commands, sizes))).flat();
 };
 
 describe("issue 11 executeMany", () => {
-  it("5 property: for random commands and batch sizes, batched = one by one, outcome for outcome and event for event", async () => {
-    await fc.assert(
-      fc.asyncProperty(
-        historyArb,
-        fc.array(fc.integer({ min: 1, max: 25 }), { minLength: 1, maxLength: 5 }),
-        async (commands, sizes) => {
-          const a = testStore();
-          const b = testStore();
-          try {
-            const expected = await oneByOne(a, commands);
-            const actual = await batched(b, commands, sizes);
-            expect(actual).toEqual(expected);
-            expect(await everything(b)).toEqual(await everything(a));
-          } finally {
-            await a.close();
-            await b.close();
-          }
-        },
-      ),
-      { numRuns: process.env.VAFA_LEDGER_STORE === "postgres" ? 15 : 150 },
-    );
-  }, 300_000);
-
-  it("5 property: pipelined calls (each decided while the one before is stored) = one by one, event for event", async () => {
-    await fc.assert(
-      fc.asyncProperty(
-        historyArb,
-        fc.array(fc.integer({ min: 1, max: 25 }), { minLength: 1, maxLength: 5 }),
-        async (commands, sizes) => {
-          const a = testStore();
-          const b = testStore();
-          try {
-            const expected = await oneByOne(a, commands);
-            const actual = await pipelined(b, commands, sizes);
-            expect(actual).toEqual(expected);
-            expect(await everything(b)).toEqual(await everything(a));
-          } finally {
-            await a.close();
-            await b.close();
-          }
-        },
-      ),
-      { numRuns: process.env.VAFA_LEDGER_STORE === "postgres" ? 15 : 150 },
-    );
-  }, 300_000);
+  it.each([
+    ["batched", batched],
+    ["pipelined (each call decided while the one before is stored)", pipelined],
+  ] as const)(
+    "5 property: for random commands and batch sizes, %s = one by one, outcome for outcome and event for event",
+    async (_, run) => {
+      await fc.assert(
+        fc.asyncProperty(
+          historyArb,
+          fc.array(fc.integer({ min: 1, max: 25 }), { minLength: 1, maxLength: 5 }),
+          async (commands, sizes) => {
+            const a = testStore();
+            const b = testStore();
+            try {
+              const expected = await oneByOne(a, commands);
+              const actual = await run(b, commands, sizes);
+              expect(actual).toEqual(expected);
+              expect(await everything(b)).toEqual(await everything(a));
+            } finally {
+              await a.close();
+              await b.close();
+            }
+          },
+        ),
+        { numRuns: process.env.VAFA_LEDGER_STORE === "postgres" ? 15 : 150 },
+      );
+    },
+    300_000,
+  );
 
   it("5.9 property: another ledger writing while a pipeline runs loses nothing, and the pipeline lands in order", async () => {
     await fc.assert(
@@ -216,24 +205,18 @@ describe("issue 11 executeMany", () => {
         fc.scheduler(),
         async (commands, sizes, picks, s) => {
           const store = createMemoryStore();
-          // The other ledger's purchases are dated before every command, so none is refused as out of order.
           const other = createLedger({ store, program: prog });
           await other.publishProgram(iso(START));
           const scheduled: EventStore = {
             ...store,
             appendToStreams: s.scheduleFunction(store.appendToStreams),
           };
-          const ledger = createLedger({ store: scheduled, program: prog });
-          const calls: Promise<CommandOutcome[]>[] = [];
-          for (let i = 0, k = 0; i < commands.length; k++) {
-            const size = sizes[k % sizes.length] as number;
-            const after = calls.at(-1);
-            calls.push(ledger.executeMany(commands.slice(i, i + size), after ? { after } : {}));
-            i += size;
-          }
+          const calls = chainCalls(createLedger({ store: scheduled, program: prog }), commands, sizes);
           // The other ledger runs some of the same commands: where it comes first, the
-          // pipeline's copy is a replay, and its drafts meet a stream that moved on.
-          const theirs = picks.map((n) => commands[n % commands.length] as Raw);
+          // pipeline's copy is a replay, and its drafts meet a stream that moved on. Not its
+          // joins: a member created while a sweep runs is swept next time, one by one too.
+          const joinless = commands.filter((c) => c.type !== "join");
+          const theirs = joinless.length === 0 ? [] : picks.map((n) => joinless[n % joinless.length] as Raw);
           const writes = theirs.map((c, n) => s.schedule(Promise.resolve(n)).then(() => other.execute(c)));
           await s.waitFor(Promise.allSettled([...calls, ...writes]));
           const outcomes = (await Promise.all(calls)).flat();
@@ -241,24 +224,33 @@ describe("issue 11 executeMany", () => {
           expect(
             outcomes.filter((o) => o.status === "rejected" && o.rejection.code === "CONCURRENCY"),
           ).toEqual([]);
-          // Serialisable: the accepted commands, run one by one in the order their events
-          // were stored, give the same events, id for id and hash for hash.
-          const byCommandId = new Map<string, Raw>();
-          const accepted = [
-            ...outcomes.map((o, n) => [o, commands[n] as Raw] as const),
-            ...(await Promise.all(writes)).map((o, n) => [o, theirs[n] as Raw] as const),
-          ];
-          for (const [outcome, command] of accepted)
-            if (outcome.status === "accepted" && !outcome.replay && outcome.events.length > 0)
-              byCommandId.set(outcome.events[0]?.metadata.commandId as string, command);
-          const inOrder: Raw[] = [];
-          for await (const e of store.readAll()) {
-            const command = byCommandId.get(e.metadata.commandId);
-            if (command) {
-              inOrder.push(command);
-              byCommandId.delete(e.metadata.commandId);
-            }
+          // Serialisable: the accepted commands, run one by one in the order they were
+          // stored, give the same events, id for id and hash for hash. A call is one atomic
+          // append (its commands in their own order); the other ledger's fit in between.
+          const positions = new Map<string, bigint>();
+          for await (const e of store.readAll()) positions.set(e.eventId, e.position);
+          const firstPosition = (list: readonly CommandOutcome[]) => {
+            let first: bigint | undefined;
+            for (const o of list)
+              if (o.status === "accepted")
+                for (const e of o.events) {
+                  const at = positions.get(e.eventId) as bigint;
+                  if (first === undefined || at < first) first = at;
+                }
+            return first;
+          };
+          const applied = (o: CommandOutcome) => o.status === "accepted" && !o.replay && o.events.length > 0;
+          const units: { at: bigint; commands: Raw[] }[] = [];
+          let next = 0;
+          for (const call of await Promise.all(calls)) {
+            const at = firstPosition(call);
+            const mine = call.flatMap((o, i) => (applied(o) ? [commands[next + i] as Raw] : []));
+            next += call.length;
+            if (at !== undefined) units.push({ at, commands: mine });
           }
+          for (const [n, o] of (await Promise.all(writes)).entries())
+            if (applied(o)) units.push({ at: firstPosition([o]) as bigint, commands: [theirs[n] as Raw] });
+          const inOrder = units.sort((x, y) => (x.at < y.at ? -1 : 1)).flatMap((u) => u.commands);
           const reference = createMemoryStore();
           await oneByOne(reference, inOrder);
           expect(await everything(store)).toEqual(await everything(reference));
@@ -402,6 +394,56 @@ describe("issue 11 executeMany", () => {
       "purchase:x",
       "purchase:p2",
     ]);
+  });
+
+  it("5.6 a sweep decided two calls down a chain covers the members the first call created", async () => {
+    const t = iso(START);
+    const store = createMemoryStore();
+    await createLedger({ store, program: prog }).executeMany([
+      { type: "join", memberId: "n", at: t, kind: "person" },
+    ]);
+    // The first call's append waits until the sweep has listed the members (without m).
+    let listed = () => {};
+    const sweepListed = new Promise<void>((resolve) => {
+      listed = resolve;
+    });
+    let held = true;
+    const gated: EventStore = {
+      ...store,
+      listStreams: async (prefix) => {
+        const ids = await store.listStreams(prefix);
+        listed();
+        return ids;
+      },
+      appendToStreams: async (appends) => {
+        if (held) {
+          held = false;
+          await sweepListed;
+        }
+        return store.appendToStreams(appends);
+      },
+    };
+    const commands: Raw[][] = [
+      [{ type: "join", memberId: "m", at: t, kind: "person" }],
+      [{ type: "purchase", memberId: "n", at: t, purchaseId: "p", amount: "2" }],
+      [{ type: "sweep", at: iso(START + 30 * DAY) }],
+    ];
+    const ledger = createLedger({ store: gated, program: prog });
+    const calls: Promise<CommandOutcome[]>[] = [];
+    for (const batch of commands) {
+      const after = calls.at(-1);
+      calls.push(ledger.executeMany(batch, after ? { after } : {}));
+    }
+    await Promise.all(calls);
+    const reference = createMemoryStore();
+    const oneByOneLedger = createLedger({ store: reference, program: prog });
+    await oneByOneLedger.publishProgram(t);
+    for (const c of [{ type: "join", memberId: "n", at: t, kind: "person" }, ...commands.flat()])
+      await oneByOneLedger.execute(c);
+    expect((await store.readStream("member-m")).map(comparable)).toEqual(
+      (await reference.readStream("member-m")).map(comparable),
+    );
+    expect((await store.readStream("member-m")).map((e) => e.type)).toContain("PointsExpired");
   });
 
   it("5.9 a conflict decides again only on fresh state: another ledger's write to one member is not lost", async () => {

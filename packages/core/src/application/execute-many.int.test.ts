@@ -446,6 +446,57 @@ describe("issue 11 executeMany", () => {
     expect((await store.readStream("member-m")).map((e) => e.type)).toContain("PointsExpired");
   });
 
+  it("issue 11 a chained call never writes into the states of the call before it: the cache holds only what was stored", async () => {
+    const t = iso(START);
+    const store = createMemoryStore();
+    let appends = 0;
+    let openFirst = () => {};
+    const firstGate = new Promise<void>((resolve) => {
+      openFirst = resolve;
+    });
+    let openSecond = () => {};
+    const secondGate = new Promise<void>((resolve) => {
+      openSecond = resolve;
+    });
+    let atSecond = () => {};
+    const secondReached = new Promise<void>((resolve) => {
+      atSecond = resolve;
+    });
+    const gated: EventStore = {
+      ...store,
+      appendToStreams: async (list) => {
+        appends++;
+        if (appends === 2) await firstGate;
+        if (appends === 3) {
+          atSecond();
+          await secondGate;
+        }
+        return store.appendToStreams(list);
+      },
+    };
+    const ledger = createLedger({ store: gated, program: prog });
+    await ledger.publishProgram(t);
+    await ledger.executeMany([{ type: "join", memberId: "a", at: t, kind: "person" }]);
+    const first = ledger.executeMany([
+      { type: "purchase", memberId: "a", at: t, purchaseId: "p1", amount: "10" },
+    ]);
+    const second = ledger.executeMany(
+      [{ type: "purchase", memberId: "a", at: t, purchaseId: "p2", amount: "100" }],
+      {
+        after: first,
+      },
+    );
+    await new Promise((resolve) => setTimeout(resolve, 20)); // the second call decides on the first's draft
+    openFirst();
+    await secondReached; // the first is stored and cached; the second waits to append
+    const stored = await createLedger({ store, program: prog }).loadMember("a");
+    const cached = await ledger.loadMember("a");
+    expect(cached.revision).toBe(stored.revision);
+    expect(cached.lots).toEqual(stored.lots);
+    openSecond();
+    expect([...(await first), ...(await second)].map((o) => o.status)).toEqual(["accepted", "accepted"]);
+  });
+
   it("5.9 a conflict decides again only on fresh state: another ledger's write to one member is not lost", async () => {
     const store = createMemoryStore();
     const first = createLedger({ store, program: prog });

@@ -11,6 +11,7 @@ import { type PgliteClient, type PgliteSource, pgliteSqlClient } from "./pglite-
 import { startPglite } from "./start.js";
 import { defaultTemplateDir, type PgliteTemplateEvent, writeTemplate } from "./template.js";
 import { pgliteThreadClient } from "./thread-client.js";
+import { pgliteWasmModule } from "./wasm-module.js";
 
 export type { SqlKeyStoreOptions } from "../postgres/key-store.js";
 export type { CommonOptions } from "../postgres/open.js";
@@ -89,6 +90,7 @@ export const createPgliteStore = async (options: PgliteStoreOptions = {}): Promi
   try {
     if (options.db) client = await pgliteSqlClient({ db: options.db });
     else {
+      const wasmModule = await pgliteWasmModule();
       const connect = (loadDataDir?: Uint8Array) => {
         const source: PgliteSource = {
           ...(dir !== undefined ? { dataDir: dir } : {}),
@@ -96,6 +98,7 @@ export const createPgliteStore = async (options: PgliteStoreOptions = {}): Promi
             ? { relaxedDurability: options.relaxedDurability }
             : {}),
           ...(loadDataDir ? { loadDataDir } : {}),
+          ...(wasmModule ? { wasmModule } : {}),
         };
         return options.thread === false ? pgliteSqlClient(source) : pgliteThreadClient(source);
       };

@@ -1,5 +1,6 @@
 import { PGlite } from "@electric-sql/pglite";
 import { SerialQueue, type SqlClient, type SqlQueryable } from "../postgres/sql-client.js";
+import type { WasmModule } from "./wasm-module.js";
 
 /** A PGlite database to open: where, and optionally a data directory tarball to start from. */
 export interface PgliteSource {
@@ -7,6 +8,8 @@ export interface PgliteSource {
   relaxedDurability?: boolean;
   /** An uncompressed tar of a data directory (the template cache), loaded instead of running initdb. */
   loadDataDir?: Uint8Array;
+  /** PGlite's WebAssembly, compiled once per process (wasm-module.ts). */
+  wasmModule?: WasmModule;
 }
 
 /** A `SqlClient` that can also write its data directory as an uncompressed tar. */
@@ -25,6 +28,7 @@ export const pgliteSqlClient = async (source: PgliteSource | { db: PGlite }): Pr
       ? source.db
       : await PGlite.create(source.dataDir, {
           relaxedDurability: source.relaxedDurability ?? false,
+          ...(source.wasmModule ? { pgliteWasmModule: source.wasmModule } : {}),
           ...(source.loadDataDir
             ? { loadDataDir: new Blob([source.loadDataDir], { type: "application/x-tar" }) }
             : {}),

@@ -36,7 +36,7 @@ export const defaultTemplateDir = (env: NodeJS.ProcessEnv = process.env): string
 let versionFound: string | null | undefined;
 
 /** PGlite's main file: as `require` finds it, else as `import` does (a build without the CommonJS entry). */
-const entryPoint = (): string => {
+export const entryPoint = (): string => {
   try {
     return createRequire(import.meta.url).resolve("@electric-sql/pglite");
   } catch {

@@ -1,6 +1,8 @@
 import { PGlite } from "@electric-sql/pglite";
 import { SerialQueue, type SqlClient, type SqlQueryable } from "../postgres/sql-client.js";
-import type { WasmModule } from "./wasm-module.js";
+
+/** A compiled WebAssembly module, opaque here (TypeScript's WebAssembly types are not in this project's libs). */
+export type WasmModule = object;
 
 /** A PGlite database to open: where, and optionally a data directory tarball to start from. */
 export interface PgliteSource {

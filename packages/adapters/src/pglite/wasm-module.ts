@@ -1,9 +1,8 @@
 import { readFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
+import type { WasmModule } from "./pglite-client.js";
 import { entryPoint } from "./template.js";
 
-/** A compiled WebAssembly module, opaque here (TypeScript's WebAssembly types are not in this project's libs). */
-export type WasmModule = object;
 /** Node's global: only `compile` is used. */
 declare const WebAssembly: { compile(bytes: Uint8Array): Promise<WasmModule> };
 

@@ -11,7 +11,7 @@ if (port === null) throw new Error("pglite-thread runs as a worker thread");
 
 const reply = (message: ThreadReply, transfer: ArrayBuffer[] = []) => port.postMessage(message, transfer);
 const errorOf = (error: unknown) => {
-  const e = error as { message?: unknown; code?: unknown; name?: unknown };
+  const e = error as { message?: unknown; code?: unknown };
   return {
     message: typeof e?.message === "string" ? e.message : String(error),
     ...(typeof e?.code === "string" ? { code: e.code } : {}),
@@ -20,6 +20,8 @@ const errorOf = (error: unknown) => {
 
 /** Open transactions by id: each waits for the main thread's `end`. */
 const open = new Map<number, { tx: SqlQueryable; end: (commit: boolean) => void }>();
+/** Each transaction's outcome, which its `end` request answers with. */
+const finishing = new Map<number, Promise<null>>();
 const ROLLBACK = Symbol("rollback");
 
 const client = pgliteSqlClient(workerData as ThreadSource);
@@ -36,9 +38,8 @@ port.on("message", async (m: ThreadRequest) => {
       if (runner === undefined) throw new Error(`transaction ${m.tx} is not open`);
       reply({ id: m.id, ok: true, value: await runner.query(m.text, m.params) });
     } else if (m.op === "begin") {
-      let ended: Promise<boolean> | undefined;
       const done = db.transaction(async (tx) => {
-        ended = new Promise<boolean>((end) => open.set(m.id, { tx, end }));
+        const ended = new Promise<boolean>((end) => open.set(m.id, { tx, end }));
         reply({ id: m.id, ok: true, value: null });
         if (!(await ended)) throw ROLLBACK;
       });
@@ -73,5 +74,3 @@ port.on("message", async (m: ThreadRequest) => {
     reply({ id: m.id, ok: false, error: errorOf(error) });
   }
 });
-
-const finishing = new Map<number, Promise<null>>();

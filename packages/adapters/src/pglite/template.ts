@@ -112,10 +112,16 @@ export const readTemplate = (
   return null;
 };
 
+/** The database's version text when another PGlite than this process's runs it; null: this one. */
+const otherPglite = async (client: SqlClient): Promise<string | null> => {
+  const [row] = await client.query<{ v: string }>("SELECT version() AS v");
+  return row?.v.includes(`(PGlite ${pgliteVersion()})`) ? null : String(row?.v);
+};
+
 /** Why a database loaded from the template is not what its name says (this PGlite, migrated, empty); null: it is. */
 export const isTemplateOf = async (client: SqlClient, schema: string): Promise<string | null> => {
-  const [row] = await client.query<{ v: string }>("SELECT version() AS v");
-  if (!row?.v.includes(`(PGlite ${pgliteVersion()})`)) return `made by another PGlite: ${row?.v}`;
+  const other = await otherPglite(client);
+  if (other !== null) return `made by another PGlite: ${other}`;
   const t = tableNames(schema);
   const applied = await client.query<{ version: number }>(
     `SELECT version FROM ${t.migrations} ORDER BY version`,
@@ -159,8 +165,7 @@ export const writeTemplate = async (
 ): Promise<void> => {
   const temp = `${file}.${process.pid}-${randomBytes(4).toString("hex")}.tmp`;
   try {
-    const [row] = await client.query<{ v: string }>("SELECT version() AS v");
-    if (!row?.v.includes(`(PGlite ${pgliteVersion()})`)) return;
+    if ((await otherPglite(client)) !== null) return;
     // the data files as of now, not WAL to replay at every open
     await client.query("CHECKPOINT");
     const tar = withoutTopLevel(await client.dump(), LOCK_FILE);

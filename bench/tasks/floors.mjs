@@ -135,14 +135,18 @@ const commandParseUs = Math.min(commandParsePass(), commandParsePass(), commandP
 const replay = async (open) => {
   const store = await open();
   const started = performance.now();
+  const cpuBefore = process.cpuUsage();
   for (const appends of calls) await store.appendToStreams(appends);
   const seconds = (performance.now() - started) / 1000;
+  const cpu = process.cpuUsage(cpuBefore);
   await store.close();
   return {
     events: events.length,
     seconds: round(seconds, 3),
     eventsPerSecond: Math.round(events.length / seconds),
     commandsPerSecond: Math.round(commands.length / seconds),
+    // this process's threads (PGlite's included; a PostgreSQL server's are not)
+    cpuSeconds: round((cpu.user + cpu.system) / 1e6, 2),
   };
 };
 const work = mkdtempSync(join(tmpdir(), "vafa-bench-floors-"));

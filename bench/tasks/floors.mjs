@@ -1,6 +1,8 @@
 import { createReadStream, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { createRequire } from "node:module";
 import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
+import { pathToFileURL } from "node:url";
 // The built packages (run.ts builds them first), in plain Node.
 import { createMemoryStore } from "../../packages/adapters/dist/memory/index.js";
 import { createPgliteStore } from "../../packages/adapters/dist/pglite/index.js";
@@ -16,7 +18,10 @@ import { createLedger, eventIdFor, hashEvent } from "../../packages/core/dist/in
 //   no validation, no decision, no store; `vafa import` parses its line too;
 // - per store: the exact appends the ledger made for the commands (recorded on a
 //   memory store), replayed into a new PGlite store and PostgreSQL schema: the
-//   store's own time, with no ledger work in the process.
+//   store's own time, with no ledger work in the process; and the same events
+//   inserted by PGlite itself into a bare table with the store's columns and
+//   keys, in this process, one statement per append call: no revision or
+//   duplicate check, no streams table, no transaction of ours, no thread.
 
 const arg = (name) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -149,8 +154,56 @@ const replay = async (open) => {
     cpuSeconds: round((cpu.user + cpu.system) / 1e6, 2),
   };
 };
+/** The recorded events inserted by PGlite into a bare table (see above). */
+const bareInsert = async (dataDir) => {
+  const resolve = createRequire(new URL("../../packages/adapters/package.json", import.meta.url)).resolve;
+  const driver = await import(pathToFileURL(resolve("@electric-sql/pglite")).href);
+  const PGlite = driver.PGlite ?? driver.default.PGlite;
+  const db = await PGlite.create({ dataDir });
+  await db.exec(`CREATE TABLE events (
+    position bigserial PRIMARY KEY, stream_id text COLLATE "C" NOT NULL, revision integer NOT NULL,
+    event_id text NOT NULL UNIQUE, type text NOT NULL, occurred_at text NOT NULL, recorded_at text NOT NULL,
+    data_text text NOT NULL, metadata_text text NOT NULL, UNIQUE (stream_id, revision))`);
+  const started = performance.now();
+  const cpuBefore = process.cpuUsage();
+  for (const appends of calls) {
+    const rows = appends.flatMap((a) =>
+      a.events.map((e) => ({
+        streamId: a.streamId,
+        revision: e.revision,
+        eventId: e.eventId,
+        type: e.type,
+        occurredAt: e.occurredAt,
+        data: e.data,
+        metadata: e.metadata,
+      })),
+    );
+    await db.query(
+      `INSERT INTO events (stream_id, revision, event_id, type, occurred_at, recorded_at, data_text, metadata_text)
+       SELECT "streamId", revision, "eventId", type, "occurredAt", $1, data::text, metadata::text
+         FROM json_to_recordset($2::json) AS b("streamId" text, revision integer, "eventId" text, type text,
+              "occurredAt" text, data json, metadata json)`,
+      [new Date().toISOString(), JSON.stringify(rows)],
+    );
+  }
+  const seconds = (performance.now() - started) / 1000;
+  const cpu = process.cpuUsage(cpuBefore);
+  await db.close();
+  return {
+    events: events.length,
+    seconds: round(seconds, 3),
+    eventsPerSecond: Math.round(events.length / seconds),
+    commandsPerSecond: Math.round(commands.length / seconds),
+    cpuSeconds: round((cpu.user + cpu.system) / 1e6, 2),
+  };
+};
+
 const work = mkdtempSync(join(tmpdir(), "vafa-bench-floors-"));
+// A process's first PGlite store also pays V8's optimising compile of PGlite's
+// WebAssembly (about 0.4 s and 1 CPU-s here): one replay first, as a warm-up.
+const pgliteFirst = await replay(() => createPgliteStore({ dataDir: join(work, "warm-up") }));
 const pglite = await replay(() => createPgliteStore({ dataDir: join(work, "db") }));
+const pgliteBare = await bareInsert(join(work, "bare"));
 const pgUrl = process.env.VAFA_PG_URL;
 const postgres = pgUrl
   ? await replay(() =>
@@ -178,7 +231,9 @@ process.stdout.write(
     commandParseMicros: round(commandParseUs, 2),
     ledgerCommandsPerSecond: Math.round(1e6 / sealUs),
     cliCommandsPerSecond: Math.round(1e6 / (sealUs + commandParseUs)),
+    pgliteFirst,
     pglite,
+    pgliteBare,
     ...(postgres ? { postgres } : {}),
     checked: sink > 0,
     maxRssMiB: round(process.resourceUsage().maxRSS / 1024),

@@ -3,14 +3,8 @@ import { createReadStream, createWriteStream, existsSync, renameSync } from "nod
 // The built package (run.ts builds it first), in plain Node: the workers load
 // its .js, as `vafa audit` does.
 import { auditNdjsonFile, auditNdjsonFileParallel } from "../../packages/projections/dist/index.js";
+import { arg, round } from "../lib/plain-task.mjs";
 
-const arg = (name) => {
-  const i = process.argv.indexOf(`--${name}`);
-  const v = i >= 0 ? process.argv[i + 1] : undefined;
-  if (v === undefined) throw new Error(`task needs --${name}`);
-  return v;
-};
-const round = (n, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
 const seconds = (fromMs) => (performance.now() - fromMs) / 1000;
 
 // `vafa audit --events` as the library runs it: one thread (auditNdjsonFile)

@@ -5,13 +5,8 @@
 import { createHash } from "node:crypto";
 import { Writable } from "node:stream";
 import { runCli } from "../../packages/cli/dist/cli.js";
+import { arg } from "../lib/plain-task.mjs";
 
-const arg = (name) => {
-  const i = process.argv.indexOf(`--${name}`);
-  const v = i >= 0 ? process.argv[i + 1] : undefined;
-  if (v === undefined) throw new Error(`task needs --${name}`);
-  return v;
-};
 const query = arg("query");
 const path = arg("events");
 const times = arg("times").split(",");

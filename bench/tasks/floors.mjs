@@ -8,6 +8,7 @@ import { createMemoryStore } from "../../packages/adapters/dist/memory/index.js"
 import { createPgliteStore } from "../../packages/adapters/dist/pglite/index.js";
 import { createPostgresStore } from "../../packages/adapters/dist/postgres/index.js";
 import { createLedger, eventIdFor, hashEvent } from "../../packages/core/dist/index.js";
+import { arg, round } from "../lib/plain-task.mjs";
 
 // Floors (issue 11): the least time the work the specs require can take on this
 // machine, so each target can be read against what is possible here.
@@ -22,14 +23,6 @@ import { createLedger, eventIdFor, hashEvent } from "../../packages/core/dist/in
 //   inserted by PGlite itself into a bare table with the store's columns and
 //   keys, in this process, one statement per append call: no revision or
 //   duplicate check, no streams table, no transaction of ours, no thread.
-
-const arg = (name) => {
-  const i = process.argv.indexOf(`--${name}`);
-  const v = i >= 0 ? process.argv[i + 1] : undefined;
-  if (v === undefined) throw new Error(`task needs --${name}`);
-  return v;
-};
-const round = (n, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
 
 const eventsPath = arg("events");
 const lineLimit = Number(arg("lines"));
@@ -136,23 +129,30 @@ const commandParsePass = () => {
 };
 const commandParseUs = Math.min(commandParsePass(), commandParsePass(), commandParsePass());
 
-/** Replays the recorded appends into `store`, in order; the store's own time. */
-const replay = async (open) => {
-  const store = await open();
+/** Runs `work` once; its time and this process's CPU (PGlite's thread included; a PostgreSQL server's not). */
+const timed = async (work) => {
   const started = performance.now();
   const cpuBefore = process.cpuUsage();
-  for (const appends of calls) await store.appendToStreams(appends);
+  await work();
   const seconds = (performance.now() - started) / 1000;
   const cpu = process.cpuUsage(cpuBefore);
-  await store.close();
   return {
     events: events.length,
     seconds: round(seconds, 3),
     eventsPerSecond: Math.round(events.length / seconds),
     commandsPerSecond: Math.round(commands.length / seconds),
-    // this process's threads (PGlite's included; a PostgreSQL server's are not)
     cpuSeconds: round((cpu.user + cpu.system) / 1e6, 2),
   };
+};
+
+/** Replays the recorded appends into `store`, in order; the store's own time. */
+const replay = async (open) => {
+  const store = await open();
+  const result = await timed(async () => {
+    for (const appends of calls) await store.appendToStreams(appends);
+  });
+  await store.close();
+  return result;
 };
 /** The recorded events inserted by PGlite into a bare table (see above). */
 const bareInsert = async (dataDir) => {
@@ -164,38 +164,30 @@ const bareInsert = async (dataDir) => {
     position bigserial PRIMARY KEY, stream_id text COLLATE "C" NOT NULL, revision integer NOT NULL,
     event_id text NOT NULL UNIQUE, type text NOT NULL, occurred_at text NOT NULL, recorded_at text NOT NULL,
     data_text text NOT NULL, metadata_text text NOT NULL, UNIQUE (stream_id, revision))`);
-  const started = performance.now();
-  const cpuBefore = process.cpuUsage();
-  for (const appends of calls) {
-    const rows = appends.flatMap((a) =>
-      a.events.map((e) => ({
-        streamId: a.streamId,
-        revision: e.revision,
-        eventId: e.eventId,
-        type: e.type,
-        occurredAt: e.occurredAt,
-        data: e.data,
-        metadata: e.metadata,
-      })),
-    );
-    await db.query(
-      `INSERT INTO events (stream_id, revision, event_id, type, occurred_at, recorded_at, data_text, metadata_text)
+  const result = await timed(async () => {
+    for (const appends of calls) {
+      const rows = appends.flatMap((a) =>
+        a.events.map((e) => ({
+          streamId: a.streamId,
+          revision: e.revision,
+          eventId: e.eventId,
+          type: e.type,
+          occurredAt: e.occurredAt,
+          data: e.data,
+          metadata: e.metadata,
+        })),
+      );
+      await db.query(
+        `INSERT INTO events (stream_id, revision, event_id, type, occurred_at, recorded_at, data_text, metadata_text)
        SELECT "streamId", revision, "eventId", type, "occurredAt", $1, data::text, metadata::text
          FROM json_to_recordset($2::json) AS b("streamId" text, revision integer, "eventId" text, type text,
               "occurredAt" text, data json, metadata json)`,
-      [new Date().toISOString(), JSON.stringify(rows)],
-    );
-  }
-  const seconds = (performance.now() - started) / 1000;
-  const cpu = process.cpuUsage(cpuBefore);
+        [new Date().toISOString(), JSON.stringify(rows)],
+      );
+    }
+  });
   await db.close();
-  return {
-    events: events.length,
-    seconds: round(seconds, 3),
-    eventsPerSecond: Math.round(events.length / seconds),
-    commandsPerSecond: Math.round(commands.length / seconds),
-    cpuSeconds: round((cpu.user + cpu.system) / 1e6, 2),
-  };
+  return result;
 };
 
 const work = mkdtempSync(join(tmpdir(), "vafa-bench-floors-"));

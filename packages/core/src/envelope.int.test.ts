@@ -63,6 +63,16 @@ describe("2 event ids agree with the uuid package", () => {
     );
   });
 
+  it("equals it for names longer than any before (its buffer grows), Persian and Latin", async () => {
+    const { v5 } = await import("uuid");
+    const { uuidV5, EVENT_ID_NAMESPACE } = await import("./index.js");
+    // Each name is five times longer than the one before, so each must grow the buffer
+    // (twice the last name's bytes) however large it has become.
+    const names = [1_000, 5_000, 25_000, 125_000].map((length) => "p".repeat(length));
+    names.push("member-عضو۱۲۳|purchase:خرید|".repeat(20_000));
+    for (const name of names) expect(uuidV5(name)).toBe(v5(name, EVENT_ID_NAMESPACE));
+  });
+
   it("stays equal across long names (its buffer grows) and other namespaces in turn", async () => {
     const { v5 } = await import("uuid");
     const fc = (await import("fast-check")).default;

@@ -73,6 +73,16 @@ describe("2 event ids agree with the uuid package", () => {
     for (const name of names) expect(uuidV5(name)).toBe(v5(name, EVENT_ID_NAMESPACE));
   });
 
+  it("reads the namespace buffer at each call: one changed in place names by its new bytes", async () => {
+    const { v5 } = await import("uuid");
+    const { uuidV5, EVENT_ID_NAMESPACE } = await import("./index.js");
+    const DNS = "6ba7b810-9dad-11d1-80b4-00c04fd430c8";
+    const namespace = Buffer.from(DNS.replaceAll("-", ""), "hex");
+    expect(uuidV5("member-a|join:a|0", namespace)).toBe(v5("member-a|join:a|0", DNS));
+    namespace.set(Buffer.from(EVENT_ID_NAMESPACE.replaceAll("-", ""), "hex"));
+    expect(uuidV5("member-a|join:a|0", namespace)).toBe(v5("member-a|join:a|0", EVENT_ID_NAMESPACE));
+  });
+
   it("stays equal across long names (its buffer grows) and other namespaces in turn", async () => {
     const { v5 } = await import("uuid");
     const fc = (await import("fast-check")).default;

@@ -46,26 +46,20 @@ export const programStreamId = (programId: string): string => `program-${program
 const NAMESPACE_BYTES = Buffer.from(EVENT_ID_NAMESPACE.replaceAll("-", ""), "hex");
 /** Namespace + name are written here for hashing: no two buffers per id. */
 let scratch = Buffer.alloc(512);
-/** The namespace now at the start of `scratch`. */
-let scratchNamespace: Buffer | undefined;
 /** The variant nibble (10xx) of a hex digit: "89ab"[n & 3]. */
 const VARIANT = "89ab89ab89ab89ab";
 
 /**
  * RFC 9562 UUID v5: SHA-1 of namespace + name, version and variant bits set.
  * One-shot hash with a hex digest, bits set in the text: a Buffer digest costs
- * more than the hash itself (measured 2.5x faster per id, 6x the uuid package).
+ * more than the hash itself (measured 2.1x faster per id than with a Buffer digest).
  */
 export const uuidV5 = (name: string, namespace: Buffer = NAMESPACE_BYTES): string => {
   // UTF-8 takes at most 3 bytes per UTF-16 unit: only a long name needs its length counted.
-  if (namespace.length + name.length * 3 > scratch.length) {
+  if (namespace.length + name.length * 3 > scratch.length)
     scratch = Buffer.alloc((namespace.length + Buffer.byteLength(name, "utf8")) * 2);
-    scratchNamespace = undefined;
-  }
-  if (scratchNamespace !== namespace) {
-    namespace.copy(scratch, 0);
-    scratchNamespace = namespace;
-  }
+  // Copied each time (16 bytes): a caller's namespace buffer may have changed since.
+  scratch.set(namespace, 0);
   const bytes = namespace.length + scratch.write(name, namespace.length, "utf8");
   const hex = hash("sha1", scratch.subarray(0, bytes), "hex");
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-5${hex.slice(13, 16)}-${VARIANT[Number.parseInt(hex[16] as string, 16)]}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;

@@ -26,6 +26,34 @@ export const programDec = (text: string): Dec => {
   return value;
 };
 
+/** A plain decimal as a safe integer `n` and its count of decimals: the value is n / 10^scale. */
+export interface ScaledInteger {
+  n: number;
+  scale: number;
+}
+
+const PLAIN_DECIMAL = /^([0-9]+)(?:\.([0-9]+))?$/;
+
+/** A plain decimal ("12", "0.5") as a `ScaledInteger`; undefined for any other spelling or past 2^53. */
+export const scaledInteger = (text: string): ScaledInteger | undefined => {
+  const m = PLAIN_DECIMAL.exec(text);
+  if (m === null) return undefined;
+  const fraction = m[2] ?? "";
+  const n = Number((m[1] as string) + fraction);
+  return Number.isSafeInteger(n) ? { n, scale: fraction.length } : undefined;
+};
+
+const programScaled = new Map<string, ScaledInteger | undefined>();
+
+/** `scaledInteger` of a program's decimal, read once like `programDec`. */
+export const programScaledInteger = (text: string): ScaledInteger | undefined => {
+  if (programScaled.has(text)) return programScaled.get(text);
+  const value = scaledInteger(text);
+  if (programScaled.size >= PROGRAM_DECIMALS) programScaled.clear();
+  programScaled.set(text, value);
+  return value;
+};
+
 export type Rounding = "floor" | "half-up" | "ceil";
 
 /** Rounds an exact value once to an integer (half-up is half away from zero). */

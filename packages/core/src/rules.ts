@@ -5,7 +5,16 @@ import {
   startOfCalendarYear,
   startOfUtcDay,
 } from "./calendar.js";
-import { Dec, formatMoney, programDec, roundTo, unitsToMoney } from "./money.js";
+import {
+  Dec,
+  formatMoney,
+  programDec,
+  programScaledInteger,
+  roundTo,
+  type ScaledInteger,
+  scaledInteger,
+  unitsToMoney,
+} from "./money.js";
 import { DAY_MS, parseTime } from "./primitives.js";
 import type { Campaign, Program, TierLevel } from "./program.js";
 import { type SpendWindow, setSpendWindow, spendWindowOf } from "./spend-window.js";
@@ -42,12 +51,50 @@ export const campaignsFor = (program: Program, at: number, tier: string): Campai
  * amount * pointsPerUnit * tierMultiplier * product(campaign multipliers).
  * A tier the program no longer has counts with multiplier 1.
  */
-export const purchasePoints = (program: Program, amount: string, at: number, tier: string): Dec => {
+export const purchasePoints = (program: Program, amount: string, at: number, tier: string): Dec =>
+  integerPurchasePoints(program, amount, at, tier) ?? decimalPurchasePoints(program, amount, at, tier);
+
+const decimalPurchasePoints = (program: Program, amount: string, at: number, tier: string): Dec => {
   let value = new Dec(amount)
     .times(programDec(program.earn.pointsPerUnit))
     .times(programDec(levelOf(program, tier)?.multiplier ?? "1"));
   for (const c of campaignsFor(program, at, tier)) value = value.times(programDec(c.multiplier));
   return roundTo(value, program.earn.rounding);
+};
+
+/**
+ * `purchasePoints` in safe integers (issue 11): every factor a plain decimal
+ * and every product of their integers below 2^53 (so exact in doubles),
+ * rounded by quotient and remainder; undefined otherwise (Decimal computes it).
+ */
+const integerPurchasePoints = (
+  program: Program,
+  amount: string,
+  at: number,
+  tier: string,
+): Dec | undefined => {
+  const first = scaledInteger(amount);
+  if (first === undefined) return undefined;
+  let n = first.n;
+  let scale = first.scale;
+  const times = (f: ScaledInteger | undefined): boolean => {
+    if (f === undefined) return false;
+    n *= f.n;
+    scale += f.scale;
+    return Number.isSafeInteger(n);
+  };
+  if (!times(programScaledInteger(program.earn.pointsPerUnit))) return undefined;
+  if (!times(programScaledInteger(levelOf(program, tier)?.multiplier ?? "1"))) return undefined;
+  for (const c of campaignsFor(program, at, tier))
+    if (!times(programScaledInteger(c.multiplier))) return undefined;
+  const unit = 10 ** scale;
+  if (!Number.isSafeInteger(unit)) return undefined;
+  const rest = n % unit;
+  const whole = (n - rest) / unit;
+  // roundTo: floor, ceil, else half-up (half away from zero; n is not negative).
+  const rounding = program.earn.rounding;
+  const up = rounding === "floor" ? false : rounding === "ceil" ? rest > 0 : 2 * rest >= unit;
+  return new Dec(up ? whole + 1 : whole);
 };
 
 /** floor(amount * pointsPerUnit): what the `points` tier metric counts. */

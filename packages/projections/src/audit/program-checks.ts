@@ -1,14 +1,12 @@
 import {
   availableAtFor,
   birthdayInYear,
-  campaignsFor,
   DAY_MS,
-  Dec,
+  type Dec,
   dateInCalendar,
   type EarnReason,
   expiresAtFor,
   formatMoney,
-  levelOf,
   type Program,
   type Purchase,
   purchasePoints,
@@ -96,62 +94,9 @@ export interface PurchaseFact {
   tierBefore: string;
 }
 
-/** A plain decimal ("12", "0.5") as a safe integer and its count of decimals; undefined for any other text. */
-const PLAIN_DECIMAL = /^([0-9]+)(?:\.([0-9]+))?$/;
-type Scaled = { n: number; scale: number } | undefined;
-const scaled = (text: string): Scaled => {
-  const m = PLAIN_DECIMAL.exec(text);
-  if (m === null) return undefined;
-  const fraction = m[2] ?? "";
-  const n = Number((m[1] as string) + fraction);
-  return Number.isSafeInteger(n) ? { n, scale: fraction.length } : undefined;
-};
-
-/** A program's decimals (pointsPerUnit, multipliers) read once: each purchase multiplies by the same few. */
-const programScaled = new Map<string, Scaled>();
-const programFactor = (text: string): Scaled => {
-  if (programScaled.has(text)) return programScaled.get(text);
-  const f = scaled(text);
-  if (programScaled.size >= 1000) programScaled.clear();
-  programScaled.set(text, f);
-  return f;
-};
-
-/**
- * `purchasePoints` (5.2) in safe integers: each factor a plain decimal, each
- * product of the integers below 2^53 (so exact in doubles, and in Decimal's
- * 64 digits), rounded by quotient and remainder. The same value without a
- * Decimal per factor; undefined otherwise (Decimal then computes it).
- */
-const exactPurchasePoints = (program: Program, amount: string, at: number, tier: string): Dec | undefined => {
-  const first = scaled(amount);
-  if (first === undefined) return undefined;
-  let n = first.n;
-  let scale = first.scale;
-  const times = (f: Scaled): boolean => {
-    if (f === undefined) return false;
-    n *= f.n;
-    scale += f.scale;
-    return Number.isSafeInteger(n);
-  };
-  if (!times(programFactor(program.earn.pointsPerUnit))) return undefined;
-  if (!times(programFactor(levelOf(program, tier)?.multiplier ?? "1"))) return undefined;
-  for (const c of campaignsFor(program, at, tier)) if (!times(programFactor(c.multiplier))) return undefined;
-  const unit = 10 ** scale;
-  if (!Number.isSafeInteger(unit)) return undefined;
-  const rest = n % unit;
-  const whole = (n - rest) / unit;
-  // roundTo: floor, ceil, else half-up (half away from zero; n is not negative).
-  const rounding = program.earn.rounding;
-  const up = rounding === "floor" ? false : rounding === "ceil" ? rest > 0 : 2 * rest >= unit;
-  return new Dec(up ? whole + 1 : whole);
-};
-
 /** Points of a purchase by 5.2 (a decimal: it may exceed a safe integer). */
-export const expectedPurchasePoints = (program: Program, p: PurchaseFact): Dec => {
-  const tier = resolveTier(program, p.tierBefore);
-  return exactPurchasePoints(program, p.amount, p.at, tier) ?? purchasePoints(program, p.amount, p.at, tier);
-};
+export const expectedPurchasePoints = (program: Program, p: PurchaseFact): Dec =>
+  purchasePoints(program, p.amount, p.at, resolveTier(program, p.tierBefore));
 
 export interface TierFact {
   at: number;

@@ -197,13 +197,13 @@ interface TarEntry {
   end: number;
 }
 
-/** The entries of a plain ustar (what PGlite writes) and where the end blocks start; null when malformed. */
-const tarEntries = (tar: Uint8Array): { entries: TarEntry[]; end: number } | null => {
+/** The entries of a plain ustar (what PGlite writes); null when malformed. */
+const tarEntries = (tar: Uint8Array): TarEntry[] | null => {
   const entries: TarEntry[] = [];
   let offset = 0;
   while (offset + BLOCK <= tar.length) {
     const header = tar.subarray(offset, offset + BLOCK);
-    if (header.every((byte) => byte === 0)) return { entries, end: offset };
+    if (header.every((byte) => byte === 0)) return entries;
     const size = Number.parseInt(field(header, 124, 12).trim() || "0", 8);
     if (!Number.isSafeInteger(size) || size < 0) return null;
     const prefix = field(header, 345, 155);
@@ -213,7 +213,7 @@ const tarEntries = (tar: Uint8Array): { entries: TarEntry[]; end: number } | nul
     entries.push({ path, start: offset, end: next });
     offset = next;
   }
-  return offset === tar.length ? { entries, end: offset } : null;
+  return offset === tar.length ? entries : null;
 };
 
 /**
@@ -222,15 +222,15 @@ const tarEntries = (tar: Uint8Array): { entries: TarEntry[]; end: number } | nul
  * unhandled rejection (which ends a Node process).
  */
 const isDataDirTar = (tar: Uint8Array): boolean =>
-  tarEntries(tar)?.entries.some((entry) => entry.path === "PG_VERSION") === true;
+  tarEntries(tar)?.some((entry) => entry.path === "PG_VERSION") === true;
 
 /**
  * The tar without the top-level entry `name` (our lock file: a template must not
  * carry its maker's pid into a new directory); null when malformed.
  */
 const withoutTopLevel = (tar: Uint8Array, name: string): Uint8Array | null => {
-  const read = tarEntries(tar);
-  if (read === null) return null;
-  const kept = read.entries.filter((entry) => entry.path !== name).map((e) => tar.subarray(e.start, e.end));
+  const entries = tarEntries(tar);
+  if (entries === null) return null;
+  const kept = entries.filter((entry) => entry.path !== name).map((e) => tar.subarray(e.start, e.end));
   return Buffer.concat([...kept, new Uint8Array(2 * BLOCK)]);
 };

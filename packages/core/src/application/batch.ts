@@ -105,7 +105,7 @@ export const runBatch = async (
   // A command's context (whether a join's referrer exists), made once per batch rather than per command.
   const ctxReferrer: DecideContext = { ...ctx, referrerExists: true };
   const ctxNoReferrer: DecideContext = { ...ctx, referrerExists: false };
-  const draft = emptyDraft();
+  let draft = emptyDraft();
   /** Streams each command read or wrote, by item position. */
   const touched: string[][] = items.map(() => []);
   /** The states the batch before drafted, while it is being stored; dropped if it is not stored as drafted. */
@@ -245,10 +245,7 @@ export const runBatch = async (
       // What this batch read is not what was stored: decide it again on the stored states.
       ahead = undefined;
       storedAs = "redecided";
-      const fresh = emptyDraft();
-      draft.base = fresh.base;
-      draft.current = fresh.current;
-      draft.pending = fresh.pending;
+      draft = emptyDraft();
       await decideAll();
     }
     // Stored and cached by now: a command decided again after a conflict reads fresh state.
@@ -308,10 +305,7 @@ export const runBatch = async (
       const reached = new Set(again.flatMap((position) => touched[position] as string[]));
       if ([...reached].some((s) => !involved.has(s) && otherTouches(s, again, touched))) {
         for (const streamId of draft.base.keys()) deps.forget(streamId);
-        const fresh = emptyDraft();
-        draft.base = fresh.base;
-        draft.current = fresh.current;
-        draft.pending = fresh.pending;
+        draft = emptyDraft();
         for (let position = 0; position < items.length; position++) await decideItem(position);
       }
     }
